@@ -1,0 +1,98 @@
+package org.sparkgru.kernel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A GEMM backend plus the elementwise gate implementation that goes with it.
+ *
+ * <p>{@link #best()} is what the kernel uses: the Vector API backend when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, otherwise netlib's pure-Java BLAS with scalar gates. The choice is
+ * made once, logged, and can be forced with the system property {@value #PROPERTY} ({@code vector} or
+ * {@code javablas}). The gates are vectorized whenever the module is present, whatever the GEMM backend.
+ *
+ * @param sgemm the matrix products
+ * @param gates the fused elementwise step code
+ */
+public record KernelBackend(Sgemm sgemm, Gates gates) {
+
+    /** System property that forces a backend: {@code vector} or {@code javablas}. */
+    public static final String PROPERTY = "sparkgru.kernel.backend";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KernelBackend.class);
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /** Whether the Vector API module is in the boot layer (the JVM was started with it). */
+    public static boolean vectorAvailable() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /** netlib JavaBLAS GEMMs; vector gates when the module is present, scalar otherwise. */
+    public static KernelBackend javaBlas() {
+        return new KernelBackend(new JavaBlasSgemm(), vectorAvailable() ? vectorGates() : new ScalarGates());
+    }
+
+    /**
+     * The Vector API backend.
+     *
+     * @throws IllegalStateException when the JVM was started without {@code --add-modules jdk.incubator.vector}
+     */
+    public static KernelBackend vector() {
+        if (!vectorAvailable()) {
+            throw new IllegalStateException("the vector kernel backend needs the JVM option --add-modules "
+                    + VECTOR_MODULE + " (the jobs/ scripts and Spark 4 executors add it)");
+        }
+        return new KernelBackend(instantiate("org.sparkgru.kernel.VectorSgemm", Sgemm.class), vectorGates());
+    }
+
+    /** The backend every kernel uses by default: chosen once per JVM and logged. */
+    public static KernelBackend best() {
+        return Holder.BEST;
+    }
+
+    /** Parses a backend name: {@code vector}, {@code javablas}. */
+    public static KernelBackend named(String name) {
+        return switch (name) {
+            case "vector" -> vector();
+            case "javablas" -> javaBlas();
+            default -> throw new IllegalArgumentException("unknown kernel backend '" + name
+                    + "' in -D" + PROPERTY + ": allowed are vector, javablas");
+        };
+    }
+
+    private static Gates vectorGates() {
+        return instantiate("org.sparkgru.kernel.VectorGates", Gates.class);
+    }
+
+    /** Loads Vector API classes reflectively so that this class links without the incubator module. */
+    private static <T> T instantiate(String className, Class<T> type) {
+        try {
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load " + className, e);
+        }
+    }
+
+    private static final class Holder {
+        static final KernelBackend BEST = choose();
+
+        private static KernelBackend choose() {
+            String forced = System.getProperty(PROPERTY);
+            KernelBackend b;
+            String why;
+            if (forced != null) {
+                b = named(forced);
+                why = "forced by -D" + PROPERTY;
+            } else if (vectorAvailable()) {
+                b = vector();
+                why = "Vector API module present";
+            } else {
+                b = javaBlas();
+                why = "JVM started without --add-modules " + VECTOR_MODULE;
+            }
+            LOG.info("spark-gru kernel backend: {} with {} gates ({})", b.sgemm().name(),
+                    b.gates().getClass().getSimpleName(), why);
+            return b;
+        }
+    }
+}

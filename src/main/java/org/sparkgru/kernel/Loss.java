@@ -1,0 +1,137 @@
+package org.sparkgru.kernel;
+
+/**
+ * Training losses on the head outputs {@code y} ({@code batch x outputs}, row-major).
+ *
+ * <p>Per-sample losses, with {@code O} outputs and {@code d = y - target}:
+ * <ul>
+ *   <li>{@code mse}: {@code (1/O) Σ d²}</li>
+ *   <li>{@code mae}: {@code (1/O) Σ |d|} (subgradient 0 at d = 0)</li>
+ *   <li>{@code huber}: {@code (1/O) Σ (|d| <= δ ? d²/2 : δ (|d| - δ/2))}</li>
+ *   <li>{@code cross-entropy}: {@code -log softmax(y)[label]}, targets holding one class index per sample.</li>
+ * </ul>
+ * The batch loss is the mean of the per-sample losses, which for the regression losses equals the mean over all
+ * {@code batch x O} elements (PyTorch's {@code reduction='mean'}). {@link #apply} returns the <em>sum</em> of the
+ * per-sample losses and writes {@code scale x} its gradient; {@code scale = 1/batch} gives the mean.
+ *
+ * @param kind  which loss
+ * @param delta Huber threshold δ (> 0; ignored by the other losses)
+ */
+public record Loss(Kind kind, double delta) {
+
+    /** The loss functions. */
+    public enum Kind {
+        MSE("mse"), MAE("mae"), HUBER("huber"), CROSS_ENTROPY("cross-entropy");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        /** The configuration name. */
+        public String id() {
+            return id;
+        }
+
+        /** Parses a configuration name. */
+        public static Kind parse(String s) {
+            for (Kind k : values()) {
+                if (k.id.equals(s)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown loss '" + s + "': allowed are mse, mae, huber, cross-entropy");
+        }
+    }
+
+    public Loss {
+        if (kind == null) {
+            throw new IllegalArgumentException("loss kind is required");
+        }
+        if (!(delta > 0) || Double.isInfinite(delta)) {
+            throw new IllegalArgumentException("huber delta must be a positive finite number, got " + delta);
+        }
+    }
+
+    /** A loss with the default Huber δ of 1. */
+    public static Loss of(Kind kind) {
+        return new Loss(kind, 1.0);
+    }
+
+    /** Whether this loss goes with a classification head. */
+    public boolean classification() {
+        return kind == Kind.CROSS_ENTROPY;
+    }
+
+    /**
+     * Sum over the batch of the per-sample losses; writes {@code dy = scale * d(sum)/dy}.
+     *
+     * @param y       outputs, {@code batch x outputs}
+     * @param targets regression: {@code batch x outputs} values; classification: {@code batch} class indices
+     * @param dy      gradient output, {@code batch x outputs}
+     */
+    public double apply(int batch, int outputs, float[] y, float[] targets, float scale, float[] dy) {
+        return classification() ? crossEntropy(batch, outputs, y, targets, scale, dy)
+                : regression(batch, outputs, y, targets, scale, dy);
+    }
+
+    private double regression(int batch, int outputs, float[] y, float[] t, float scale, float[] dy) {
+        double sum = 0;
+        float g = scale / outputs;
+        float dlt = (float) delta;
+        int n = batch * outputs;
+        for (int i = 0; i < n; i++) {
+            float d = y[i] - t[i];
+            float ad = Math.abs(d);
+            switch (kind) {
+                case MSE -> {
+                    sum += (double) d * d;
+                    dy[i] = 2f * g * d;
+                }
+                case MAE -> {
+                    sum += ad;
+                    dy[i] = g * Math.signum(d);
+                }
+                default -> {
+                    if (ad <= dlt) {
+                        sum += 0.5 * d * d;
+                        dy[i] = g * d;
+                    } else {
+                        sum += delta * (ad - 0.5 * delta);
+                        dy[i] = g * dlt * Math.signum(d);
+                    }
+                }
+            }
+        }
+        return sum / outputs;
+    }
+
+    private static double crossEntropy(int batch, int classes, float[] y, float[] labels, float scale, float[] dy) {
+        double sum = 0;
+        for (int b = 0; b < batch; b++) {
+            float lf = labels[b];
+            int label = (int) lf;
+            if (label != lf || label < 0 || label >= classes) {
+                throw new IllegalArgumentException("class label " + lf + " of sample " + b
+                        + " is not an integer in [0, " + classes + ")");
+            }
+            int o = b * classes;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                max = Math.max(max, y[o + k]);
+            }
+            double z = 0;
+            for (int k = 0; k < classes; k++) {
+                z += Math.exp(y[o + k] - max);
+            }
+            double logZ = Math.log(z) + max;
+            sum += logZ - y[o + label];
+            for (int k = 0; k < classes; k++) {
+                float p = (float) Math.exp(y[o + k] - logZ);
+                dy[o + k] = scale * (k == label ? p - 1f : p);
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,299 @@
+package org.sparkgru.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Sgemm} on the Java Vector API: a GotoBLAS/BLIS-style blocked product with an {@value #MR} x NR
+ * register-blocked micro-kernel, NR being two vectors of the machine's preferred float species (32 floats with
+ * AVX-512, 16 with AVX2).
+ *
+ * <p>Loop order (BLIS): for every {@value #KC}-deep slice of the inner dimension, {@code op(B)} is packed into
+ * NR-wide column panels ({@code kc x NR}, zero-padded), then for every {@value #MC}-row block of {@code op(A)}
+ * the block is packed (times {@code alpha}) into MR-high row panels, and the micro-kernel accumulates one
+ * {@code MR x NR} tile of {@code C} in registers with fused multiply-adds. {@link #packB} packs all slices of a
+ * {@code B} operand once, so a GRU's recurrent weights are packed once per window and reused by every step.
+ *
+ * <p>Per-thread scratch (packed panels) grows to the largest shape seen and is then reused: no allocation per call
+ * in steady state.
+ */
+public final class VectorSgemm implements Sgemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed slice of the inner dimension. */
+    static final int KC = 256;
+    /** Rows of op(A) packed at a time. */
+    static final int MC = 128;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    @Override
+    public String name() {
+        return "vector(" + S.vectorBitSize() + "-bit, " + MR + "x" + NR + " tile)";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        Sgemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Scale.scale(beta, c, cOff, ldc, m, n);
+        if (k == 0 || alpha == 0f) {
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        int panels = panels(n);
+        float[] bBuf = s.b(panels * NR * Math.min(k, KC));
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packBSlice(transB, b, bOff, ldb, pc, kc, n, bBuf, 0);
+            macro(transA, m, n, kc, alpha, a, aOff, lda, pc, bBuf, 0, c, cOff, ldc, s);
+        }
+    }
+
+    @Override
+    public PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedB reuse) {
+        Sgemm.checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        int size = panels(n) * NR * k;
+        Packed p = reuse instanceof Packed old && old.data.length >= size ? old : new Packed(new float[size]);
+        p.k = k;
+        p.n = n;
+        for (int pc = 0; pc < k; pc += KC) {
+            packBSlice(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), n, p.data, panels(n) * NR * pc);
+        }
+        return p;
+    }
+
+    @Override
+    public void sgemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                            PackedB packed, float beta, float[] c, int cOff, int ldc) {
+        Packed p = (Packed) packed;
+        int n = p.n;
+        int k = p.k;
+        Sgemm.checkArgs(transA, false, m, n, k, a, aOff, lda, p.data, 0, Math.max(1, n), c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Scale.scale(beta, c, cOff, ldc, m, n);
+        if (k == 0 || alpha == 0f) {
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        int sliceStride = panels(n) * NR;
+        for (int pc = 0; pc < k; pc += KC) {
+            macro(transA, m, n, Math.min(KC, k - pc), alpha, a, aOff, lda, pc, p.data, sliceStride * pc,
+                    c, cOff, ldc, s);
+        }
+    }
+
+    private static int panels(int n) {
+        return (n + NR - 1) / NR;
+    }
+
+    /** Packs rows {@code pc..pc+kc} of op(B) into NR-wide panels at {@code dst[base]}: panel j holds kc x NR. */
+    private static void packBSlice(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int n,
+                                   float[] dst, int base) {
+        int panels = panels(n);
+        for (int jp = 0; jp < panels; jp++) {
+            int j0 = jp * NR;
+            int nr = Math.min(NR, n - j0);
+            int d = base + jp * kc * NR;
+            if (!transB) {
+                for (int p = 0; p < kc; p++, d += NR) {
+                    int src = bOff + (pc + p) * ldb + j0;
+                    if (nr == NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                        FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    } else {
+                        System.arraycopy(b, src, dst, d, nr);
+                        java.util.Arrays.fill(dst, d + nr, d + NR, 0f);
+                    }
+                }
+            } else {
+                for (int jj = 0; jj < NR; jj++) {
+                    if (jj < nr) {
+                        int src = bOff + (j0 + jj) * ldb + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR + jj] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR + jj] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs rows {@code ic..ic+mc}, columns {@code pc..pc+kc} of alpha*op(A) into MR-high panels. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                              float alpha, float[] dst) {
+        int panels = (mc + MR - 1) / MR;
+        for (int ip = 0; ip < panels; ip++) {
+            int i0 = ic + ip * MR;
+            int mr = Math.min(MR, ic + mc - i0);
+            int d = ip * kc * MR;
+            if (transA) {
+                for (int p = 0; p < kc; p++, d += MR) {
+                    int src = aOff + (pc + p) * lda + i0;
+                    for (int ii = 0; ii < mr; ii++) {
+                        dst[d + ii] = alpha * a[src + ii];
+                    }
+                    for (int ii = mr; ii < MR; ii++) {
+                        dst[d + ii] = 0f;
+                    }
+                }
+            } else {
+                for (int ii = 0; ii < MR; ii++) {
+                    if (ii < mr) {
+                        int src = aOff + (i0 + ii) * lda + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR + ii] = alpha * a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR + ii] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void macro(boolean transA, int m, int n, int kc, float alpha, float[] a, int aOff, int lda,
+                              int pc, float[] bBuf, int bBase, float[] c, int cOff, int ldc, Scratch s) {
+        float[] aBuf = s.a();
+        float[] tmp = s.tmp;
+        int nPanels = panels(n);
+        for (int ic = 0; ic < m; ic += MC) {
+            int mc = Math.min(MC, m - ic);
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, aBuf);
+            int mPanels = (mc + MR - 1) / MR;
+            for (int jp = 0; jp < nPanels; jp++) {
+                int j0 = jp * NR;
+                int nr = Math.min(NR, n - j0);
+                int bi = bBase + jp * kc * NR;
+                for (int ip = 0; ip < mPanels; ip++) {
+                    int i0 = ic + ip * MR;
+                    microKernel(kc, aBuf, ip * kc * MR, bBuf, bi, c, cOff + i0 * ldc + j0, ldc,
+                            Math.min(MR, m - i0), nr, tmp);
+                }
+            }
+        }
+    }
+
+
+    /** The register-blocked 8 x NR tile: {@code C[mr x nr] += Apanel * Bpanel} over {@code kc} steps. */
+    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi,
+                                    float[] c, int cI, int ldc, int mr, int nr, float[] tmp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(tmp, 0 * NR);
+        c01.intoArray(tmp, 0 * NR + L);
+        c10.intoArray(tmp, 1 * NR);
+        c11.intoArray(tmp, 1 * NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+        c60.intoArray(tmp, 6 * NR);
+        c61.intoArray(tmp, 6 * NR + L);
+        c70.intoArray(tmp, 7 * NR);
+        c71.intoArray(tmp, 7 * NR + L);
+        if (mr == MR && nr == NR) {
+            for (int i = 0; i < MR; i++) {
+                int row = cI + i * ldc;
+                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tmp, i * NR)).intoArray(c, row);
+                FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tmp, i * NR + L))
+                        .intoArray(c, row + L);
+            }
+        } else {
+            for (int i = 0; i < mr; i++) {
+                int row = cI + i * ldc;
+                for (int j = 0; j < nr; j++) {
+                    c[row + j] += tmp[i * NR + j];
+                }
+            }
+        }
+    }
+
+    /** A fully packed B operand: slice {@code s} (rows {@code s*KC..}) starts at {@code panels * NR * s * KC}. */
+    private static final class Packed implements PackedB {
+        final float[] data;
+        int k;
+        int n;
+
+        Packed(float[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int k() {
+            return k;
+        }
+
+        @Override
+        public int n() {
+            return n;
+        }
+    }
+
+    /** Per-thread packing buffers, grown on demand and then reused. */
+    private static final class Scratch {
+        private final float[] aBuf = new float[((MC + MR - 1) / MR) * MR * KC];
+        final float[] tmp = new float[MR * NR];
+        private float[] bBuf = new float[0];
+
+        float[] a() {
+            return aBuf;
+        }
+
+        float[] b(int size) {
+            if (bBuf.length < size) {
+                bBuf = new float[size];
+            }
+            return bBuf;
+        }
+    }
+}

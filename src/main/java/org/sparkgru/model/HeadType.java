@@ -1,0 +1,36 @@
+package org.sparkgru.model;
+
+/**
+ * The layer on top of the last hidden state {@code h_T} of the top GRU layer.
+ *
+ * <ul>
+ *   <li>{@link #REGRESSION}: dense {@code y = h_T V + c} with {@code horizon x targets} outputs, ordered step-major
+ *       (output {@code s * targets + k} is step {@code s + 1} of target {@code k}): direct multi-step forecasting.</li>
+ *   <li>{@link #CLASSIFICATION}: dense logits over {@code classes}, softmax in the loss.</li>
+ * </ul>
+ */
+public enum HeadType {
+    REGRESSION("regression"),
+    CLASSIFICATION("classification");
+
+    private final String id;
+
+    HeadType(String id) {
+        this.id = id;
+    }
+
+    /** The name used in model files. */
+    public String id() {
+        return id;
+    }
+
+    /** Parses {@code regression} or {@code classification}. */
+    public static HeadType parse(String s) {
+        for (HeadType t : values()) {
+            if (t.id.equals(s)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown head type '" + s + "': allowed are regression, classification");
+    }
+}

@@ -1,0 +1,82 @@
+package org.sparkgru.model;
+
+/**
+ * The architecture of a network: stacked GRU layers and a head. Immutable and validated on construction.
+ *
+ * <p>Shapes: the input of one sample is a window of {@code T} steps of {@code inputSize} features (target lags,
+ * covariates, calendar features); every GRU layer has {@code hidden} units; layer 0 reads {@code inputSize}
+ * features, layer {@code l > 0} reads the {@code hidden} outputs of layer {@code l - 1}. The head reads the last
+ * hidden state of the top layer and produces {@link #outputs()} values. The window length is not part of the
+ * architecture: any {@code T >= 1} can be run.
+ *
+ * @param inputSize features per time step, at least 1
+ * @param hidden    hidden units per layer, at least 1
+ * @param layers    number of stacked GRU layers, at least 1
+ * @param variant   cell formulation
+ * @param head      head type
+ * @param horizon   forecast steps (regression; 0 for classification)
+ * @param targets   target series per step (regression; 0 for classification)
+ * @param classes   number of classes (classification, at least 2; 0 for regression)
+ */
+public record NetworkSpec(int inputSize, int hidden, int layers, Variant variant, HeadType head,
+                          int horizon, int targets, int classes) {
+
+    /** Largest accepted size of any dimension, so that every derived array length stays far below 2^31. */
+    public static final int MAX_DIM = 1 << 16;
+
+    public NetworkSpec {
+        positive("inputSize", inputSize);
+        positive("hidden", hidden);
+        positive("layers", layers);
+        if (variant == null || head == null) {
+            throw new IllegalArgumentException("variant and head type are required");
+        }
+        if (head == HeadType.REGRESSION) {
+            positive("horizon", horizon);
+            positive("targets", targets);
+            if (classes != 0) {
+                throw new IllegalArgumentException("classes must be 0 for a regression head, got " + classes);
+            }
+        } else {
+            if (classes < 2 || classes > MAX_DIM) {
+                throw new IllegalArgumentException("classes must be between 2 and " + MAX_DIM + ", got " + classes);
+            }
+            if (horizon != 0 || targets != 0) {
+                throw new IllegalArgumentException("horizon and targets must be 0 for a classification head");
+            }
+        }
+        long params = ParameterLayout.count(inputSize, hidden, layers, variant, head == HeadType.REGRESSION
+                ? (long) horizon * targets : classes);
+        if (params > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("the network would have " + params
+                    + " parameters, more than one Java array can hold; reduce hidden or layers");
+        }
+    }
+
+    /** A direct multi-step regression network with {@code horizon x targets} outputs. */
+    public static NetworkSpec regression(int inputSize, int hidden, int layers, Variant variant,
+                                         int horizon, int targets) {
+        return new NetworkSpec(inputSize, hidden, layers, variant, HeadType.REGRESSION, horizon, targets, 0);
+    }
+
+    /** A sequence classification network over {@code classes} classes. */
+    public static NetworkSpec classification(int inputSize, int hidden, int layers, Variant variant, int classes) {
+        return new NetworkSpec(inputSize, hidden, layers, variant, HeadType.CLASSIFICATION, 0, 0, classes);
+    }
+
+    /** Outputs of the head: {@code horizon * targets} or {@code classes}. */
+    public int outputs() {
+        return head == HeadType.REGRESSION ? horizon * targets : classes;
+    }
+
+    /** Input width of layer {@code l}. */
+    public int layerInput(int l) {
+        return l == 0 ? inputSize : hidden;
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1 || v > MAX_DIM) {
+            throw new IllegalArgumentException(name + " must be between 1 and " + MAX_DIM + ", got " + v);
+        }
+    }
+}
