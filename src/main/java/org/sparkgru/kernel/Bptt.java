@@ -1,6 +1,7 @@
 package org.sparkgru.kernel;
 
 import java.util.Arrays;
+import org.sparkgru.model.HeadType;
 import org.sparkgru.model.NetworkSpec;
 import org.sparkgru.model.ParameterLayout;
 import org.sparkgru.model.Variant;
@@ -157,7 +158,7 @@ public final class Bptt {
      * @return the sum over the batch of the per-sample losses
      */
     public double lossAndGradient(float[] params, int batch, Loss loss, float[] grad, float scale) {
-        if (loss.classification() != (spec.outputs() == spec.classes())) {
+        if (loss.classification() != (spec.head() == HeadType.CLASSIFICATION)) {
             throw new IllegalArgumentException("loss " + loss.kind().id() + " does not fit a "
                     + spec.head().id() + " head");
         }

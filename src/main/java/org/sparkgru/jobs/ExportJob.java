@@ -1,0 +1,73 @@
+package org.sparkgru.jobs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkgru.model.GruModel;
+import org.sparkgru.model.ModelStore;
+import org.sparkgru.model.TorchExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jobs/export.sh}: converts a saved model to another framework's format. Only {@code torch} for now: a
+ * PyTorch {@code nn.GRU} + {@code nn.Linear} state dict in safetensors format (see {@link TorchExport}). The output
+ * is written to a temporary file and renamed into place, so a failed export leaves nothing behind.
+ */
+@Command(name = "export.sh", mixinStandardHelpOptions = true,
+        description = "Export a spark-gru model to another framework's format.")
+public final class ExportJob implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory to read.")
+    String model;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+            description = "Target format; supported: torch.")
+    String format;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "File to write (.safetensors).")
+    String output;
+
+    @Option(names = "--overwrite", description = "Replace an existing output file.")
+    boolean overwrite;
+
+    public static void main(String[] args) {
+        System.exit(JobRunner.run(new ExportJob(), args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!format.equals("torch")) {
+            throw new UserError("unknown export format '" + format + "': supported is torch");
+        }
+        Configuration conf = new Configuration();
+        GruModel m = ModelStore.load(model, conf);
+        Path out = new Path(output);
+        FileSystem fs = out.getFileSystem(conf);
+        if (fs.exists(out) && !overwrite) {
+            throw new UserError("output " + out + " already exists; remove it or pass --overwrite");
+        }
+        Path tmp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + UUID.randomUUID());
+        fs.setWriteChecksum(false);
+        try {
+            try (OutputStream os = fs.create(tmp, false)) {
+                TorchExport.write(m, os);
+            }
+            if (fs.exists(out)) {
+                fs.delete(out, false);
+            }
+            if (!fs.rename(tmp, out)) {
+                throw new IOException("cannot move the export into " + out);
+            }
+        } finally {
+            fs.delete(tmp, false);
+        }
+        System.out.println("exported " + model + " (" + m.spec().variant().id() + ", " + m.spec().layers()
+                + " layer(s), hidden " + m.spec().hidden() + ") to " + out + " as a PyTorch state dict");
+        return 0;
+    }
+}

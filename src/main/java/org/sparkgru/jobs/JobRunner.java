@@ -1,0 +1,32 @@
+package org.sparkgru.jobs;
+
+import java.util.concurrent.Callable;
+import org.sparkgru.model.ModelFormatException;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli job command and maps failures to exit codes: 0 success, 2 a user error (bad arguments, paths,
+ * configuration, model files: one line {@code error: ...} on stderr), 1 an internal error (with stack trace).
+ */
+public final class JobRunner {
+    private JobRunner() {
+    }
+
+    /** Parses {@code args} into {@code job}, runs it and returns the exit status. */
+    public static int run(Callable<Integer> job, String... args) {
+        CommandLine cl = new CommandLine(job);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof UserError || e instanceof ModelFormatException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return UserError.EXIT_CODE;
+            }
+            throw e;
+        });
+        cl.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return UserError.EXIT_CODE;
+        });
+        return cl.execute(args);
+    }
+}

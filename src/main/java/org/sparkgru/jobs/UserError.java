@@ -1,0 +1,19 @@
+package org.sparkgru.jobs;
+
+/**
+ * An error the user can fix (bad argument, bad path, unusable model): the jobs print its message alone, without a
+ * stack trace, and exit with status {@value #EXIT_CODE}.
+ */
+public class UserError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    /** Exit status of a job that stops on a user error. */
+    public static final int EXIT_CODE = 2;
+
+    public UserError(String message) {
+        super(message);
+    }
+
+    public UserError(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
