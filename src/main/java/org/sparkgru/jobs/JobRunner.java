@@ -1,5 +1,6 @@
 package org.sparkgru.jobs;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.sparkgru.model.ModelFormatException;
 import picocli.CommandLine;
@@ -12,9 +13,15 @@ public final class JobRunner {
     private JobRunner() {
     }
 
-    /** Parses {@code args} into {@code job}, runs it and returns the exit status. */
+    /** Parses {@code args} into {@code job}, runs it and returns the exit status; messages go to stderr. */
     public static int run(Callable<Integer> job, String... args) {
+        return run(job, new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #run(Callable, String...)}, with error messages and usage written to {@code err}. */
+    public static int run(Callable<Integer> job, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(job);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UserError || e instanceof ModelFormatException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
