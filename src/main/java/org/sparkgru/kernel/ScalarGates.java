@@ -1,5 +1,6 @@
 package org.sparkgru.kernel;
 
+import static org.sparkgru.kernel.Activations.flush;
 import static org.sparkgru.kernel.Activations.sigmoid;
 import static org.sparkgru.kernel.Activations.tanh;
 
@@ -86,16 +87,16 @@ public final class ScalarGates implements Gates {
             float r = g[gi + j];
             float z = g[gi + h + j];
             float n = g[gi + 2 * h + j];
-            float d = dh[di + j];
-            float dan = d * z * (1f - n * n);
-            float daz = d * (n - hs[hp + j]) * z * (1f - z);
-            float dar = dan * aux[ai + j] * r * (1f - r);
+            float d = flush(dh[di + j]);
+            float dan = flush(d * z * (1f - n * n));
+            float daz = flush(d * (n - hs[hp + j]) * z * (1f - z));
+            float dar = flush(dan * aux[ai + j] * r * (1f - r));
             g[gi + j] = dar;
             g[gi + h + j] = daz;
             g[gi + 2 * h + j] = dan;
             dgh[dgi + j] = dar;
             dgh[dgi + h + j] = daz;
-            dgh[dgi + 2 * h + j] = dan * r;
+            dgh[dgi + 2 * h + j] = flush(dan * r);
             dhPrev[di + j] = d * (1f - z);
         }
     }
@@ -113,9 +114,9 @@ public final class ScalarGates implements Gates {
         for (int j = from; j < to; j++) {
             float z = g[gi + h + j];
             float n = g[gi + 2 * h + j];
-            float d = dh[di + j];
-            g[gi + h + j] = d * (n - hs[hp + j]) * z * (1f - z);
-            g[gi + 2 * h + j] = d * z * (1f - n * n);
+            float d = flush(dh[di + j]);
+            g[gi + h + j] = flush(d * (n - hs[hp + j]) * z * (1f - z));
+            g[gi + 2 * h + j] = flush(d * z * (1f - n * n));
             dhPrev[di + j] = d * (1f - z);
         }
     }
@@ -132,9 +133,9 @@ public final class ScalarGates implements Gates {
                                  float[] drh, int di, float[] dhPrev) {
         for (int j = from; j < to; j++) {
             float r = g[gi + j];
-            float d = drh[di + j];
+            float d = flush(drh[di + j]);
             dhPrev[di + j] += d * r;
-            g[gi + j] = d * hs[hp + j] * r * (1f - r);
+            g[gi + j] = flush(d * hs[hp + j] * r * (1f - r));
         }
     }
 }

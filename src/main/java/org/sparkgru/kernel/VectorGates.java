@@ -12,6 +12,7 @@ import static org.sparkgru.kernel.Activations.B2;
 import static org.sparkgru.kernel.Activations.B4;
 import static org.sparkgru.kernel.Activations.B6;
 import static org.sparkgru.kernel.Activations.CLAMP;
+import static org.sparkgru.kernel.Activations.FLUSH_BELOW;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,6 +44,11 @@ public final class VectorGates implements Gates {
 
     static FloatVector sigmoid(FloatVector v) {
         return tanh(v.mul(0.5f)).fma(0.5f, 0.5f);
+    }
+
+    /** Flush-to-zero of tiny gradients, see {@link Activations#FLUSH_BELOW}. */
+    static FloatVector flush(FloatVector v) {
+        return v.blend(FloatVector.zero(S), v.abs().lt(FLUSH_BELOW));
     }
 
     private static FloatVector load(float[] a, int i) {
@@ -131,17 +137,17 @@ public final class VectorGates implements Gates {
                 FloatVector r = load(g, gi + j);
                 FloatVector z = load(g, gi + h + j);
                 FloatVector n = load(g, gi + 2 * h + j);
-                FloatVector d = load(dh, di + j);
+                FloatVector d = flush(load(dh, di + j));
                 FloatVector dz = d.mul(z);
-                FloatVector dan = dz.sub(dz.mul(n).mul(n));
-                FloatVector daz = dz.mul(n.sub(load(hs, hp + j))).mul(z.neg().add(1f));
-                FloatVector dar = dan.mul(load(aux, ai + j)).mul(r.sub(r.mul(r)));
+                FloatVector dan = flush(dz.sub(dz.mul(n).mul(n)));
+                FloatVector daz = flush(dz.mul(n.sub(load(hs, hp + j))).mul(z.neg().add(1f)));
+                FloatVector dar = flush(dan.mul(load(aux, ai + j)).mul(r.sub(r.mul(r))));
                 dar.intoArray(g, gi + j);
                 daz.intoArray(g, gi + h + j);
                 dan.intoArray(g, gi + 2 * h + j);
                 dar.intoArray(dgh, dgi + j);
                 daz.intoArray(dgh, dgi + h + j);
-                dan.mul(r).intoArray(dgh, dgi + 2 * h + j);
+                flush(dan.mul(r)).intoArray(dgh, dgi + 2 * h + j);
                 d.sub(dz).intoArray(dhPrev, di + j);
             }
             ScalarGates.backResetAfter(h, bound, h, g, gi, aux, ai, hs, hp, dh, di, dgh, dgi, dhPrev);
@@ -159,10 +165,10 @@ public final class VectorGates implements Gates {
             for (int j = 0; j < bound; j += L) {
                 FloatVector z = load(g, gi + h + j);
                 FloatVector n = load(g, gi + 2 * h + j);
-                FloatVector d = load(dh, di + j);
+                FloatVector d = flush(load(dh, di + j));
                 FloatVector dz = d.mul(z);
-                dz.mul(n.sub(load(hs, hp + j))).mul(z.neg().add(1f)).intoArray(g, gi + h + j);
-                dz.sub(dz.mul(n).mul(n)).intoArray(g, gi + 2 * h + j);
+                flush(dz.mul(n.sub(load(hs, hp + j))).mul(z.neg().add(1f))).intoArray(g, gi + h + j);
+                flush(dz.sub(dz.mul(n).mul(n))).intoArray(g, gi + 2 * h + j);
                 d.sub(dz).intoArray(dhPrev, di + j);
             }
             ScalarGates.backResetBeforeZN(h, bound, h, g, gi, hs, hp, dh, di, dhPrev);
@@ -179,9 +185,9 @@ public final class VectorGates implements Gates {
             int di = b * h;
             for (int j = 0; j < bound; j += L) {
                 FloatVector r = load(g, gi + j);
-                FloatVector d = load(drh, di + j);
+                FloatVector d = flush(load(drh, di + j));
                 d.fma(r, load(dhPrev, di + j)).intoArray(dhPrev, di + j);
-                d.mul(load(hs, hp + j)).mul(r.sub(r.mul(r))).intoArray(g, gi + j);
+                flush(d.mul(load(hs, hp + j)).mul(r.sub(r.mul(r)))).intoArray(g, gi + j);
             }
             ScalarGates.backResetBeforeR(h, bound, h, g, gi, hs, hp, drh, di, dhPrev);
         }

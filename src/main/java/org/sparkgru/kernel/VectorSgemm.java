@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loop order (BLIS): for every {@value #KC}-deep slice of the inner dimension, {@code op(B)} is packed into
  * NR-wide column panels ({@code kc x NR}, zero-padded), then for every {@value #MC}-row block of {@code op(A)}
  * the block is packed (times {@code alpha}) into MR-high row panels, and the micro-kernel accumulates one
- * {@code MR x NR} tile of {@code C} in registers with fused multiply-adds. {@link #packB} packs all slices of a
+ * {@code MR x NR} tile of {@code C} in registers with fused multiply-adds, then adds it to {@code C} (or, for
+ * {@code beta = 0}, stores it on the first slice, so C is never zero-filled first). {@link #packB} packs all slices of a
  * {@code B} operand once, so a GRU's recurrent weights are packed once per window and reused by every step.
  *
  * <p>Per-thread scratch (packed panels) grows to the largest shape seen and is then reused: no allocation per call
@@ -45,9 +46,12 @@ public final class VectorSgemm implements Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
-        Scale.scale(beta, c, cOff, ldc, m, n);
         if (k == 0 || alpha == 0f) {
+            Scale.scale(beta, c, cOff, ldc, m, n);
             return;
+        }
+        if (beta != 0f) {
+            Scale.scale(beta, c, cOff, ldc, m, n);
         }
         Scratch s = SCRATCH.get();
         int panels = panels(n);
@@ -55,7 +59,7 @@ public final class VectorSgemm implements Sgemm {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             packBSlice(transB, b, bOff, ldb, pc, kc, n, bBuf, 0);
-            macro(transA, m, n, kc, alpha, a, aOff, lda, pc, bBuf, 0, c, cOff, ldc, s);
+            macro(transA, m, n, kc, alpha, a, aOff, lda, pc, bBuf, 0, c, cOff, ldc, s, beta == 0f && pc == 0);
         }
     }
 
@@ -82,15 +86,18 @@ public final class VectorSgemm implements Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
-        Scale.scale(beta, c, cOff, ldc, m, n);
         if (k == 0 || alpha == 0f) {
+            Scale.scale(beta, c, cOff, ldc, m, n);
             return;
+        }
+        if (beta != 0f) {
+            Scale.scale(beta, c, cOff, ldc, m, n);
         }
         Scratch s = SCRATCH.get();
         int sliceStride = panels(n) * NR;
         for (int pc = 0; pc < k; pc += KC) {
             macro(transA, m, n, Math.min(KC, k - pc), alpha, a, aOff, lda, pc, p.data, sliceStride * pc,
-                    c, cOff, ldc, s);
+                    c, cOff, ldc, s, beta == 0f && pc == 0);
         }
     }
 
@@ -170,7 +177,8 @@ public final class VectorSgemm implements Sgemm {
     }
 
     private static void macro(boolean transA, int m, int n, int kc, float alpha, float[] a, int aOff, int lda,
-                              int pc, float[] bBuf, int bBase, float[] c, int cOff, int ldc, Scratch s) {
+                              int pc, float[] bBuf, int bBase, float[] c, int cOff, int ldc, Scratch s,
+                              boolean overwrite) {
         float[] aBuf = s.a();
         float[] tmp = s.tmp;
         int nPanels = panels(n);
@@ -185,7 +193,7 @@ public final class VectorSgemm implements Sgemm {
                 for (int ip = 0; ip < mPanels; ip++) {
                     int i0 = ic + ip * MR;
                     microKernel(kc, aBuf, ip * kc * MR, bBuf, bi, c, cOff + i0 * ldc + j0, ldc,
-                            Math.min(MR, m - i0), nr, tmp);
+                            Math.min(MR, m - i0), nr, tmp, overwrite);
                 }
             }
         }
@@ -194,7 +202,8 @@ public final class VectorSgemm implements Sgemm {
 
     /** The register-blocked 8 x NR tile: {@code C[mr x nr] += Apanel * Bpanel} over {@code kc} steps. */
     private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi,
-                                    float[] c, int cI, int ldc, int mr, int nr, float[] tmp) {
+                                    float[] c, int cI, int ldc, int mr, int nr, float[] tmp,
+                                    boolean overwrite) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
@@ -225,34 +234,63 @@ public final class VectorSgemm implements Sgemm {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        c00.intoArray(tmp, 0 * NR);
-        c01.intoArray(tmp, 0 * NR + L);
-        c10.intoArray(tmp, 1 * NR);
-        c11.intoArray(tmp, 1 * NR + L);
-        c20.intoArray(tmp, 2 * NR);
-        c21.intoArray(tmp, 2 * NR + L);
-        c30.intoArray(tmp, 3 * NR);
-        c31.intoArray(tmp, 3 * NR + L);
-        c40.intoArray(tmp, 4 * NR);
-        c41.intoArray(tmp, 4 * NR + L);
-        c50.intoArray(tmp, 5 * NR);
-        c51.intoArray(tmp, 5 * NR + L);
-        c60.intoArray(tmp, 6 * NR);
-        c61.intoArray(tmp, 6 * NR + L);
-        c70.intoArray(tmp, 7 * NR);
-        c71.intoArray(tmp, 7 * NR + L);
         if (mr == MR && nr == NR) {
-            for (int i = 0; i < MR; i++) {
-                int row = cI + i * ldc;
-                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tmp, i * NR)).intoArray(c, row);
-                FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tmp, i * NR + L))
-                        .intoArray(c, row + L);
+            if (overwrite) {
+                c00.intoArray(c, cI);
+                c01.intoArray(c, cI + L);
+                c10.intoArray(c, cI + 1 * ldc);
+                c11.intoArray(c, cI + 1 * ldc + L);
+                c20.intoArray(c, cI + 2 * ldc);
+                c21.intoArray(c, cI + 2 * ldc + L);
+                c30.intoArray(c, cI + 3 * ldc);
+                c31.intoArray(c, cI + 3 * ldc + L);
+                c40.intoArray(c, cI + 4 * ldc);
+                c41.intoArray(c, cI + 4 * ldc + L);
+                c50.intoArray(c, cI + 5 * ldc);
+                c51.intoArray(c, cI + 5 * ldc + L);
+                c60.intoArray(c, cI + 6 * ldc);
+                c61.intoArray(c, cI + 6 * ldc + L);
+                c70.intoArray(c, cI + 7 * ldc);
+                c71.intoArray(c, cI + 7 * ldc + L);
+            } else {
+                c00.add(FloatVector.fromArray(S, c, cI)).intoArray(c, cI);
+                c01.add(FloatVector.fromArray(S, c, cI + L)).intoArray(c, cI + L);
+                c10.add(FloatVector.fromArray(S, c, cI + 1 * ldc)).intoArray(c, cI + 1 * ldc);
+                c11.add(FloatVector.fromArray(S, c, cI + 1 * ldc + L)).intoArray(c, cI + 1 * ldc + L);
+                c20.add(FloatVector.fromArray(S, c, cI + 2 * ldc)).intoArray(c, cI + 2 * ldc);
+                c21.add(FloatVector.fromArray(S, c, cI + 2 * ldc + L)).intoArray(c, cI + 2 * ldc + L);
+                c30.add(FloatVector.fromArray(S, c, cI + 3 * ldc)).intoArray(c, cI + 3 * ldc);
+                c31.add(FloatVector.fromArray(S, c, cI + 3 * ldc + L)).intoArray(c, cI + 3 * ldc + L);
+                c40.add(FloatVector.fromArray(S, c, cI + 4 * ldc)).intoArray(c, cI + 4 * ldc);
+                c41.add(FloatVector.fromArray(S, c, cI + 4 * ldc + L)).intoArray(c, cI + 4 * ldc + L);
+                c50.add(FloatVector.fromArray(S, c, cI + 5 * ldc)).intoArray(c, cI + 5 * ldc);
+                c51.add(FloatVector.fromArray(S, c, cI + 5 * ldc + L)).intoArray(c, cI + 5 * ldc + L);
+                c60.add(FloatVector.fromArray(S, c, cI + 6 * ldc)).intoArray(c, cI + 6 * ldc);
+                c61.add(FloatVector.fromArray(S, c, cI + 6 * ldc + L)).intoArray(c, cI + 6 * ldc + L);
+                c70.add(FloatVector.fromArray(S, c, cI + 7 * ldc)).intoArray(c, cI + 7 * ldc);
+                c71.add(FloatVector.fromArray(S, c, cI + 7 * ldc + L)).intoArray(c, cI + 7 * ldc + L);
             }
         } else {
+            c00.intoArray(tmp, 0 * NR);
+            c01.intoArray(tmp, 0 * NR + L);
+            c10.intoArray(tmp, 1 * NR);
+            c11.intoArray(tmp, 1 * NR + L);
+            c20.intoArray(tmp, 2 * NR);
+            c21.intoArray(tmp, 2 * NR + L);
+            c30.intoArray(tmp, 3 * NR);
+            c31.intoArray(tmp, 3 * NR + L);
+            c40.intoArray(tmp, 4 * NR);
+            c41.intoArray(tmp, 4 * NR + L);
+            c50.intoArray(tmp, 5 * NR);
+            c51.intoArray(tmp, 5 * NR + L);
+            c60.intoArray(tmp, 6 * NR);
+            c61.intoArray(tmp, 6 * NR + L);
+            c70.intoArray(tmp, 7 * NR);
+            c71.intoArray(tmp, 7 * NR + L);
             for (int i = 0; i < mr; i++) {
                 int row = cI + i * ldc;
                 for (int j = 0; j < nr; j++) {
-                    c[row + j] += tmp[i * NR + j];
+                    c[row + j] = overwrite ? tmp[i * NR + j] : c[row + j] + tmp[i * NR + j];
                 }
             }
         }

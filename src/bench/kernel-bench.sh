@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Kernel training throughput against its peers, measured in one session (see BENCHMARKS.md):
+#   1. the machine's single-thread sgemm ceiling through OpenBLAS (shared/bench/peak_gemm.py),
+#   2. PyTorch's CPU GRU training throughput, one thread (shared/bench/torch_gru.py),
+#   3. spark-gru's kernel on the same shapes (TrainingThroughputBenchmark), with ratios against 1 and 2.
+# Usage: src/bench/kernel-bench.sh [BENCH_DIR]   (BENCH_DIR defaults to ../shared/bench beside the checkout)
+# Needs Debian's python3-torch python3-numpy python3-threadpoolctl libopenblas0-pthread for the peers.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bench="${1:-$root/../shared/bench}"
+out="$root/target/bench"
+mkdir -p "$out"
+(cd "$root" && mvn -B -q -DskipTests test-compile)
+echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(java -version 2>&1 | head -1); $(date -u +%F)"
+# the OpenBLAS ceiling with the machine's real kernel (OPENBLAS_CORETYPE may be pinned for old builds)
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$bench/peak_gemm.py" 1 | tee "$out/peak_gemm.txt"
+/usr/bin/python3 "$bench/torch_gru.py" 1 | tee "$out/torch_gru.txt"
+peak=$(sed -n 's/^gemm float32 .*: \([0-9.]*\) GFLOP.*/\1/p' "$out/peak_gemm.txt")
+java --add-modules jdk.incubator.vector -Xmx8g \
+  -cp "$root/target/classes:$root/target/test-classes:$(cat "$root/target/test-classpath.txt")" \
+  org.sparkgru.bench.TrainingThroughputBenchmark --torch "$out/torch_gru.txt" --peak "$peak" "$@" \
+  2> >(grep -v 'incubator modules' >&2) | tee "$out/kernel.txt"
