@@ -176,6 +176,11 @@ public final class VectorSgemm implements Sgemm {
         }
     }
 
+    /**
+     * One slice of the product. With {@code alpha = 1}, full MR-row panels of op(A) are read in place (row-major A:
+     * MR rows of stride lda; transposed A: MR contiguous floats per step of stride lda), so only the ragged last
+     * panel is packed; otherwise every panel is packed with alpha folded in.
+     */
     private static void macro(boolean transA, int m, int n, int kc, float alpha, float[] a, int aOff, int lda,
                               int pc, float[] bBuf, int bBase, float[] c, int cOff, int ldc, Scratch s,
                               boolean overwrite) {
@@ -184,7 +189,10 @@ public final class VectorSgemm implements Sgemm {
         int nPanels = panels(n);
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
-            packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, aBuf);
+            int inPlace = alpha == 1f ? mc / MR : 0;
+            if (inPlace * MR < mc) {
+                packA(transA, a, aOff, lda, ic + inPlace * MR, mc - inPlace * MR, pc, kc, alpha, aBuf);
+            }
             int mPanels = (mc + MR - 1) / MR;
             for (int jp = 0; jp < nPanels; jp++) {
                 int j0 = jp * NR;
@@ -192,45 +200,59 @@ public final class VectorSgemm implements Sgemm {
                 int bi = bBase + jp * kc * NR;
                 for (int ip = 0; ip < mPanels; ip++) {
                     int i0 = ic + ip * MR;
-                    microKernel(kc, aBuf, ip * kc * MR, bBuf, bi, c, cOff + i0 * ldc + j0, ldc,
-                            Math.min(MR, m - i0), nr, tmp, overwrite);
+                    int ci = cOff + i0 * ldc + j0;
+                    int mr = Math.min(MR, m - i0);
+                    if (ip < inPlace) {
+                        if (transA) {
+                            microKernel(kc, a, aOff + pc * lda + i0, 1, lda, bBuf, bi, c, ci, ldc, mr, nr, tmp,
+                                    overwrite);
+                        } else {
+                            microKernel(kc, a, aOff + i0 * lda + pc, lda, 1, bBuf, bi, c, ci, ldc, mr, nr, tmp,
+                                    overwrite);
+                        }
+                    } else {
+                        microKernel(kc, aBuf, (ip - inPlace) * kc * MR, 1, MR, bBuf, bi, c, ci, ldc, mr, nr, tmp,
+                                overwrite);
+                    }
                 }
             }
         }
     }
 
-
-    /** The register-blocked 8 x NR tile: {@code C[mr x nr] += Apanel * Bpanel} over {@code kc} steps. */
-    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi,
+    /**
+     * The register-blocked 8 x NR tile: {@code C[mr x nr] += A * Bpanel} over {@code kc} steps, where element
+     * {@code (i, p)} of A is {@code ap[ai + i * rs + p * cs]} (a packed panel: rs = 1, cs = MR).
+     */
+    private static void microKernel(int kc, float[] ap, int ai, int rs, int cs, float[] bp, int bi,
                                     float[] c, int cI, int ldc, int mr, int nr, float[] tmp,
                                     boolean overwrite) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += cs, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + rs]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * rs]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * rs]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * rs]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * rs]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6 * rs]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7 * rs]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }

@@ -53,6 +53,9 @@ public final class TrainingThroughputBenchmark {
         return f;
     }
 
+    /** Heap bytes the measuring thread allocated per step in the last round (0 when the JVM cannot tell). */
+    static long allocatedPerStep;
+
     /** Median steps per second. */
     static double measure(int[] s, KernelBackend backend, Variant variant, int rounds, double seconds) {
         NetworkSpec spec = NetworkSpec.regression(s[2], s[3], s[4], variant, s[5], 1);
@@ -79,7 +82,9 @@ public final class TrainingThroughputBenchmark {
             step.run();
         }
         double[] rates = new double[rounds];
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < rounds; r++) {
+            long bytes0 = threads.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
             int n = 0;
             while (n < 2 || System.nanoTime() - t0 < seconds * 1e9) {
@@ -87,6 +92,7 @@ public final class TrainingThroughputBenchmark {
                 n++;
             }
             rates[r] = n / ((System.nanoTime() - t0) / 1e9);
+            allocatedPerStep = (threads.getCurrentThreadAllocatedBytes() - bytes0) / n;
         }
         Arrays.sort(rates);
         return rates[rounds / 2];
@@ -128,8 +134,8 @@ public final class TrainingThroughputBenchmark {
         }
         System.out.printf("spark-gru kernel training throughput, 1 thread, %s %s, median of %d rounds >= %.1f s%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), rounds, seconds);
-        System.out.println("| shape | backend | variant | seq/s | GFLOP/s | vs torch | % of sgemm peak |");
-        System.out.println("|---|---|---|---:|---:|---:|---:|");
+        System.out.println("| shape | backend | variant | seq/s | GFLOP/s | vs torch | % of sgemm peak | heap B/step |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
         Map<String, Double> raTime = new LinkedHashMap<>();
         for (String shape : shapes) {
             int[] s = SHAPES.get(shape);
@@ -150,8 +156,8 @@ public final class TrainingThroughputBenchmark {
                     } else if (raTime.containsKey(key)) {
                         extra = String.format(" (%.2fx reset-after's time)", (1 / stepsPerSec) / raTime.get(key));
                     }
-                    System.out.printf("| %s | %s | %s%s | %,.0f | %.1f | %s | %s |%n", shape, backend.sgemm().name(),
-                            vName, extra, seqs, gflops, vsTorch, ofPeak);
+                    System.out.printf("| %s | %s | %s%s | %,.0f | %.1f | %s | %s | %,d |%n", shape,
+                            backend.sgemm().name(), vName, extra, seqs, gflops, vsTorch, ofPeak, allocatedPerStep);
                 }
             }
         }
