@@ -28,6 +28,13 @@ public final class VectorSgemm implements Sgemm {
     static final int NR = 2 * L;
     /** Depth of a packed slice of the inner dimension. */
     static final int KC = 256;
+    /**
+     * Below this depth the tiles of C are visited row panel by row panel, so that C (whose traffic then outweighs
+     * the arithmetic) is written in long contiguous runs; above it column panel by column panel, so that a
+     * {@code kc x NR} panel of B stays in L1 while the rows of A stream past (BLIS order). Measured on AVX-512:
+     * 3x faster input projections at k = 16, slightly slower products at k >= 128 in row order.
+     */
+    static final int ROW_ORDER_BELOW = 64;
     /** Rows of op(A) packed at a time. */
     static final int MC = 128;
 
@@ -189,33 +196,47 @@ public final class VectorSgemm implements Sgemm {
         int nPanels = panels(n);
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
-            int inPlace = alpha == 1f ? mc / MR : 0;
+            int inPlace = alpha == 1f && !transA ? mc / MR : 0;
             if (inPlace * MR < mc) {
                 packA(transA, a, aOff, lda, ic + inPlace * MR, mc - inPlace * MR, pc, kc, alpha, aBuf);
             }
             int mPanels = (mc + MR - 1) / MR;
-            for (int jp = 0; jp < nPanels; jp++) {
-                int j0 = jp * NR;
-                int nr = Math.min(NR, n - j0);
-                int bi = bBase + jp * kc * NR;
+            if (kc < ROW_ORDER_BELOW) {
                 for (int ip = 0; ip < mPanels; ip++) {
-                    int i0 = ic + ip * MR;
-                    int ci = cOff + i0 * ldc + j0;
-                    int mr = Math.min(MR, m - i0);
-                    if (ip < inPlace) {
-                        if (transA) {
-                            microKernel(kc, a, aOff + pc * lda + i0, 1, lda, bBuf, bi, c, ci, ldc, mr, nr, tmp,
-                                    overwrite);
-                        } else {
-                            microKernel(kc, a, aOff + i0 * lda + pc, lda, 1, bBuf, bi, c, ci, ldc, mr, nr, tmp,
-                                    overwrite);
-                        }
-                    } else {
-                        microKernel(kc, aBuf, (ip - inPlace) * kc * MR, 1, MR, bBuf, bi, c, ci, ldc, mr, nr, tmp,
-                                overwrite);
+                    for (int jp = 0; jp < nPanels; jp++) {
+                        tile(transA, m, n, kc, a, aOff, lda, pc, aBuf, bBuf, bBase, c, cOff, ldc, tmp, overwrite,
+                                ic, ip, jp, inPlace);
+                    }
+                }
+            } else {
+                for (int jp = 0; jp < nPanels; jp++) {
+                    for (int ip = 0; ip < mPanels; ip++) {
+                        tile(transA, m, n, kc, a, aOff, lda, pc, aBuf, bBuf, bBase, c, cOff, ldc, tmp, overwrite,
+                                ic, ip, jp, inPlace);
                     }
                 }
             }
+        }
+    }
+
+    /** One MR x NR tile of C at row panel {@code ip} of block {@code ic} and column panel {@code jp}. */
+    private static void tile(boolean transA, int m, int n, int kc, float[] a, int aOff, int lda, int pc, float[] aBuf,
+                             float[] bBuf, int bBase, float[] c, int cOff, int ldc, float[] tmp, boolean overwrite,
+                             int ic, int ip, int jp, int inPlace) {
+        int i0 = ic + ip * MR;
+        int j0 = jp * NR;
+        int mr = Math.min(MR, m - i0);
+        int nr = Math.min(NR, n - j0);
+        int bi = bBase + jp * kc * NR;
+        int ci = cOff + i0 * ldc + j0;
+        if (ip < inPlace) {
+            if (transA) {
+                microKernel(kc, a, aOff + pc * lda + i0, 1, lda, bBuf, bi, c, ci, ldc, mr, nr, tmp, overwrite);
+            } else {
+                microKernel(kc, a, aOff + i0 * lda + pc, lda, 1, bBuf, bi, c, ci, ldc, mr, nr, tmp, overwrite);
+            }
+        } else {
+            microKernel(kc, aBuf, (ip - inPlace) * kc * MR, 1, MR, bBuf, bi, c, ci, ldc, mr, nr, tmp, overwrite);
         }
     }
 
