@@ -26,8 +26,9 @@ import org.sparkgru.model.Variant;
  * GEMM; per step one recurrent GEMM against the recurrent weights packed once per call (reset-before needs a second,
  * smaller one for the candidate, whose input {@code r ⊙ h} only exists after the gates); then the fused gate code
  * ({@link Gates}). Backward walks the steps in reverse with one (reset-after) or two (reset-before) GEMMs against
- * the packed transposed recurrent weights per step, storing the pre-activation gradients of all steps; the weight
- * and bias gradients and the gradient for the layer below are then large GEMMs over all {@code T x B} rows.
+ * the packed transposed recurrent weights per step, storing the pre-activation gradients of all steps (bias
+ * gradients are summed per step while those rows are in cache); the weight gradients and the gradient for the
+ * layer below are then large GEMMs over all {@code T x B} rows.
  */
 public final class Bptt {
     private final NetworkSpec spec;
@@ -259,6 +260,7 @@ public final class Bptt {
             }
             if (resetAfter) {
                 gates.backwardResetAfter(batch, h, gl, gOff, al, hPrev, hl, hPrev, dh, dgh, gOff, dhPrev);
+                addColumnSums(batch, 3 * h, dgh, gOff, 3 * h, grad, layout.bh(l));
                 if (t > 0) {
                     gemm.sgemmPacked(false, batch, 1f, dgh, gOff, 3 * h, ut, 1f, dhPrev, 0, h);
                 }
@@ -270,6 +272,7 @@ public final class Bptt {
                     gemm.sgemmPacked(false, batch, 1f, gl, gOff, 3 * h, ut, 1f, dhPrev, 0, h);
                 }
             }
+            addColumnSums(batch, 3 * h, gl, gOff, 3 * h, grad, layout.bx(l));
             float[] swap = dh;
             dh = dhPrev;
             dhPrev = swap;
@@ -277,10 +280,8 @@ public final class Bptt {
         float[] x = l == 0 ? input : hs[l - 1];
         int xOff = l == 0 ? 0 : bh;
         gemm.sgemm(true, false, in, 3 * h, tb, 1f, x, xOff, in, gl, 0, 3 * h, 1f, grad, layout.wx(l), 3 * h);
-        addColumnSums(tb, 3 * h, gl, 0, 3 * h, grad, layout.bx(l));
         if (resetAfter) {
             gemm.sgemm(true, false, h, 3 * h, tb, 1f, hl, 0, h, dgh, 0, 3 * h, 1f, grad, wh, 3 * h);
-            addColumnSums(tb, 3 * h, dgh, 0, 3 * h, grad, layout.bh(l));
         } else {
             gemm.sgemm(true, false, h, 2 * h, tb, 1f, hl, 0, h, gl, 0, 3 * h, 1f, grad, wh, 3 * h);
             gemm.sgemm(true, false, h, h, tb, 1f, al, 0, h, gl, 2 * h, 3 * h, 1f, grad, wh + 2 * h, 3 * h);
