@@ -15,6 +15,7 @@ SPARK_GRU_JVM_OPTS=(
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
+  "-Dlog4j2.configurationFile=$SPARK_GRU_HOME/conf/log4j2.properties"
 )
 
 # Compiles the project when target/ is missing or older than a source file or the pom.

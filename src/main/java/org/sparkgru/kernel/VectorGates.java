@@ -178,7 +178,7 @@ public final class VectorGates implements Gates {
     public void backwardResetAfter(int rows, int h, float[] g, int gOff, float[] aux, int auxOff, float[] hs,
                                    int hPrevOff, float[] dh, float[] dgh, int dghOff, float[] dhPrev) {
         int bound = S.loopBound(h);
-        FloatVector zero = FloatVector.zero(S);
+        FloatVector zero = FloatVector.broadcast(S, 0f);
         for (int b = 0; b < rows; b++) {
             int gi = gOff + b * 3 * h;
             int ai = auxOff + b * h;
@@ -216,7 +216,7 @@ public final class VectorGates implements Gates {
     public void backwardResetBeforeZN(int rows, int h, float[] g, int gOff, float[] hs, int hPrevOff,
                                       float[] dh, float[] dhPrev) {
         int bound = S.loopBound(h);
-        FloatVector zero = FloatVector.zero(S);
+        FloatVector zero = FloatVector.broadcast(S, 0f);
         for (int b = 0; b < rows; b++) {
             int gi = gOff + b * 3 * h;
             int hp = hPrevOff + b * h;
@@ -241,7 +241,7 @@ public final class VectorGates implements Gates {
     public void backwardResetBeforeR(int rows, int h, float[] g, int gOff, float[] hs, int hPrevOff,
                                      float[] drh, float[] dhPrev) {
         int bound = S.loopBound(h);
-        FloatVector zero = FloatVector.zero(S);
+        FloatVector zero = FloatVector.broadcast(S, 0f);
         for (int b = 0; b < rows; b++) {
             int gi = gOff + b * 3 * h;
             int hp = hPrevOff + b * h;

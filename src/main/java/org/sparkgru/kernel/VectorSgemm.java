@@ -17,6 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Per-thread scratch (packed panels) grows to the largest shape seen and is then reused: no allocation per call
  * in steady state.
+ *
+ * <p>On JDK 17, C2 only turns a Vector API call into machine code when it can prove the vector's exact class; when
+ * other code in the JVM uses another float shape (netlib's VectorBLAS uses {@code FloatMaxVector}) the shared
+ * profiles inside the API stop proving it, and every unproven operation falls back to allocating Java code (we
+ * measured a 26x slowdown). Hence accumulators start from {@code broadcast(S, 0)} rather than {@code zero(S)}, and
+ * every store goes through an operation whose receiver has a known class ({@code fromArray(...).add(acc)},
+ * {@code zero.add(acc)}). JDK 21+ is not affected.
  */
 public final class VectorSgemm implements Sgemm {
 
@@ -247,7 +254,7 @@ public final class VectorSgemm implements Sgemm {
     private static void microKernel(int kc, float[] ap, int ai, int rs, int cs, float[] bp, int bi,
                                     float[] c, int cI, int ldc, int mr, int nr, float[] tmp,
                                     boolean overwrite) {
-        FloatVector z = FloatVector.zero(S);
+        FloatVector z = FloatVector.broadcast(S, 0f);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
         for (int p = 0; p < kc; p++, ai += cs, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
@@ -279,57 +286,57 @@ public final class VectorSgemm implements Sgemm {
         }
         if (mr == MR && nr == NR) {
             if (overwrite) {
-                c00.intoArray(c, cI);
-                c01.intoArray(c, cI + L);
-                c10.intoArray(c, cI + 1 * ldc);
-                c11.intoArray(c, cI + 1 * ldc + L);
-                c20.intoArray(c, cI + 2 * ldc);
-                c21.intoArray(c, cI + 2 * ldc + L);
-                c30.intoArray(c, cI + 3 * ldc);
-                c31.intoArray(c, cI + 3 * ldc + L);
-                c40.intoArray(c, cI + 4 * ldc);
-                c41.intoArray(c, cI + 4 * ldc + L);
-                c50.intoArray(c, cI + 5 * ldc);
-                c51.intoArray(c, cI + 5 * ldc + L);
-                c60.intoArray(c, cI + 6 * ldc);
-                c61.intoArray(c, cI + 6 * ldc + L);
-                c70.intoArray(c, cI + 7 * ldc);
-                c71.intoArray(c, cI + 7 * ldc + L);
+                z.add(c00).intoArray(c, cI);
+                z.add(c01).intoArray(c, cI + L);
+                z.add(c10).intoArray(c, cI + 1 * ldc);
+                z.add(c11).intoArray(c, cI + 1 * ldc + L);
+                z.add(c20).intoArray(c, cI + 2 * ldc);
+                z.add(c21).intoArray(c, cI + 2 * ldc + L);
+                z.add(c30).intoArray(c, cI + 3 * ldc);
+                z.add(c31).intoArray(c, cI + 3 * ldc + L);
+                z.add(c40).intoArray(c, cI + 4 * ldc);
+                z.add(c41).intoArray(c, cI + 4 * ldc + L);
+                z.add(c50).intoArray(c, cI + 5 * ldc);
+                z.add(c51).intoArray(c, cI + 5 * ldc + L);
+                z.add(c60).intoArray(c, cI + 6 * ldc);
+                z.add(c61).intoArray(c, cI + 6 * ldc + L);
+                z.add(c70).intoArray(c, cI + 7 * ldc);
+                z.add(c71).intoArray(c, cI + 7 * ldc + L);
             } else {
-                c00.add(FloatVector.fromArray(S, c, cI)).intoArray(c, cI);
-                c01.add(FloatVector.fromArray(S, c, cI + L)).intoArray(c, cI + L);
-                c10.add(FloatVector.fromArray(S, c, cI + 1 * ldc)).intoArray(c, cI + 1 * ldc);
-                c11.add(FloatVector.fromArray(S, c, cI + 1 * ldc + L)).intoArray(c, cI + 1 * ldc + L);
-                c20.add(FloatVector.fromArray(S, c, cI + 2 * ldc)).intoArray(c, cI + 2 * ldc);
-                c21.add(FloatVector.fromArray(S, c, cI + 2 * ldc + L)).intoArray(c, cI + 2 * ldc + L);
-                c30.add(FloatVector.fromArray(S, c, cI + 3 * ldc)).intoArray(c, cI + 3 * ldc);
-                c31.add(FloatVector.fromArray(S, c, cI + 3 * ldc + L)).intoArray(c, cI + 3 * ldc + L);
-                c40.add(FloatVector.fromArray(S, c, cI + 4 * ldc)).intoArray(c, cI + 4 * ldc);
-                c41.add(FloatVector.fromArray(S, c, cI + 4 * ldc + L)).intoArray(c, cI + 4 * ldc + L);
-                c50.add(FloatVector.fromArray(S, c, cI + 5 * ldc)).intoArray(c, cI + 5 * ldc);
-                c51.add(FloatVector.fromArray(S, c, cI + 5 * ldc + L)).intoArray(c, cI + 5 * ldc + L);
-                c60.add(FloatVector.fromArray(S, c, cI + 6 * ldc)).intoArray(c, cI + 6 * ldc);
-                c61.add(FloatVector.fromArray(S, c, cI + 6 * ldc + L)).intoArray(c, cI + 6 * ldc + L);
-                c70.add(FloatVector.fromArray(S, c, cI + 7 * ldc)).intoArray(c, cI + 7 * ldc);
-                c71.add(FloatVector.fromArray(S, c, cI + 7 * ldc + L)).intoArray(c, cI + 7 * ldc + L);
+                FloatVector.fromArray(S, c, cI).add(c00).intoArray(c, cI);
+                FloatVector.fromArray(S, c, cI + L).add(c01).intoArray(c, cI + L);
+                FloatVector.fromArray(S, c, cI + 1 * ldc).add(c10).intoArray(c, cI + 1 * ldc);
+                FloatVector.fromArray(S, c, cI + 1 * ldc + L).add(c11).intoArray(c, cI + 1 * ldc + L);
+                FloatVector.fromArray(S, c, cI + 2 * ldc).add(c20).intoArray(c, cI + 2 * ldc);
+                FloatVector.fromArray(S, c, cI + 2 * ldc + L).add(c21).intoArray(c, cI + 2 * ldc + L);
+                FloatVector.fromArray(S, c, cI + 3 * ldc).add(c30).intoArray(c, cI + 3 * ldc);
+                FloatVector.fromArray(S, c, cI + 3 * ldc + L).add(c31).intoArray(c, cI + 3 * ldc + L);
+                FloatVector.fromArray(S, c, cI + 4 * ldc).add(c40).intoArray(c, cI + 4 * ldc);
+                FloatVector.fromArray(S, c, cI + 4 * ldc + L).add(c41).intoArray(c, cI + 4 * ldc + L);
+                FloatVector.fromArray(S, c, cI + 5 * ldc).add(c50).intoArray(c, cI + 5 * ldc);
+                FloatVector.fromArray(S, c, cI + 5 * ldc + L).add(c51).intoArray(c, cI + 5 * ldc + L);
+                FloatVector.fromArray(S, c, cI + 6 * ldc).add(c60).intoArray(c, cI + 6 * ldc);
+                FloatVector.fromArray(S, c, cI + 6 * ldc + L).add(c61).intoArray(c, cI + 6 * ldc + L);
+                FloatVector.fromArray(S, c, cI + 7 * ldc).add(c70).intoArray(c, cI + 7 * ldc);
+                FloatVector.fromArray(S, c, cI + 7 * ldc + L).add(c71).intoArray(c, cI + 7 * ldc + L);
             }
         } else {
-            c00.intoArray(tmp, 0 * NR);
-            c01.intoArray(tmp, 0 * NR + L);
-            c10.intoArray(tmp, 1 * NR);
-            c11.intoArray(tmp, 1 * NR + L);
-            c20.intoArray(tmp, 2 * NR);
-            c21.intoArray(tmp, 2 * NR + L);
-            c30.intoArray(tmp, 3 * NR);
-            c31.intoArray(tmp, 3 * NR + L);
-            c40.intoArray(tmp, 4 * NR);
-            c41.intoArray(tmp, 4 * NR + L);
-            c50.intoArray(tmp, 5 * NR);
-            c51.intoArray(tmp, 5 * NR + L);
-            c60.intoArray(tmp, 6 * NR);
-            c61.intoArray(tmp, 6 * NR + L);
-            c70.intoArray(tmp, 7 * NR);
-            c71.intoArray(tmp, 7 * NR + L);
+            z.add(c00).intoArray(tmp, 0 * NR);
+            z.add(c01).intoArray(tmp, 0 * NR + L);
+            z.add(c10).intoArray(tmp, 1 * NR);
+            z.add(c11).intoArray(tmp, 1 * NR + L);
+            z.add(c20).intoArray(tmp, 2 * NR);
+            z.add(c21).intoArray(tmp, 2 * NR + L);
+            z.add(c30).intoArray(tmp, 3 * NR);
+            z.add(c31).intoArray(tmp, 3 * NR + L);
+            z.add(c40).intoArray(tmp, 4 * NR);
+            z.add(c41).intoArray(tmp, 4 * NR + L);
+            z.add(c50).intoArray(tmp, 5 * NR);
+            z.add(c51).intoArray(tmp, 5 * NR + L);
+            z.add(c60).intoArray(tmp, 6 * NR);
+            z.add(c61).intoArray(tmp, 6 * NR + L);
+            z.add(c70).intoArray(tmp, 7 * NR);
+            z.add(c71).intoArray(tmp, 7 * NR + L);
             for (int i = 0; i < mr; i++) {
                 int row = cI + i * ldc;
                 for (int j = 0; j < nr; j++) {
