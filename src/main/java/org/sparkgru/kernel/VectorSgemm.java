@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * profiles inside the API stop proving it, and every unproven operation falls back to allocating Java code (we
  * measured a 26x slowdown). Hence accumulators start from {@code broadcast(S, 0)} rather than {@code zero(S)}, and
  * every store goes through an operation whose receiver has a known class ({@code fromArray(...).add(acc)},
- * {@code zero.add(acc)}). JDK 21+ is not affected.
+ * {@code zero.add(acc)}). JDK 25 is not affected (measured).
  */
 public final class VectorSgemm implements Sgemm {
 

@@ -28,7 +28,8 @@ import org.sparkgru.training.Adam;
  *
  * <p>Not a test: run it with {@code src/bench/kernel-bench.sh}, which also runs the peers in the same session.
  * Arguments: {@code [--torch FILE] [--peak GFLOPS] [--shapes S1,S2] [--backends vector,javablas]
- * [--variants reset-after,reset-before] [--rounds N] [--seconds S]}.
+ * [--variants reset-after,reset-before] [--rounds N] [--seconds S] [--pollute]}. {@code --pollute} first runs
+ * netlib's own Vector API BLAS (as Spark MLlib or Breeze code in the same JVM would) to show its effect on JDK 17.
  */
 public final class TrainingThroughputBenchmark {
 
@@ -119,6 +120,7 @@ public final class TrainingThroughputBenchmark {
         List<String> variants = List.of("reset-after", "reset-before");
         int rounds = 5;
         double seconds = 0.6;
+        boolean pollute = false;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -129,11 +131,21 @@ public final class TrainingThroughputBenchmark {
                 case "--variants" -> variants = List.of(v.split(","));
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--seconds" -> seconds = Double.parseDouble(v);
+                case "--pollute" -> pollute = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        System.out.printf("spark-gru kernel training throughput, 1 thread, %s %s, median of %d rounds >= %.1f s%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), rounds, seconds);
+        if (pollute) {
+            float[] a = new float[128 * 128];
+            float[] c = new float[128 * 128];
+            dev.ludovic.netlib.blas.BLAS blas = dev.ludovic.netlib.blas.JavaBLAS.getInstance();
+            for (int i = 0; i < 3000; i++) {
+                blas.sgemm("N", "N", 128, 128, 128, 1f, a, 128, a, 128, 0f, c, 128);
+            }
+        }
+        System.out.printf("spark-gru kernel training throughput, 1 thread, %s %s, median of %d rounds >= %.1f s%s%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), rounds, seconds,
+                pollute ? ", after 3000 netlib VectorBLAS sgemm calls in the same JVM" : "");
         System.out.println("| shape | backend | variant | seq/s | GFLOP/s | vs torch | % of sgemm peak | heap B/step |");
         System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
         Map<String, Double> raTime = new LinkedHashMap<>();
