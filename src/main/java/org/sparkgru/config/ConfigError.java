@@ -1,0 +1,10 @@
+package org.sparkgru.config;
+
+/** A configuration value that cannot be used; the message names the key, the value and what is allowed. */
+public class ConfigError extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigError(String message) {
+        super(message);
+    }
+}

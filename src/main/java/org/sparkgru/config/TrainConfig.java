@@ -1,0 +1,221 @@
+package org.sparkgru.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.sparkgru.kernel.Loss;
+import org.sparkgru.model.Variant;
+
+/**
+ * The training job's configuration: one typed, validated object built from HOCON (Typesafe Config).
+ *
+ * <p>Layers, highest priority first: {@code --set key=value} overrides, the {@code --config} file, and the built-in
+ * defaults, which are {@code conf/train.conf} itself (packaged into the jar). Validation happens here, before any
+ * Spark work: an unknown key, a wrong type or an out-of-range value is a {@link ConfigError} whose message names the
+ * key, the value and what is allowed. {@link #render()} gives the effective configuration for logs and the model.
+ */
+public final class TrainConfig {
+    /** Classpath resource holding the defaults (a copy of conf/train.conf made by the build). */
+    public static final String DEFAULTS = "org/sparkgru/config/train.conf";
+
+    /** Columns and data-quality policies. */
+    public record Data(String id, String time, String target, List<String> features, String scaling,
+                       String missing, String duplicates, String gaps, int partitions) {
+    }
+
+    /** Architecture and loss. */
+    public record Model(int lookback, int horizon, int hidden, int layers, Variant variant, Loss loss) {
+    }
+
+    /** Optimization. */
+    public record Train(int iterations, int batchSize, String optimizer, double learningRate, double weightDecay,
+                        String schedule, int warmup, double clipNorm, long seed, int validationEvery,
+                        int patience, int checkpointEvery, int treeDepth, int maxBadSteps) {
+    }
+
+    private final Config config;
+    private final Data data;
+    private final Model model;
+    private final Train train;
+
+    private TrainConfig(Config config) {
+        this.config = config;
+        this.data = new Data(text("data.id"), text("data.time"), text("data.target"), list("data.features"),
+                choice("data.scaling", "series", "none"),
+                choice("data.missing", "error", "drop", "interpolate"),
+                choice("data.duplicates", "error", "last"),
+                choice("data.gaps", "error", "interpolate"),
+                integer("data.partitions", 0, 100_000));
+        int lookback = integer("model.lookback", 1, 100_000);
+        int horizon = integer("model.horizon", 1, 100_000);
+        Variant variant = Variant.parse(choice("model.variant", "reset-before", "reset-after"));
+        String lossName = choice("model.loss", "mse", "mae", "huber");
+        double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
+        this.model = new Model(lookback, horizon, integer("model.hidden", 1, 4096), integer("model.layers", 1, 16),
+                variant, new Loss(Loss.Kind.parse(lossName), delta));
+        this.train = new Train(integer("train.iterations", 1, 100_000_000), integer("train.batchSize", 1, 1 << 20),
+                choice("train.optimizer", "adam", "adamw"), number("train.learningRate", Double.MIN_VALUE, 10),
+                number("train.weightDecay", 0, 1), choice("train.schedule", "constant", "cosine"),
+                integer("train.warmup", 0, 100_000_000), number("train.clipNorm", 0, 1e30),
+                longValue("train.seed"), integer("train.validationEvery", 1, 100_000_000),
+                integer("train.patience", 0, 100_000), integer("train.checkpointEvery", 0, 100_000_000),
+                integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000));
+        for (String col : data.features()) {
+            if (col.equals(data.id()) || col.equals(data.time()) || col.equals(data.target())) {
+                throw new ConfigError("data.features lists '" + col + "', which is already the id, time or target"
+                        + " column; list covariates only");
+            }
+        }
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @param file      a HOCON file, or null
+     * @param overrides {@code key=value} strings (values in HOCON syntax: numbers, quoted or bare strings, lists)
+     */
+    public static TrainConfig load(File file, List<String> overrides) {
+        Config defaults = ConfigFactory.parseResources(TrainConfig.class.getClassLoader(), DEFAULTS,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            if (!file.isFile()) {
+                throw new ConfigError("configuration file " + file + " does not exist or is not a file");
+            }
+            try {
+                user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
+            } catch (ConfigException e) {
+                throw new ConfigError("cannot parse configuration file " + file + ": " + e.getMessage());
+            }
+        }
+        for (int i = overrides.size() - 1; i >= 0; i--) {
+            user = parseOverride(overrides.get(i)).withFallback(user);
+        }
+        checkKnown(user, defaults);
+        try {
+            return new TrainConfig(user.withFallback(defaults).resolve());
+        } catch (ConfigException e) {
+            throw new ConfigError("invalid configuration: " + e.getMessage());
+        }
+    }
+
+    private static Config parseOverride(String kv) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigError("--set expects key=value, got '" + kv + "'");
+        }
+        String key = kv.substring(0, eq).trim();
+        try {
+            return ConfigFactory.parseString(key + " = " + kv.substring(eq + 1),
+                    ConfigParseOptions.defaults().setOriginDescription("--set " + key));
+        } catch (ConfigException e) {
+            throw new ConfigError("--set " + kv + ": not a valid value (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void checkKnown(Config user, Config defaults) {
+        for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+            if (!defaults.hasPath(e.getKey())) {
+                TreeSet<String> known = new TreeSet<>();
+                defaults.entrySet().forEach(d -> known.add(d.getKey()));
+                throw new ConfigError("unknown configuration key '" + e.getKey() + "' (" + e.getValue().origin()
+                        .description() + "); known keys: " + String.join(", ", known));
+            }
+        }
+    }
+
+    public Data data() {
+        return data;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Train train() {
+        return train;
+    }
+
+    /** The effective configuration as HOCON (all keys, defaults included), for logs and the model. */
+    public String render() {
+        return config.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+    }
+
+    /** The effective configuration as JSON. */
+    public String renderJson() {
+        return config.root().render(ConfigRenderOptions.concise());
+    }
+
+    private String describe(String key) {
+        return "'" + config.getValue(key).render(ConfigRenderOptions.concise()) + "' ("
+                + config.getValue(key).origin().description() + ")";
+    }
+
+    private String text(String key) {
+        try {
+            String v = config.getString(key);
+            if (v.isBlank()) {
+                throw new ConfigError(key + " is empty; give a column name");
+            }
+            return v;
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError(key + " must be a string, got " + describe(key));
+        }
+    }
+
+    private List<String> list(String key) {
+        try {
+            return List.copyOf(config.getStringList(key));
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError(key + " must be a list of strings, e.g. [\"a\", \"b\"], got " + describe(key));
+        }
+    }
+
+    private String choice(String key, String... allowed) {
+        String v = text(key);
+        if (!Arrays.asList(allowed).contains(v)) {
+            throw new ConfigError(key + " = " + describe(key) + " is not allowed; choose one of "
+                    + String.join(", ", allowed));
+        }
+        return v;
+    }
+
+    private int integer(String key, int min, int max) {
+        long v = longValue(key);
+        if (v < min || v > max) {
+            throw new ConfigError(key + " = " + v + " is out of range; allowed " + min + " to " + max);
+        }
+        return (int) v;
+    }
+
+    private long longValue(String key) {
+        try {
+            return config.getLong(key);
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError(key + " must be a whole number, got " + describe(key));
+        }
+    }
+
+    private double number(String key, double min, double max) {
+        double v;
+        try {
+            v = config.getDouble(key);
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError(key + " must be a number, got " + describe(key));
+        }
+        if (!(v >= min && v <= max)) {
+            throw new ConfigError(key + " = " + v + " is out of range; allowed " + (min == Double.MIN_VALUE ? "> 0"
+                    : ">= " + min) + " and <= " + max);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,75 @@
+package org.sparkgru.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkgru.kernel.Loss;
+import org.sparkgru.model.Variant;
+
+class TrainConfigTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultsAreConfTrainConf() {
+        TrainConfig c = TrainConfig.load(null, List.of());
+        assertEquals(48, c.model().lookback());
+        assertEquals(Variant.RESET_BEFORE, c.model().variant());
+        assertEquals("adam", c.train().optimizer());
+        assertEquals("interpolate", c.data().gaps());
+        // the packaged defaults are exactly the documented example
+        assertEquals(ConfigFactory.parseFile(new File("conf/train.conf")).root().unwrapped(),
+                ConfigFactory.parseResources(TrainConfig.DEFAULTS).root().unwrapped());
+    }
+
+    @Test
+    void fileThenOverridesTakePrecedence() throws IOException {
+        Path f = tmp.resolve("my.conf");
+        Files.writeString(f, "model { hidden = 32, variant = reset-after }\ndata.features = [price]\n");
+        TrainConfig c = TrainConfig.load(f.toFile(), List.of("model.hidden=16", "model.loss=huber",
+                "model.huberDelta=0.5"));
+        assertEquals(16, c.model().hidden());
+        assertEquals(Variant.RESET_AFTER, c.model().variant());
+        assertEquals(List.of("price"), c.data().features());
+        assertEquals(new Loss(Loss.Kind.HUBER, 0.5), c.model().loss());
+        assertTrue(c.render().contains("hidden=16") || c.render().contains("hidden = 16"), c.render());
+    }
+
+    private static String error(List<String> sets) {
+        return assertThrows(ConfigError.class, () -> TrainConfig.load(null, sets)).getMessage();
+    }
+
+    @Test
+    void everyErrorNamesKeyValueAndWhatIsAllowed() {
+        String m = error(List.of("model.hiden=3"));
+        assertTrue(m.startsWith("unknown configuration key 'model.hiden' (--set model.hiden") && m.contains("model.hidden"), m);
+        m = error(List.of("train.iterations=lots"));
+        assertTrue(m.contains("train.iterations must be a whole number, got '\"lots\"' (--set train.iterations"), m);
+        m = error(List.of("model.hidden=0"));
+        assertEquals("model.hidden = 0 is out of range; allowed 1 to 4096", m);
+        m = error(List.of("train.learningRate=-1"));
+        assertTrue(m.startsWith("train.learningRate = -1.0 is out of range; allowed > 0"), m);
+        m = error(List.of("model.variant=reset-sideways"));
+        assertTrue(m.contains("model.variant = '\"reset-sideways\"'") && m.contains("choose one of reset-before, reset-after"), m);
+        m = error(List.of("data.missing=ignore"));
+        assertTrue(m.contains("choose one of error, drop, interpolate"), m);
+        m = error(List.of("data.features=price"));
+        assertTrue(m.contains("data.features must be a list of strings"), m);
+        m = error(List.of("data.features=[value]"));
+        assertTrue(m.contains("data.features lists 'value', which is already the id, time or target column"), m);
+        m = error(List.of("nonsense"));
+        assertEquals("--set expects key=value, got 'nonsense'", m);
+        m = assertThrows(ConfigError.class, () -> TrainConfig.load(tmp.resolve("none.conf").toFile(), List.of()))
+                .getMessage();
+        assertTrue(m.contains("none.conf does not exist"), m);
+    }
+}
