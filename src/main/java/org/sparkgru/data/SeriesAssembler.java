@@ -1,0 +1,248 @@
+package org.sparkgru.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the rows of one series (any order) into a {@link Series} on a regular grid, applying the data policies of
+ * the configuration, or explains why it cannot. Plain Java: the Spark job calls it inside partitions.
+ *
+ * <p>Steps: sort by time; duplicate times ({@code error} or keep the {@code last} row of equal time in input
+ * order); null, NaN or infinite targets and covariates ({@code error}, {@code drop} the row, or
+ * {@code interpolate}); infer the step as the most frequent difference between consecutive times (the smallest
+ * among ties); points off that grid are an error (irregular spacing); missing grid points ({@code error} or
+ * {@code interpolate} linearly); series shorter than {@code lookback + horizon} are skipped; finally the
+ * standardization (mean, standard deviation; 1 for a constant series) is fitted on the training part, which
+ * excludes the last {@code horizon} points.
+ */
+public final class SeriesAssembler {
+    /** Largest grid a series may span, so that one stray timestamp cannot allocate gigabytes. */
+    public static final long MAX_GRID = 50_000_000L;
+
+    /** One input row: time in ticks, target (NaN when null), covariates. */
+    public record Point(long t, double y, double[] x) {
+    }
+
+    /** The outcome for one series. */
+    public sealed interface Result permits Ok, Skipped, Failed {
+        /** The series id. */
+        String id();
+    }
+
+    /** Assembled. */
+    public record Ok(Series series) implements Result {
+        @Override
+        public String id() {
+            return series.id;
+        }
+    }
+
+    /** Left out of training, with the reason (too short). */
+    public record Skipped(String id, String reason) implements Result {
+    }
+
+    /** A data error under the configured policies; the message names the series, the problem and the setting. */
+    public record Failed(String id, String message) implements Result {
+    }
+
+    private final String missing;
+    private final String duplicates;
+    private final String gaps;
+    private final int lookback;
+    private final int horizon;
+    private final boolean standardize;
+
+    /**
+     * @param missing     policy for null/NaN/Inf: error, drop, interpolate
+     * @param duplicates  policy for repeated times: error, last
+     * @param gaps        policy for missing grid points: error, interpolate
+     * @param standardize fit a per-series scaler (otherwise mean 0, scale 1)
+     */
+    public SeriesAssembler(String missing, String duplicates, String gaps, int lookback, int horizon,
+                           boolean standardize) {
+        this.missing = missing;
+        this.duplicates = duplicates;
+        this.gaps = gaps;
+        this.lookback = lookback;
+        this.horizon = horizon;
+        this.standardize = standardize;
+    }
+
+    /** Assembles one series from its points (in input order; the list is not modified). */
+    public Result assemble(String id, TimeKind kind, List<Point> input, int featureCount) {
+        List<Point> pts = new ArrayList<>(input);
+        pts.sort(Comparator.comparingLong(Point::t));
+        int duplicatesResolved = 0;
+        List<Point> unique = new ArrayList<>(pts.size());
+        for (Point p : pts) {
+            if (!unique.isEmpty() && unique.get(unique.size() - 1).t() == p.t()) {
+                if (duplicates.equals("error")) {
+                    return new Failed(id, "series '" + id + "' has several rows at time " + TimeFormat.format(kind, p.t())
+                            + "; remove them or set data.duplicates = last");
+                }
+                unique.set(unique.size() - 1, p);
+                duplicatesResolved++;
+            } else {
+                unique.add(p);
+            }
+        }
+        int dropped = 0;
+        int missingCount = 0;
+        List<Point> kept = new ArrayList<>(unique.size());
+        for (Point p : unique) {
+            if (finite(p)) {
+                kept.add(p);
+            } else if (missing.equals("error")) {
+                return new Failed(id, "series '" + id + "' has a null, NaN or infinite value at time "
+                        + TimeFormat.format(kind, p.t()) + "; clean the input or set data.missing = drop or interpolate");
+            } else if (missing.equals("drop")) {
+                dropped++;
+            } else {
+                kept.add(p);
+                missingCount++;
+            }
+        }
+        if (kept.size() < Math.max(2, lookback + horizon)) {
+            return new Skipped(id, "too short: " + kept.size() + " points, lookback + horizon = "
+                    + (lookback + horizon));
+        }
+        long step = inferStep(kept);
+        long start = kept.get(0).t();
+        long last = kept.get(kept.size() - 1).t();
+        for (Point p : kept) {
+            if ((p.t() - start) % step != 0) {
+                return new Failed(id, "series '" + id + "' is irregularly spaced: its most common step is "
+                        + TimeFormat.formatStep(kind, step) + " but the point at " + TimeFormat.format(kind, p.t())
+                        + " is off that grid; resample the input to a regular frequency");
+            }
+        }
+        long span = (last - start) / step + 1;
+        if (span > MAX_GRID) {
+            return new Failed(id, "series '" + id + "' would span " + span + " grid points of "
+                    + TimeFormat.formatStep(kind, step) + " (from " + TimeFormat.format(kind, start) + " to "
+                    + TimeFormat.format(kind, last) + "); check its timestamps");
+        }
+        int n = (int) span;
+        int gapCount = n - kept.size();
+        if (gapCount > 0 && gaps.equals("error")) {
+            return new Failed(id, "series '" + id + "' misses " + gapCount + " of its " + n + " points on its "
+                    + TimeFormat.formatStep(kind, step) + " grid; fill them or set data.gaps = interpolate");
+        }
+        float[] y = new float[n];
+        float[] x = new float[n * featureCount];
+        Arrays.fill(y, Float.NaN);
+        Arrays.fill(x, Float.NaN);
+        for (Point p : kept) {
+            int i = (int) ((p.t() - start) / step);
+            y[i] = (float) p.y();
+            for (int f = 0; f < featureCount; f++) {
+                x[i * featureCount + f] = (float) p.x()[f];
+            }
+        }
+        interpolate(y, 0, 1, n);
+        for (int f = 0; f < featureCount; f++) {
+            interpolate(x, f, featureCount, n);
+        }
+        if (Float.isNaN(y[0]) || (featureCount > 0 && hasNaN(x))) {
+            return new Failed(id, "series '" + id + "' has no valid value at all in its target or a covariate;"
+                    + " remove the series or fix the input");
+        }
+        int train = n - horizon;
+        float[] yScaler = standardize ? fit(y, 0, 1, train) : new float[] {0f, 1f};
+        float[] fMean = new float[featureCount];
+        float[] fScale = new float[featureCount];
+        for (int f = 0; f < featureCount; f++) {
+            float[] s = standardize ? fit(x, f, featureCount, train) : new float[] {0f, 1f};
+            fMean[f] = s[0];
+            fScale[f] = s[1];
+        }
+        return new Ok(new Series(id, kind, start, step, y, x, featureCount, yScaler[0], yScaler[1], fMean, fScale,
+                new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
+    }
+
+    private static boolean finite(Point p) {
+        if (!Double.isFinite(p.y())) {
+            return false;
+        }
+        for (double v : p.x()) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasNaN(float[] a) {
+        for (float v : a) {
+            if (Float.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The most frequent positive difference between consecutive times; the smallest among ties. */
+    static long inferStep(List<Point> sorted) {
+        Map<Long, Integer> counts = new HashMap<>();
+        for (int i = 1; i < sorted.size(); i++) {
+            counts.merge(sorted.get(i).t() - sorted.get(i - 1).t(), 1, Integer::sum);
+        }
+        long best = 0;
+        int bestCount = -1;
+        for (Map.Entry<Long, Integer> e : counts.entrySet()) {
+            if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey() < best)) {
+                best = e.getKey();
+                bestCount = e.getValue();
+            }
+        }
+        return best;
+    }
+
+    /** Linear interpolation of NaNs in a strided column; leading and trailing NaNs take the nearest value. */
+    static void interpolate(float[] a, int off, int stride, int n) {
+        int prev = -1;
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(a[off + i * stride])) {
+                continue;
+            }
+            if (prev < 0) {
+                for (int k = 0; k < i; k++) {
+                    a[off + k * stride] = a[off + i * stride];
+                }
+            } else if (i - prev > 1) {
+                float from = a[off + prev * stride];
+                float to = a[off + i * stride];
+                for (int k = prev + 1; k < i; k++) {
+                    a[off + k * stride] = from + (to - from) * (k - prev) / (i - prev);
+                }
+            }
+            prev = i;
+        }
+        for (int k = prev + 1; k < n && prev >= 0; k++) {
+            a[off + k * stride] = a[off + prev * stride];
+        }
+    }
+
+    /** {mean, standard deviation} of the first {@code count} values of a strided column; deviation 1 if constant. */
+    static float[] fit(float[] a, int off, int stride, int count) {
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += a[off + i * stride];
+        }
+        double mean = sum / count;
+        double ss = 0;
+        for (int i = 0; i < count; i++) {
+            double d = a[off + i * stride] - mean;
+            ss += d * d;
+        }
+        double sd = Math.sqrt(ss / count);
+        if (!(sd > 1e-12 * Math.max(1, Math.abs(mean)))) {
+            sd = 1;
+        }
+        return new float[] {(float) mean, (float) sd};
+    }
+}

@@ -1,0 +1,94 @@
+package org.sparkgru.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sparkgru.data.SeriesAssembler.Failed;
+import org.sparkgru.data.SeriesAssembler.Ok;
+import org.sparkgru.data.SeriesAssembler.Point;
+import org.sparkgru.data.SeriesAssembler.Skipped;
+
+class SeriesAssemblerTest {
+    private static final long DAY = 86_400_000_000L;
+
+    private static SeriesAssembler policies(String missing, String duplicates, String gaps) {
+        return new SeriesAssembler(missing, duplicates, gaps, 3, 2, true);
+    }
+
+    private static List<Point> daily(double... ys) {
+        List<Point> pts = new ArrayList<>();
+        for (int i = 0; i < ys.length; i++) {
+            pts.add(new Point(1_700_000_000_000_000L + i * DAY, ys[i], new double[] {10 * i}));
+        }
+        return pts;
+    }
+
+    @Test
+    void cleanSeriesIsGriddedAndScaledOnItsTrainingPart() {
+        List<Point> pts = daily(1, 2, 3, 4, 5, 100, 200);
+        java.util.Collections.reverse(pts);
+        Series s = ((Ok) policies("error", "error", "error").assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
+        assertEquals(DAY, s.step);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 100, 200}, s.values);
+        assertEquals(3f, s.mean, 1e-6f, "mean of the first n - horizon = 5 points");
+        assertEquals((float) Math.sqrt(2), s.scale, 1e-6f);
+        assertEquals(20f, s.featureMean[0], 1e-6f);
+    }
+
+    @Test
+    void missingValuePolicies() {
+        List<Point> pts = daily(1, 2, Double.NaN, 4, 5, 6, 7);
+        Failed f = assertInstanceOf(Failed.class, policies("error", "error", "error").assemble("a", TimeKind.TIMESTAMP, pts, 1));
+        assertTrue(f.message().contains("null, NaN or infinite value at time 2023-11-16T22:13:20Z")
+                && f.message().contains("data.missing = drop or interpolate"), f.message());
+        Series drop = ((Ok) policies("drop", "error", "interpolate").assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
+        assertEquals(3f, drop.values[2], 0f, "dropped, then the gap is interpolated");
+        assertEquals(1, drop.quality.droppedMissing());
+        assertEquals(1, drop.quality.gapsFilled());
+        Series interp = ((Ok) policies("interpolate", "error", "error").assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
+        assertEquals(3f, interp.values[2], 0f);
+        assertEquals(1, interp.quality.interpolatedMissing());
+    }
+
+    @Test
+    void duplicatesGapsAndIrregularSpacing() {
+        List<Point> pts = daily(1, 2, 3, 4, 5, 6, 7);
+        pts.add(new Point(pts.get(3).t(), 40, new double[] {0}));
+        Failed f = assertInstanceOf(Failed.class, policies("error", "error", "error").assemble("b", TimeKind.TIMESTAMP, pts, 1));
+        assertTrue(f.message().contains("several rows at time") && f.message().contains("data.duplicates = last"), f.message());
+        Series last = ((Ok) policies("error", "last", "error").assemble("b", TimeKind.TIMESTAMP, pts, 1)).series();
+        assertEquals(40f, last.values[3], 0f, "the last row read wins");
+
+        List<Point> gap = daily(1, 2, 3, 4, 5, 6, 7);
+        gap.remove(4);
+        f = assertInstanceOf(Failed.class, policies("error", "error", "error").assemble("c", TimeKind.TIMESTAMP, gap, 1));
+        assertTrue(f.message().contains("misses 1 of its 7 points on its PT24H grid"), f.message());
+        Series filled = ((Ok) policies("error", "error", "interpolate").assemble("c", TimeKind.TIMESTAMP, gap, 1)).series();
+        assertEquals(5f, filled.values[4], 0f);
+
+        List<Point> odd = daily(1, 2, 3, 4, 5, 6, 7);
+        odd.set(5, new Point(odd.get(5).t() + 3_600_000_000L, 6, new double[] {0}));
+        f = assertInstanceOf(Failed.class, policies("error", "error", "interpolate").assemble("d", TimeKind.TIMESTAMP, odd, 1));
+        assertTrue(f.message().contains("irregularly spaced: its most common step is PT24H"), f.message());
+    }
+
+    @Test
+    void shortConstantAndIndexSeries() {
+        Skipped s = assertInstanceOf(Skipped.class, policies("error", "error", "error")
+                .assemble("e", TimeKind.TIMESTAMP, daily(1, 2, 3, 4), 1));
+        assertEquals("too short: 4 points, lookback + horizon = 5", s.reason());
+        List<Point> flat = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            flat.add(new Point(100 + 5L * i, 7.0, new double[0]));
+        }
+        Series c = ((Ok) policies("error", "error", "error").assemble("f", TimeKind.INDEX, flat, 0)).series();
+        assertEquals(5, c.step);
+        assertEquals(7f, c.mean, 0f);
+        assertEquals(1f, c.scale, 0f, "constant series: no division by zero");
+    }
+}
