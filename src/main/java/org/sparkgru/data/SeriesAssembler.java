@@ -19,12 +19,13 @@ import java.util.Map;
  * standardization (mean, standard deviation; 1 for a constant series) is fitted on the training part, which
  * excludes the last {@code horizon} points.
  */
-public final class SeriesAssembler {
+public final class SeriesAssembler implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** Largest grid a series may span, so that one stray timestamp cannot allocate gigabytes. */
     public static final long MAX_GRID = 50_000_000L;
 
     /** One input row: time in ticks, target (NaN when null), covariates. */
-    public record Point(long t, double y, double[] x) {
+    public record Point(long t, double y, double[] x) implements java.io.Serializable {
     }
 
     /** The outcome for one series. */
@@ -34,7 +35,7 @@ public final class SeriesAssembler {
     }
 
     /** Assembled. */
-    public record Ok(Series series) implements Result {
+    public record Ok(Series series) implements Result, java.io.Serializable {
         @Override
         public String id() {
             return series.id;
@@ -42,11 +43,11 @@ public final class SeriesAssembler {
     }
 
     /** Left out of training, with the reason (too short). */
-    public record Skipped(String id, String reason) implements Result {
+    public record Skipped(String id, String reason) implements Result, java.io.Serializable {
     }
 
     /** A data error under the configured policies; the message names the series, the problem and the setting. */
-    public record Failed(String id, String message) implements Result {
+    public record Failed(String id, String message) implements Result, java.io.Serializable {
     }
 
     private final String missing;

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.model.TorchExport;
@@ -47,12 +48,11 @@ public final class ExportJob implements Callable<Integer> {
         Configuration conf = new Configuration();
         GruModel m = ModelStore.load(model, conf);
         Path out = new Path(output);
-        FileSystem fs = out.getFileSystem(conf);
+        FileSystem fs = HadoopFiles.of(out, conf);
         if (fs.exists(out) && !overwrite) {
             throw new UserError("output " + out + " already exists; remove it or pass --overwrite");
         }
         Path tmp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + UUID.randomUUID());
-        fs.setWriteChecksum(false);
         try {
             try (OutputStream os = fs.create(tmp, false)) {
                 TorchExport.write(m, os);

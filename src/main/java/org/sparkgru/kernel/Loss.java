@@ -17,7 +17,7 @@ package org.sparkgru.kernel;
  * @param kind  which loss
  * @param delta Huber threshold δ (> 0; ignored by the other losses)
  */
-public record Loss(Kind kind, double delta) {
+public record Loss(Kind kind, double delta) implements java.io.Serializable {
 
     /** The loss functions. */
     public enum Kind {

@@ -56,21 +56,14 @@ public final class ModelStore {
      */
     public static void save(GruModel model, String dir, boolean overwrite, Configuration conf) throws IOException {
         Path target = new Path(dir);
-        FileSystem fs = target.getFileSystem(conf);
+        FileSystem fs = HadoopFiles.of(target, conf);
         if (fs.exists(target) && !overwrite) {
             throw new IllegalArgumentException("model directory " + target + " already exists; choose another path or"
                     + " allow overwriting");
         }
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        fs.setWriteChecksum(false);
         try {
-            fs.mkdirs(tmp);
-            try (OutputStream out = fs.create(new Path(tmp, WEIGHTS), false)) {
-                SafeTensors.write(out, tensors(model), Map.of("format", FORMAT));
-            }
-            try (OutputStream out = fs.create(new Path(tmp, DESCRIPTION), false)) {
-                out.write(JSON.writeValueAsBytes(describe(model)));
-            }
+            writeFiles(model, tmp.toString(), conf);
             if (fs.exists(target) && !fs.delete(target, true)) {
                 throw new IOException("cannot replace the existing model directory " + target);
             }
@@ -84,10 +77,41 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * Writes {@value #WEIGHTS} then {@value #DESCRIPTION} into {@code dir} (created if needed, other files left
+     * alone), each under a temporary name renamed into place, so neither is ever seen half-written. The training
+     * job uses this for its model directory, which also holds checkpoints and metrics, and marks it complete with
+     * {@code _SUCCESS} afterwards.
+     */
+    public static void writeFiles(GruModel model, String dir, Configuration conf) throws IOException {
+        Path root = new Path(dir);
+        FileSystem fs = HadoopFiles.of(root, conf);
+        fs.mkdirs(root);
+        Path wTmp = new Path(root, "." + WEIGHTS + ".tmp");
+        try (OutputStream out = fs.create(wTmp, true)) {
+            SafeTensors.write(out, tensors(model), Map.of("format", FORMAT));
+        }
+        replace(fs, wTmp, new Path(root, WEIGHTS));
+        Path dTmp = new Path(root, "." + DESCRIPTION + ".tmp");
+        try (OutputStream out = fs.create(dTmp, true)) {
+            out.write(JSON.writeValueAsBytes(describe(model)));
+        }
+        replace(fs, dTmp, new Path(root, DESCRIPTION));
+    }
+
+    private static void replace(FileSystem fs, Path from, Path to) throws IOException {
+        if (fs.exists(to) && !fs.delete(to, false)) {
+            throw new IOException("cannot replace " + to);
+        }
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot rename " + from + " to " + to);
+        }
+    }
+
     /** Loads and validates the model in {@code dir}. */
     public static GruModel load(String dir, Configuration conf) throws IOException {
         Path root = new Path(dir);
-        FileSystem fs = root.getFileSystem(conf);
+        FileSystem fs = HadoopFiles.of(root, conf);
         Path descPath = new Path(root, DESCRIPTION);
         if (!fs.exists(descPath)) {
             throw new ModelFormatException("no model at " + root + ": " + DESCRIPTION

@@ -19,7 +19,7 @@ package org.sparkgru.model;
  * @param classes   number of classes (classification, at least 2; 0 for regression)
  */
 public record NetworkSpec(int inputSize, int hidden, int layers, Variant variant, HeadType head,
-                          int horizon, int targets, int classes) {
+                          int horizon, int targets, int classes) implements java.io.Serializable {
 
     /** Largest accepted size of any dimension, so that every derived array length stays far below 2^31. */
     public static final int MAX_DIM = 1 << 16;

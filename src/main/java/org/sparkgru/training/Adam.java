@@ -70,4 +70,24 @@ public final class Adam {
     public long steps() {
         return t;
     }
+
+    /** First-moment estimates (live view, for checkpoints). */
+    public float[] firstMoments() {
+        return m;
+    }
+
+    /** Second-moment estimates (live view, for checkpoints). */
+    public float[] secondMoments() {
+        return v;
+    }
+
+    /** Restores the state saved from {@link #firstMoments()}, {@link #secondMoments()} and {@link #steps()}. */
+    public void restore(float[] first, float[] second, long steps) {
+        if (first.length != m.length || second.length != v.length || steps < 0) {
+            throw new IllegalArgumentException("optimizer state does not match " + m.length + " parameters");
+        }
+        System.arraycopy(first, 0, m, 0, m.length);
+        System.arraycopy(second, 0, v, 0, v.length);
+        t = steps;
+    }
 }

@@ -1,0 +1,152 @@
+package org.sparkgru.data;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import org.sparkgru.config.TrainConfig;
+
+/**
+ * Reads a long-format table through Spark SQL and assembles its series inside partitions: rows are hash-partitioned
+ * by series id, sorted by (id, time, input order) within partitions, and each run of one id becomes a
+ * {@link SeriesAssembler.Result}. Nothing is collected to the driver but per-series outcomes.
+ */
+public final class SeriesSource {
+    private static final String ID = "__id";
+    private static final String T = "__t";
+    private static final String Y = "__y";
+    private static final String ROW = "__row";
+
+    private SeriesSource() {
+    }
+
+    /** Reads {@code input} ({@code csv} with header and schema inference, {@code parquet}, {@code orc}, {@code json}). */
+    public static Dataset<Row> read(SparkSession spark, String input, String format) {
+        var reader = spark.read().format(format);
+        if (format.equals("csv")) {
+            reader = reader.option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST");
+        }
+        return reader.load(input);
+    }
+
+    /** The time kind of the configured time column, or an error naming the column and its type. */
+    public static TimeKind timeKind(Dataset<Row> df, TrainConfig.Data cfg) {
+        DataType t = field(df, cfg.time()).dataType();
+        if (t instanceof TimestampType || t instanceof TimestampNTZType) {
+            return TimeKind.TIMESTAMP;
+        }
+        if (t instanceof DateType) {
+            return TimeKind.DATE;
+        }
+        if (t instanceof IntegerType || t instanceof LongType) {
+            return TimeKind.INDEX;
+        }
+        throw new IllegalArgumentException("time column '" + cfg.time() + "' has type " + t.simpleString()
+                + "; it must be a timestamp, a date or an integer index (cast strings with to_timestamp first)");
+    }
+
+    private static StructField field(Dataset<Row> df, String name) {
+        for (StructField f : df.schema().fields()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("column '" + name + "' is not in the input; it has "
+                + String.join(", ", df.columns()) + " (set data.id, data.time, data.target, data.features)");
+    }
+
+    /** Checks that every configured column exists and has a usable type. */
+    public static void validate(Dataset<Row> df, TrainConfig.Data cfg) {
+        field(df, cfg.id());
+        timeKind(df, cfg);
+        List<String> numeric = new ArrayList<>(cfg.features());
+        numeric.add(0, cfg.target());
+        for (String c : numeric) {
+            DataType t = field(df, c).dataType();
+            if (!(t instanceof NumericType)) {
+                throw new IllegalArgumentException("column '" + c + "' has type " + t.simpleString()
+                        + " but must be numeric (it is the target or a listed feature)");
+            }
+        }
+    }
+
+    /** Assembles every series of {@code df} into {@code partitions} partitions. */
+    public static JavaRDD<SeriesAssembler.Result> assemble(Dataset<Row> df, TrainConfig cfg, int partitions) {
+        TrainConfig.Data d = cfg.data();
+        validate(df, d);
+        TimeKind kind = timeKind(df, d);
+        Column ticks = switch (kind) {
+            case TIMESTAMP -> org.apache.spark.sql.functions.unix_micros(col(d.time()).cast(DataTypes.TimestampType));
+            case DATE -> org.apache.spark.sql.functions.unix_date(col(d.time()));
+            case INDEX -> col(d.time()).cast(DataTypes.LongType);
+        };
+        List<Column> cols = new ArrayList<>(List.of(col(d.id()).cast(DataTypes.StringType).as(ID), ticks.as(T),
+                col(d.target()).cast(DataTypes.DoubleType).as(Y)));
+        for (int f = 0; f < d.features().size(); f++) {
+            cols.add(col(d.features().get(f)).cast(DataTypes.DoubleType).as("__x" + f));
+        }
+        cols.add(monotonically_increasing_id().as(ROW));
+        Dataset<Row> rows = df.select(cols.toArray(Column[]::new))
+                .where(col(ID).isNotNull().and(col(T).isNotNull()))
+                .repartition(partitions, col(ID))
+                .sortWithinPartitions(ID, T, ROW);
+        int features = d.features().size();
+        SeriesAssembler assembler = new SeriesAssembler(d.missing(), d.duplicates(), d.gaps(),
+                cfg.model().lookback(), cfg.model().horizon(), d.scaling().equals("series"));
+        return rows.javaRDD().mapPartitions(it -> new Grouper(it, assembler, kind, features));
+    }
+
+    /** Groups consecutive rows of one id and assembles each group. */
+    private static final class Grouper implements Iterator<SeriesAssembler.Result> {
+        private final Iterator<Row> rows;
+        private final SeriesAssembler assembler;
+        private final TimeKind kind;
+        private final int features;
+        private Row pending;
+
+        Grouper(Iterator<Row> rows, SeriesAssembler assembler, TimeKind kind, int features) {
+            this.rows = rows;
+            this.assembler = assembler;
+            this.kind = kind;
+            this.features = features;
+            this.pending = rows.hasNext() ? rows.next() : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pending != null;
+        }
+
+        @Override
+        public SeriesAssembler.Result next() {
+            String id = pending.getString(0);
+            List<SeriesAssembler.Point> pts = new ArrayList<>();
+            while (pending != null && pending.getString(0).equals(id)) {
+                double y = pending.isNullAt(2) ? Double.NaN : pending.getDouble(2);
+                double[] x = new double[features];
+                for (int f = 0; f < features; f++) {
+                    x[f] = pending.isNullAt(3 + f) ? Double.NaN : pending.getDouble(3 + f);
+                }
+                pts.add(new SeriesAssembler.Point(pending.getLong(1), y, x));
+                pending = rows.hasNext() ? rows.next() : null;
+            }
+            return assembler.assemble(id, kind, pts, features);
+        }
+    }
+}

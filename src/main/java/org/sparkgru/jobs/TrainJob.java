@@ -1,0 +1,274 @@
+package org.sparkgru.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.data.Series;
+import org.sparkgru.data.SeriesAssembler;
+import org.sparkgru.data.SeriesSource;
+import org.sparkgru.data.TimeFormat;
+import org.sparkgru.model.GruModel;
+import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.model.ModelStore;
+import org.sparkgru.model.NetworkSpec;
+import org.sparkgru.training.Trainer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jobs/train.sh}: trains a GRU forecaster on a long-format table and writes a model directory.
+ *
+ * <p>Order of work: configuration (validated before Spark starts), the model directory check, reading and
+ * assembling the series (data errors stop the job with examples), training, then the model files, the scaler
+ * table, and {@code _SUCCESS} last. The model directory holds {@code model.json}, {@code weights.safetensors},
+ * {@code scalers/} (Parquet: id, mean, scale, start, step, length), {@code metrics.jsonl}, {@code checkpoints/} and
+ * {@code _SUCCESS}.
+ */
+@Command(name = "train.sh", mixinStandardHelpOptions = true,
+        description = "Train a GRU forecaster on a long-format time-series table.")
+public final class TrainJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The marker written last into a complete model directory. */
+    public static final String SUCCESS = "_SUCCESS";
+
+    static final class Source {
+        @Option(names = "--input", paramLabel = "PATH",
+                description = "File, directory, glob or partitioned dataset on any Hadoop FileSystem.")
+        String input;
+
+        @Option(names = "--table", paramLabel = "NAME", description = "A catalog table instead of --input.")
+        String table;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory to write.")
+    String model;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
+            description = "Input format: csv, parquet, orc, json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/train.conf).")
+    File config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in the model directory.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace a complete model in the model directory.")
+    boolean overwrite;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master when none is configured (default: local[*]).")
+    String master;
+
+    public static void main(String[] args) {
+        System.exit(JobRunner.run(new TrainJob(), args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig cfg = TrainConfig.load(config, sets);
+        if (!List.of("csv", "parquet", "orc", "json").contains(format)) {
+            throw new UserError("unknown --format '" + format + "': choose csv, parquet, orc or json");
+        }
+        LOG.info("effective configuration:\n{}", cfg.render());
+        SparkSession.Builder builder = SparkSession.builder().appName("spark-gru train");
+        if (master != null) {
+            builder.master(master);
+        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+            builder.master("local[*]");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            Result r = run(spark, cfg);
+            System.out.println(r.summary());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** What a finished training reports. */
+    record Result(String modelDir, Trainer.Result training) {
+        String summary() {
+            double[] m = training.bestMetrics();
+            return "model written to " + modelDir + " (best iteration " + training.bestIteration() + " of "
+                    + training.iterations() + ", " + training.stopReason() + ")\nvalidation: "
+                    + (m == null ? "none" : String.format("MAE %.5g  RMSE %.5g  sMAPE %.3g%%  MASE %.4g",
+                    m[0], m[1], m[2], m[3]));
+        }
+    }
+
+    Result run(SparkSession spark, TrainConfig cfg) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hadoop = sc.hadoopConfiguration();
+        Path dir = new Path(model);
+        FileSystem fs = HadoopFiles.of(dir, hadoop);
+        if (fs.exists(new Path(dir, SUCCESS)) && !overwrite && !resume) {
+            throw new UserError("model directory " + dir + " already holds a complete model; choose another"
+                    + " --model, or pass --overwrite to replace it");
+        }
+        if (fs.exists(dir) && !fs.exists(new Path(dir, SUCCESS)) && !resume && !overwrite
+                && fs.listStatus(dir).length > 0) {
+            throw new UserError("model directory " + dir + " holds an unfinished training; pass --resume to continue"
+                    + " it or --overwrite to start again");
+        }
+        if (overwrite && !resume && fs.exists(dir)) {
+            fs.delete(dir, true);
+        }
+        fs.delete(new Path(dir, SUCCESS), false);
+        Dataset<Row> df;
+        try {
+            df = source.table != null ? spark.table(source.table) : SeriesSource.read(spark, source.input, format);
+        } catch (Exception e) {
+            if (e instanceof org.apache.spark.sql.AnalysisException a) {
+                throw new UserError("cannot read " + (source.table != null ? "table " + source.table : source.input)
+                        + ": " + a.getSimpleMessage());
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e);
+        }
+        int partitions = cfg.data().partitions() > 0 ? cfg.data().partitions() : sc.defaultParallelism();
+        JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, cfg, partitions)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        ObjectNode quality = qualityReport(results);
+        JavaRDD<Series> series = results.filter(r -> r instanceof SeriesAssembler.Ok)
+                .map(r -> ((SeriesAssembler.Ok) r).series()).persist(StorageLevel.MEMORY_AND_DISK());
+        long count = series.count();
+        results.unpersist();
+        if (count == 0) {
+            throw new UserError("no series to train on: " + quality.path("skipped").asInt() + " series were too short"
+                    + " for lookback + horizon = " + (cfg.model().lookback() + cfg.model().horizon()));
+        }
+        int inputSize = 1 + cfg.data().features().size();
+        NetworkSpec spec = NetworkSpec.regression(inputSize, cfg.model().hidden(), cfg.model().layers(),
+                cfg.model().variant(), cfg.model().horizon(), 1);
+        Trainer.Result training = new Trainer(sc, cfg, spec, model, hadoop).fit(series, resume);
+        ObjectNode meta = JSON.createObjectNode();
+        meta.set("configuration", JSON.readTree(cfg.renderJson()));
+        ObjectNode schema = meta.putObject("data");
+        schema.put("id", cfg.data().id());
+        schema.put("time", cfg.data().time());
+        schema.put("target", cfg.data().target());
+        schema.set("features", JSON.valueToTree(cfg.data().features()));
+        schema.put("scaling", cfg.data().scaling());
+        schema.put("inputs", "standardized target, then standardized features, per step");
+        meta.set("dataQuality", quality);
+        ObjectNode summary = meta.putObject("training");
+        summary.put("iterations", training.iterations());
+        summary.put("bestIteration", training.bestIteration());
+        summary.put("stopReason", training.stopReason());
+        summary.put("trainingWindows", training.trainingWindows());
+        summary.put("series", count);
+        if (training.bestMetrics() != null) {
+            double[] m = training.bestMetrics();
+            summary.put("validationMAE", m[0]);
+            summary.put("validationRMSE", m[1]);
+            summary.put("validationSMAPE", m[2]);
+            summary.put("validationMASE", m[3]);
+        }
+        writeScalers(spark, series, new Path(dir, "scalers").toString());
+        ModelStore.writeFiles(new GruModel(spec, training.best(), meta), model, hadoop);
+        fs.create(new Path(dir, SUCCESS), true).close();
+        series.unpersist();
+        return new Result(model, training);
+    }
+
+    /** Counts every data-cleaning outcome, with example series ids; data errors stop the job here. */
+    private static ObjectNode qualityReport(JavaRDD<SeriesAssembler.Result> results) {
+        List<String[]> outcomes = results.map(r -> {
+            if (r instanceof SeriesAssembler.Ok ok) {
+                Series.Quality q = ok.series().quality;
+                return new String[] {"ok", r.id(), q.droppedMissing() + "," + q.interpolatedMissing() + ","
+                        + q.duplicatesResolved() + "," + q.gapsFilled()};
+            }
+            if (r instanceof SeriesAssembler.Skipped s) {
+                return new String[] {"skipped", s.id(), s.reason()};
+            }
+            return new String[] {"failed", r.id(), ((SeriesAssembler.Failed) r).message()};
+        }).collect();
+        List<String> failures = new ArrayList<>();
+        ObjectNode q = JSON.createObjectNode();
+        int ok = 0;
+        int skipped = 0;
+        long[] counts = new long[4];
+        String[] names = {"droppedMissing", "interpolatedMissing", "duplicatesResolved", "gapsFilled"};
+        ObjectNode examples = JSON.createObjectNode();
+        ArrayNode skippedIds = JSON.createArrayNode();
+        for (String[] o : outcomes) {
+            switch (o[0]) {
+                case "ok" -> {
+                    ok++;
+                    String[] c = o[2].split(",");
+                    for (int i = 0; i < 4; i++) {
+                        long v = Long.parseLong(c[i]);
+                        counts[i] += v;
+                        if (v > 0 && examples.withArray(names[i]).size() < 5) {
+                            examples.withArray(names[i]).add(o[1]);
+                        }
+                    }
+                }
+                case "skipped" -> {
+                    skipped++;
+                    if (skippedIds.size() < 5) {
+                        skippedIds.add(o[1] + " (" + o[2] + ")");
+                    }
+                }
+                default -> failures.add(o[2]);
+            }
+        }
+        if (!failures.isEmpty()) {
+            failures.sort(null);
+            throw new UserError(failures.size() + " series have data errors under the configured policies; first: "
+                    + String.join(" | ", failures.subList(0, Math.min(3, failures.size()))));
+        }
+        q.put("series", outcomes.size());
+        q.put("assembled", ok);
+        q.put("skipped", skipped);
+        q.set("skippedExamples", skippedIds);
+        for (int i = 0; i < 4; i++) {
+            q.put(names[i], counts[i]);
+        }
+        q.set("examples", examples);
+        LOG.info("data quality: {}", q);
+        return q;
+    }
+
+    private static void writeScalers(SparkSession spark, JavaRDD<Series> series, String path) {
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("mean", DataTypes.FloatType)
+                .add("scale", DataTypes.FloatType).add("start", DataTypes.StringType)
+                .add("step", DataTypes.LongType).add("length", DataTypes.IntegerType);
+        JavaRDD<Row> rows = series.map(s -> RowFactory.create(s.id, s.mean, s.scale,
+                TimeFormat.format(s.timeKind, s.start), s.step, s.length()));
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(path);
+    }
+}

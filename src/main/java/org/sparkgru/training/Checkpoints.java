@@ -1,0 +1,119 @@
+package org.sparkgru.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.model.ModelFormatException;
+import org.sparkgru.model.SafeTensors;
+
+/**
+ * Checkpoints under {@code MODEL_DIR/checkpoints/}: {@code ckpt-<iteration>.safetensors} holds the current weights,
+ * the best weights so far and Adam's moments; {@code ckpt-<iteration>.json} the iteration, optimizer step count,
+ * learning-rate factor, best-so-far bookkeeping and the configuration. Each file is written under a temporary name
+ * and renamed, the JSON last, so a checkpoint exists only once it is complete.
+ */
+final class Checkpoints {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A restored training state. */
+    record State(int iteration, float[] params, float[] best, float[] m, float[] v, long adamSteps, JsonNode info) {
+    }
+
+    private final FileSystem fs;
+    private final Path dir;
+
+    Checkpoints(String modelDir, Configuration conf) throws IOException {
+        this.dir = new Path(modelDir, "checkpoints");
+        this.fs = HadoopFiles.of(dir, conf);
+    }
+
+    void write(int iteration, float[] params, float[] best, Adam adam, ObjectNode info) throws IOException {
+        fs.mkdirs(dir);
+        String base = String.format("ckpt-%09d", iteration);
+        Path weights = new Path(dir, base + ".safetensors");
+        Path tmp = new Path(dir, "." + base + ".safetensors.tmp");
+        try (OutputStream out = fs.create(tmp, true)) {
+            int n = params.length;
+            SafeTensors.write(out, List.of(new SafeTensors.Tensor("params", new int[] {n}, params, 0),
+                    new SafeTensors.Tensor("best", new int[] {n}, best, 0),
+                    new SafeTensors.Tensor("adam.m", new int[] {n}, adam.firstMoments(), 0),
+                    new SafeTensors.Tensor("adam.v", new int[] {n}, adam.secondMoments(), 0)), Map.of());
+        }
+        rename(tmp, weights);
+        info.put("iteration", iteration);
+        info.put("adamSteps", adam.steps());
+        Path json = new Path(dir, base + ".json");
+        Path jtmp = new Path(dir, "." + base + ".json.tmp");
+        try (OutputStream out = fs.create(jtmp, true)) {
+            out.write(JSON.writeValueAsBytes(info));
+        }
+        rename(jtmp, json);
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (fs.exists(to)) {
+            fs.delete(to, false);
+        }
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot rename " + from + " to " + to);
+        }
+    }
+
+    /** The newest complete checkpoint, or null when there is none. */
+    State newest(int parameters) throws IOException {
+        if (!fs.exists(dir)) {
+            return null;
+        }
+        Path newest = null;
+        for (FileStatus st : fs.listStatus(dir)) {
+            String name = st.getPath().getName();
+            if (name.startsWith("ckpt-") && name.endsWith(".json")
+                    && (newest == null || name.compareTo(newest.getName()) > 0)) {
+                newest = st.getPath();
+            }
+        }
+        if (newest == null) {
+            return null;
+        }
+        JsonNode info;
+        try (FSDataInputStream in = fs.open(newest)) {
+            info = JSON.readTree(in);
+        }
+        Path weights = new Path(dir, newest.getName().replace(".json", ".safetensors"));
+        long len = fs.getFileStatus(weights).getLen();
+        try (FSDataInputStream raw = fs.open(weights); DataInputStream in = new DataInputStream(raw)) {
+            SafeTensors.Header h = SafeTensors.readHeader(in, len, weights.toString());
+            Map<String, Integer> offsets = new HashMap<>();
+            String[] names = {"params", "best", "adam.m", "adam.v"};
+            for (int i = 0; i < names.length; i++) {
+                SafeTensors.Entry e = h.entries().get(names[i]);
+                if (e == null || e.shape().length != 1 || e.shape()[0] != parameters) {
+                    throw new ModelFormatException(weights + " does not hold '" + names[i] + "' for " + parameters
+                            + " parameters: the checkpoint belongs to another model; remove " + dir
+                            + " or train without --resume");
+                }
+                offsets.put(names[i], i * parameters);
+            }
+            float[] all = new float[4 * parameters];
+            SafeTensors.readData(in, len - h.dataStart(), offsets, h, all, weights.toString());
+            float[][] parts = new float[4][parameters];
+            for (int i = 0; i < 4; i++) {
+                System.arraycopy(all, i * parameters, parts[i], 0, parameters);
+            }
+            return new State(info.get("iteration").asInt(), parts[0], parts[1], parts[2], parts[3],
+                    info.get("adamSteps").asLong(), info);
+        }
+    }
+}

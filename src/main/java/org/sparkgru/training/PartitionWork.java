@@ -1,0 +1,162 @@
+package org.sparkgru.training;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.sparkgru.data.Series;
+import org.sparkgru.kernel.Bptt;
+import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.kernel.Loss;
+import org.sparkgru.model.NetworkSpec;
+
+/**
+ * What one partition does per iteration, on the executor: draw its share of the batch's windows (random generator
+ * seeded by seed, iteration and partition), run forward + BPTT through the kernel in chunks of at most
+ * {@value #CHUNK} windows, and return the fixed-point gradient sum; or forecast its validation windows and return
+ * error sums in the original scale. One kernel workspace per executor thread, reused across iterations.
+ */
+final class PartitionWork implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Windows per kernel call. */
+    static final int CHUNK = 256;
+    private static final ThreadLocal<Bptt> WORKSPACE = new ThreadLocal<>();
+
+    private final NetworkSpec spec;
+    private final int lookback;
+    private final int horizon;
+    private final Loss loss;
+    private final long seed;
+
+    PartitionWork(NetworkSpec spec, int lookback, int horizon, Loss loss, long seed) {
+        this.spec = spec;
+        this.lookback = lookback;
+        this.horizon = horizon;
+        this.loss = loss;
+        this.seed = seed;
+    }
+
+    private Bptt workspace() {
+        Bptt k = WORKSPACE.get();
+        if (k == null || !k.spec().equals(spec) || k.window() != lookback) {
+            k = new Bptt(spec, KernelBackend.best(), CHUNK, lookback);
+            WORKSPACE.set(k);
+        }
+        return k;
+    }
+
+    /** The number of training windows in a partition. */
+    long countWindows(Iterator<Series> it) {
+        long n = 0;
+        while (it.hasNext()) {
+            n += Windows.trainingWindows(it.next(), lookback, horizon);
+        }
+        return n;
+    }
+
+    /** A seed for (seed, iteration, partition), mixed so that neighbouring values give unrelated streams. */
+    static long streamSeed(long seed, int iteration, int partition) {
+        long z = seed * 0x9E3779B97F4A7C15L + iteration * 0xBF58476D1CE4E5B9L + partition * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. */
+    GradientSum gradient(int partition, Iterator<Series> it, float[] params, int iteration, int share) {
+        GradientSum sum = new GradientSum(params.length);
+        if (share == 0) {
+            return sum;
+        }
+        List<Series> series = new ArrayList<>();
+        List<Long> prefix = new ArrayList<>();
+        long total = 0;
+        while (it.hasNext()) {
+            Series s = it.next();
+            int w = Windows.trainingWindows(s, lookback, horizon);
+            if (w > 0) {
+                series.add(s);
+                total += w;
+                prefix.add(total);
+            }
+        }
+        if (total == 0) {
+            return sum;
+        }
+        long[] ends = prefix.stream().mapToLong(Long::longValue).toArray();
+        Random rnd = new Random(streamSeed(seed, iteration, partition));
+        Bptt k = workspace();
+        float[] grad = new float[params.length];
+        for (int done = 0; done < share; done += CHUNK) {
+            int batch = Math.min(CHUNK, share - done);
+            for (int b = 0; b < batch; b++) {
+                long g = (long) (rnd.nextDouble() * total);
+                int si = Arrays.binarySearch(ends, g + 1);
+                si = si >= 0 ? si : -si - 1;
+                long before = si == 0 ? 0 : ends[si - 1];
+                Windows.fill(series.get(si), (int) (g - before), lookback, horizon, b, batch, k.input(), k.targets());
+            }
+            Arrays.fill(grad, 0f);
+            double l = k.lossAndGradient(params, batch, loss, grad, 1f);
+            sum.add(grad, l, batch);
+        }
+        return sum;
+    }
+
+    /**
+     * Validation error sums of this partition in the original scale: {abs error, squared error, sMAPE terms, MASE
+     * terms, forecast points, series}. sMAPE term = 2|f - a| / (|f| + |a|) (0 when both are 0); MASE term = |f - a|
+     * divided by the series' in-sample mean absolute one-step naive error on its training part.
+     */
+    double[] validate(Iterator<Series> it, float[] params) {
+        double[] m = new double[6];
+        Bptt k = workspace();
+        List<Series> batch = new ArrayList<>(CHUNK);
+        while (it.hasNext()) {
+            Series s = it.next();
+            if (Windows.hasValidation(s, lookback, horizon)) {
+                batch.add(s);
+                if (batch.size() == CHUNK) {
+                    validateBatch(batch, k, params, m);
+                    batch.clear();
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            validateBatch(batch, k, params, m);
+        }
+        return m;
+    }
+
+    private void validateBatch(List<Series> batch, Bptt k, float[] params, double[] m) {
+        int n = batch.size();
+        for (int b = 0; b < n; b++) {
+            Series s = batch.get(b);
+            Windows.fill(s, Windows.validationOffset(s, lookback, horizon), lookback, horizon, b, n, k.input(), null);
+        }
+        k.forward(params, n);
+        float[] out = k.output();
+        for (int b = 0; b < n; b++) {
+            Series s = batch.get(b);
+            int train = s.length() - horizon;
+            double naive = 0;
+            for (int t = 1; t < train; t++) {
+                naive += Math.abs(s.values[t] - s.values[t - 1]);
+            }
+            naive = train > 1 ? naive / (train - 1) : 0;
+            for (int h = 0; h < horizon; h++) {
+                double f = out[b * horizon + h] * (double) s.scale + s.mean;
+                double a = s.values[train + h];
+                double e = Math.abs(f - a);
+                m[0] += e;
+                m[1] += e * e;
+                m[2] += (Math.abs(f) + Math.abs(a)) == 0 ? 0 : 2 * e / (Math.abs(f) + Math.abs(a));
+                m[3] += naive > 0 ? e / naive : 0;
+                m[4]++;
+            }
+            m[5]++;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.sparkgru.training;
+
+import org.sparkgru.data.Series;
+
+/**
+ * Windows resolved against cached series at use, never materialized. A training window at offset {@code o} reads
+ * inputs {@code [o, o + lookback)} and targets {@code [o + lookback, o + lookback + horizon)}, all inside the
+ * training part (the last {@code horizon} points of a series are validation targets only); the validation window
+ * of a series predicts its last {@code horizon} points from the {@code lookback} before them.
+ *
+ * <p>Inputs per step: the standardized target, then the standardized covariates ({@code 1 + featureCount} wide).
+ */
+public final class Windows {
+    private Windows() {
+    }
+
+    /** Number of training windows of a series. */
+    public static int trainingWindows(Series s, int lookback, int horizon) {
+        return Math.max(0, s.length() - horizon - lookback - horizon + 1);
+    }
+
+    /** Whether a series has a validation window. */
+    public static boolean hasValidation(Series s, int lookback, int horizon) {
+        return s.length() >= lookback + horizon;
+    }
+
+    /** Offset of a series' validation window. */
+    public static int validationOffset(Series s, int lookback, int horizon) {
+        return s.length() - horizon - lookback;
+    }
+
+    /**
+     * Writes the inputs of the window at {@code offset} as sample {@code b} of a time-major batch of {@code batch}
+     * ({@code x[(t * batch + b) * width + i]}), and its standardized targets into {@code y[b * horizon ...]}.
+     */
+    public static void fill(Series s, int offset, int lookback, int horizon, int b, int batch, float[] x, float[] y) {
+        int f = s.featureCount;
+        int width = 1 + f;
+        float inv = 1f / s.scale;
+        for (int t = 0; t < lookback; t++) {
+            int i = (t * batch + b) * width;
+            int p = offset + t;
+            x[i] = (s.values[p] - s.mean) * inv;
+            for (int k = 0; k < f; k++) {
+                x[i + 1 + k] = (s.features[p * f + k] - s.featureMean[k]) / s.featureScale[k];
+            }
+        }
+        if (y != null) {
+            for (int h = 0; h < horizon; h++) {
+                y[b * horizon + h] = (s.values[offset + lookback + h] - s.mean) * inv;
+            }
+        }
+    }
+}
