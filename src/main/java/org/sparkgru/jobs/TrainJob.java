@@ -165,6 +165,13 @@ public final class TrainJob implements Callable<Integer> {
                 .map(r -> ((SeriesAssembler.Ok) r).series()).persist(StorageLevel.MEMORY_AND_DISK());
         long count = series.count();
         results.unpersist();
+        long cachedBytes = 0;
+        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == series.id()) {
+                cachedBytes = info.memSize() + info.diskSize();
+            }
+        }
+        LOG.info("{} series cached in {} bytes", count, cachedBytes);
         if (count == 0) {
             throw new UserError("no series to train on: " + quality.path("skipped").asInt() + " series were too short"
                     + " for lookback + horizon = " + (cfg.model().lookback() + cfg.model().horizon()));
@@ -189,6 +196,7 @@ public final class TrainJob implements Callable<Integer> {
         summary.put("stopReason", training.stopReason());
         summary.put("trainingWindows", training.trainingWindows());
         summary.put("series", count);
+        summary.put("cachedBytes", cachedBytes);
         if (training.bestMetrics() != null) {
             double[] m = training.bestMetrics();
             summary.put("validationMAE", m[0]);

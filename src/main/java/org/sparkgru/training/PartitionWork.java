@@ -66,6 +66,7 @@ final class PartitionWork implements Serializable {
 
     /** Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. */
     GradientSum gradient(int partition, Iterator<Series> it, float[] params, int iteration, int share) {
+        FaultInjection.beforeGradientTask(iteration, partition);
         GradientSum sum = new GradientSum(params.length);
         if (share == 0) {
             return sum;

@@ -110,6 +110,7 @@ public final class Trainer {
         try (MetricsLog metrics = new MetricsLog(fs, metricsPath, start)) {
             while (it < t.iterations()) {
                 int iteration = it;
+                FaultInjection.beforeIteration(iteration);
                 long t0 = System.nanoTime();
                 Broadcast<float[]> bc = sc.broadcast(params);
                 sc.setJobDescription("spark-gru iteration " + (iteration + 1) + "/" + t.iterations());
