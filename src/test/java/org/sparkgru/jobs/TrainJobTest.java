@@ -62,10 +62,10 @@ class TrainJobTest {
         assertEquals(2, m.spec().inputSize(), "target + temperature");
         JsonNode meta = m.metadata();
         assertEquals(12, meta.at("/dataQuality/series").asInt());
-        assertEquals(1, meta.at("/dataQuality/skipped").asInt(), "s11 is too short");
-        assertTrue(meta.at("/dataQuality/skippedExamples/0").asText().startsWith("s11 (too short"));
-        assertEquals(5, meta.at("/dataQuality/gapsFilled").asInt(), "s03's 5-hour gap");
-        assertEquals("s03", meta.at("/dataQuality/examples/gapsFilled/0").asText());
+        assertEquals(1, meta.at("/dataQuality/skipped").asInt(), "s0011 is too short");
+        assertTrue(meta.at("/dataQuality/skippedExamples/0").asText().startsWith("s0011 (too short"));
+        assertEquals(5, meta.at("/dataQuality/gapsFilled").asInt(), "s0003 5-hour gap");
+        assertEquals("s0003", meta.at("/dataQuality/examples/gapsFilled/0").asText());
         assertEquals(16, meta.at("/configuration/model/hidden").asInt());
         assertTrue(meta.at("/training/validationMAE").asDouble() > 0);
         List<String> lines = Files.readAllLines(Path.of(dir, "metrics.jsonl"));
@@ -76,6 +76,14 @@ class TrainJobTest {
 
         UserError again = assertThrows(UserError.class, () -> train(dir, SMALL));
         assertTrue(again.getMessage().contains("already holds a complete model"), again.getMessage());
+
+        // the Parquet copy of the sample reads the same: same data-quality report
+        TrainJob parquet = new TrainJob();
+        String pdir = tmp.resolve("from-parquet").toString();
+        new CommandLine(parquet).parseArgs("--input", "data-samples/hourly.parquet", "--model", pdir,
+                "--set", "data.features=[temperature]", "--set", "train.iterations=2", "--set", "model.hidden=4");
+        parquet.run(SparkTests.session(), TrainConfig.load(parquet.config, parquet.sets));
+        assertEquals(meta.get("dataQuality"), ModelStore.load(pdir, new Configuration()).metadata().get("dataQuality"));
     }
 
     @Test
