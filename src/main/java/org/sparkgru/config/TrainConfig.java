@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.kernel.Loss;
 import org.sparkgru.model.Variant;
 
@@ -28,8 +29,8 @@ public final class TrainConfig {
     public static final String DEFAULTS = "org/sparkgru/config/train.conf";
 
     /** Columns and data-quality policies. */
-    public record Data(String id, String time, String target, List<String> features, String scaling,
-                       String missing, String duplicates, String gaps, int partitions) {
+    public record Data(String id, String time, String target, List<String> features, List<String> calendar,
+                       String scaling, String missing, String duplicates, String gaps, int partitions) {
     }
 
     /** Architecture and loss. */
@@ -50,7 +51,7 @@ public final class TrainConfig {
     private TrainConfig(Config config) {
         this.config = config;
         this.data = new Data(text("data.id"), text("data.time"), text("data.target"), list("data.features"),
-                choice("data.scaling", "series", "none"),
+                calendar(), choice("data.scaling", "series", "none"),
                 choice("data.missing", "error", "drop", "interpolate"),
                 choice("data.duplicates", "error", "last"),
                 choice("data.gaps", "error", "interpolate"),
@@ -178,6 +179,20 @@ public final class TrainConfig {
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(key + " must be a list of strings, e.g. [\"a\", \"b\"], got " + describe(key));
         }
+    }
+
+    private List<String> calendar() {
+        List<String> c = list("data.calendar");
+        for (String k : c) {
+            if (!CalendarFeatures.NAMES.contains(k)) {
+                throw new ConfigError("data.calendar lists '" + k + "'; allowed are " + String.join(", ",
+                        CalendarFeatures.NAMES));
+            }
+        }
+        if (c.size() != c.stream().distinct().count()) {
+            throw new ConfigError("data.calendar = " + c + " lists a feature twice");
+        }
+        return c;
     }
 
     private String choice(String key, String... allowed) {

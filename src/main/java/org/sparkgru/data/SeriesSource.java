@@ -74,7 +74,10 @@ public final class SeriesSource {
     /** Checks that every configured column exists and has a usable type. */
     public static void validate(Dataset<Row> df, TrainConfig.Data cfg) {
         field(df, cfg.id());
-        timeKind(df, cfg);
+        if (timeKind(df, cfg) == TimeKind.INDEX && !cfg.calendar().isEmpty()) {
+            throw new IllegalArgumentException("data.calendar = " + cfg.calendar() + " needs a timestamp or date"
+                    + " time column, but '" + cfg.time() + "' is an integer index; set data.calendar = []");
+        }
         List<String> numeric = new ArrayList<>(cfg.features());
         numeric.add(0, cfg.target());
         for (String c : numeric) {

@@ -176,7 +176,7 @@ public final class TrainJob implements Callable<Integer> {
             throw new UserError("no series to train on: " + quality.path("skipped").asInt() + " series were too short"
                     + " for lookback + horizon = " + (cfg.model().lookback() + cfg.model().horizon()));
         }
-        int inputSize = 1 + cfg.data().features().size();
+        int inputSize = 1 + cfg.data().features().size() + 2 * cfg.data().calendar().size();
         NetworkSpec spec = NetworkSpec.regression(inputSize, cfg.model().hidden(), cfg.model().layers(),
                 cfg.model().variant(), cfg.model().horizon(), 1);
         Trainer.Result training = new Trainer(sc, cfg, spec, model, hadoop).fit(series, resume);
@@ -187,8 +187,9 @@ public final class TrainJob implements Callable<Integer> {
         schema.put("time", cfg.data().time());
         schema.put("target", cfg.data().target());
         schema.set("features", JSON.valueToTree(cfg.data().features()));
+        schema.set("calendar", JSON.valueToTree(cfg.data().calendar()));
         schema.put("scaling", cfg.data().scaling());
-        schema.put("inputs", "standardized target, then standardized features, per step");
+        schema.put("inputs", "per step: standardized target, standardized features, calendar sine/cosine pairs");
         meta.set("dataQuality", quality);
         ObjectNode summary = meta.putObject("training");
         summary.put("iterations", training.iterations());

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
 import org.sparkgru.kernel.Bptt;
 import org.sparkgru.kernel.KernelBackend;
@@ -29,13 +30,15 @@ final class PartitionWork implements Serializable {
     private final int horizon;
     private final Loss loss;
     private final long seed;
+    private final CalendarFeatures calendar;
 
-    PartitionWork(NetworkSpec spec, int lookback, int horizon, Loss loss, long seed) {
+    PartitionWork(NetworkSpec spec, int lookback, int horizon, Loss loss, long seed, CalendarFeatures calendar) {
         this.spec = spec;
         this.lookback = lookback;
         this.horizon = horizon;
         this.loss = loss;
         this.seed = seed;
+        this.calendar = calendar;
     }
 
     private Bptt workspace() {
@@ -97,7 +100,7 @@ final class PartitionWork implements Serializable {
                 int si = Arrays.binarySearch(ends, g + 1);
                 si = si >= 0 ? si : -si - 1;
                 long before = si == 0 ? 0 : ends[si - 1];
-                Windows.fill(series.get(si), (int) (g - before), lookback, horizon, b, batch, k.input(), k.targets());
+                Windows.fill(series.get(si), calendar, (int) (g - before), lookback, horizon, b, batch, k.input(), k.targets());
             }
             Arrays.fill(grad, 0f);
             double l = k.lossAndGradient(params, batch, loss, grad, 1f);
@@ -135,7 +138,7 @@ final class PartitionWork implements Serializable {
         int n = batch.size();
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
-            Windows.fill(s, Windows.validationOffset(s, lookback, horizon), lookback, horizon, b, n, k.input(), null);
+            Windows.fill(s, calendar, Windows.validationOffset(s, lookback, horizon), lookback, horizon, b, n, k.input(), null);
         }
         k.forward(params, n);
         float[] out = k.output();

@@ -16,6 +16,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgru.config.TrainConfig;
+import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
 import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.Initializer;
@@ -63,7 +64,8 @@ public final class Trainer {
     public Result fit(JavaRDD<Series> series, boolean resume) throws IOException {
         TrainConfig.Train t = cfg.train();
         TrainConfig.Model mc = cfg.model();
-        PartitionWork work = new PartitionWork(spec, mc.lookback(), mc.horizon(), mc.loss(), t.seed());
+        PartitionWork work = new PartitionWork(spec, mc.lookback(), mc.horizon(), mc.loss(), t.seed(),
+                new CalendarFeatures(cfg.data().calendar()));
         List<Long> windows = series.mapPartitions(it -> List.of(work.countWindows(it)).iterator()).collect();
         long total = windows.stream().mapToLong(Long::longValue).sum();
         if (total == 0) {

@@ -1,5 +1,6 @@
 package org.sparkgru.training;
 
+import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
 
 /**
@@ -8,7 +9,8 @@ import org.sparkgru.data.Series;
  * training part (the last {@code horizon} points of a series are validation targets only); the validation window
  * of a series predicts its last {@code horizon} points from the {@code lookback} before them.
  *
- * <p>Inputs per step: the standardized target, then the standardized covariates ({@code 1 + featureCount} wide).
+ * <p>Inputs per step: the standardized target, the standardized covariates, then the calendar features
+ * ({@code 1 + featureCount + calendar.width()} wide).
  */
 public final class Windows {
     private Windows() {
@@ -33,9 +35,10 @@ public final class Windows {
      * Writes the inputs of the window at {@code offset} as sample {@code b} of a time-major batch of {@code batch}
      * ({@code x[(t * batch + b) * width + i]}), and its standardized targets into {@code y[b * horizon ...]}.
      */
-    public static void fill(Series s, int offset, int lookback, int horizon, int b, int batch, float[] x, float[] y) {
+    public static void fill(Series s, CalendarFeatures calendar, int offset, int lookback, int horizon, int b,
+                            int batch, float[] x, float[] y) {
         int f = s.featureCount;
-        int width = 1 + f;
+        int width = 1 + f + calendar.width();
         float inv = 1f / s.scale;
         for (int t = 0; t < lookback; t++) {
             int i = (t * batch + b) * width;
@@ -44,6 +47,7 @@ public final class Windows {
             for (int k = 0; k < f; k++) {
                 x[i + 1 + k] = (s.features[p * f + k] - s.featureMean[k]) / s.featureScale[k];
             }
+            calendar.write(s.timeKind, s.start + p * s.step, x, i + 1 + f);
         }
         if (y != null) {
             for (int h = 0; h < horizon; h++) {

@@ -66,6 +66,8 @@ class TrainConfigTest {
         assertTrue(m.contains("data.features must be a list of strings"), m);
         m = error(List.of("data.features=[value]"));
         assertTrue(m.contains("data.features lists 'value', which is already the id, time or target column"), m);
+        m = error(List.of("data.calendar=[hour-of-day, month]"));
+        assertEquals("data.calendar lists 'month'; allowed are hour-of-day, day-of-week, day-of-year", m);
         m = error(List.of("nonsense"));
         assertEquals("--set expects key=value, got 'nonsense'", m);
         m = assertThrows(ConfigError.class, () -> TrainConfig.load(tmp.resolve("none.conf").toFile(), List.of()))

@@ -81,9 +81,12 @@ class TrainJobTest {
         TrainJob parquet = new TrainJob();
         String pdir = tmp.resolve("from-parquet").toString();
         new CommandLine(parquet).parseArgs("--input", "data-samples/hourly.parquet", "--model", pdir,
-                "--set", "data.features=[temperature]", "--set", "train.iterations=2", "--set", "model.hidden=4");
+                "--set", "data.features=[temperature]", "--set", "train.iterations=2", "--set", "model.hidden=4",
+                "--set", "data.calendar=[hour-of-day, day-of-week]");
         parquet.run(SparkTests.session(), TrainConfig.load(parquet.config, parquet.sets));
-        assertEquals(meta.get("dataQuality"), ModelStore.load(pdir, new Configuration()).metadata().get("dataQuality"));
+        GruModel pm = ModelStore.load(pdir, new Configuration());
+        assertEquals(meta.get("dataQuality"), pm.metadata().get("dataQuality"));
+        assertEquals(1 + 1 + 4, pm.spec().inputSize(), "target, temperature, two calendar pairs");
     }
 
     @Test

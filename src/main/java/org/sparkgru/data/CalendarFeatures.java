@@ -1,0 +1,49 @@
+package org.sparkgru.data;
+
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Calendar inputs derived from a grid point's time, each as a (sine, cosine) pair so that the end of a cycle
+ * meets its start: {@code hour-of-day} (period 24 h, fractional hours), {@code day-of-week} (Monday = 0, period 7),
+ * {@code day-of-year} (day 1 = 0, period = length of that year). Computed with {@link StrictMath}, so every
+ * executor gets the same bits. Needs a timestamp or date time column; for a date column the hour is 0.
+ *
+ * @param kinds the configured features, in configuration order
+ */
+public record CalendarFeatures(List<String> kinds) implements Serializable {
+    /** The accepted names. */
+    public static final List<String> NAMES = List.of("hour-of-day", "day-of-week", "day-of-year");
+
+    public CalendarFeatures {
+        kinds = List.copyOf(kinds);
+    }
+
+    /** Number of inputs added per step (two per feature). */
+    public int width() {
+        return 2 * kinds.size();
+    }
+
+    /** Writes the {@link #width()} inputs of time {@code t} (ticks of {@code kind}) at {@code x[off ...]}. */
+    public void write(TimeKind kind, long t, float[] x, int off) {
+        if (kinds.isEmpty()) {
+            return;
+        }
+        long micros = kind == TimeKind.DATE ? t * 86_400_000_000L : t;
+        long day = Math.floorDiv(micros, 86_400_000_000L);
+        double hour = Math.floorMod(micros, 86_400_000_000L) / 3_600_000_000.0;
+        for (int i = 0; i < kinds.size(); i++) {
+            double phase = switch (kinds.get(i)) {
+                case "hour-of-day" -> hour / 24;
+                case "day-of-week" -> Math.floorMod(day + 3, 7) / 7.0;
+                default -> {
+                    LocalDate d = LocalDate.ofEpochDay(day);
+                    yield (d.getDayOfYear() - 1) / (double) d.lengthOfYear();
+                }
+            };
+            x[off + 2 * i] = (float) StrictMath.sin(2 * Math.PI * phase);
+            x[off + 2 * i + 1] = (float) StrictMath.cos(2 * Math.PI * phase);
+        }
+    }
+}
