@@ -39,8 +39,9 @@ public final class TrainConfig {
 
     /** Optimization. */
     public record Train(int iterations, int batchSize, String optimizer, double learningRate, double weightDecay,
-                        String schedule, int warmup, double clipNorm, long seed, int validationEvery,
-                        int patience, int checkpointEvery, int treeDepth, int maxBadSteps) {
+                        double momentum, boolean nesterov, String schedule, int stepEvery, double stepFactor,
+                        int warmup, double clipNorm, long seed, int validationEvery, int patience,
+                        int checkpointEvery, int treeDepth, int maxBadSteps) {
     }
 
     private final Config config;
@@ -64,8 +65,10 @@ public final class TrainConfig {
         this.model = new Model(lookback, horizon, integer("model.hidden", 1, 4096), integer("model.layers", 1, 16),
                 variant, new Loss(Loss.Kind.parse(lossName), delta));
         this.train = new Train(integer("train.iterations", 1, 100_000_000), integer("train.batchSize", 1, 1 << 20),
-                choice("train.optimizer", "adam", "adamw"), number("train.learningRate", Double.MIN_VALUE, 10),
-                number("train.weightDecay", 0, 1), choice("train.schedule", "constant", "cosine"),
+                choice("train.optimizer", "adam", "adamw", "sgd"), number("train.learningRate", Double.MIN_VALUE, 10),
+                number("train.weightDecay", 0, 1), number("train.momentum", 0, 0.999), bool("train.nesterov"),
+                choice("train.schedule", "constant", "step", "cosine"), integer("train.stepEvery", 1, 100_000_000),
+                number("train.stepFactor", Double.MIN_VALUE, 1),
                 integer("train.warmup", 0, 100_000_000), number("train.clipNorm", 0, 1e30),
                 longValue("train.seed"), integer("train.validationEvery", 1, 100_000_000),
                 integer("train.patience", 0, 100_000), integer("train.checkpointEvery", 0, 100_000_000),
@@ -210,6 +213,14 @@ public final class TrainConfig {
             throw new ConfigError(key + " = " + v + " is out of range; allowed " + min + " to " + max);
         }
         return (int) v;
+    }
+
+    private boolean bool(String key) {
+        try {
+            return config.getBoolean(key);
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError(key + " must be true or false, got " + describe(key));
+        }
     }
 
     private long longValue(String key) {

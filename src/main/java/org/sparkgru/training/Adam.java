@@ -7,7 +7,7 @@ package org.sparkgru.training;
  * <p>Call {@link #step} once per iteration with the (averaged) gradient in the parameters' layout. The moment
  * vectors are float arrays of the same length, exposed for checkpoints.
  */
-public final class Adam {
+public final class Adam implements Optimizer {
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -41,7 +41,7 @@ public final class Adam {
         return new Adam(size, 0.9, 0.999, 1e-8, 0);
     }
 
-    /** One update of {@code params} in place from {@code grad} with learning rate {@code lr}. */
+    @Override
     public void step(float[] params, float[] grad, double lr) {
         if (params.length != m.length || grad.length != m.length) {
             throw new IllegalArgumentException("Adam was built for " + m.length + " parameters, got "
@@ -66,25 +66,22 @@ public final class Adam {
         }
     }
 
-    /** Number of steps taken. */
+    @Override
     public long steps() {
         return t;
     }
 
-    /** First-moment estimates (live view, for checkpoints). */
-    public float[] firstMoments() {
-        return m;
+    @Override
+    public java.util.Map<String, float[]> state() {
+        return java.util.Map.of("adam.m", m, "adam.v", v);
     }
 
-    /** Second-moment estimates (live view, for checkpoints). */
-    public float[] secondMoments() {
-        return v;
-    }
-
-    /** Restores the state saved from {@link #firstMoments()}, {@link #secondMoments()} and {@link #steps()}. */
-    public void restore(float[] first, float[] second, long steps) {
-        if (first.length != m.length || second.length != v.length || steps < 0) {
-            throw new IllegalArgumentException("optimizer state does not match " + m.length + " parameters");
+    @Override
+    public void restore(java.util.Map<String, float[]> state, long steps) {
+        float[] first = state.get("adam.m");
+        float[] second = state.get("adam.v");
+        if (first == null || second == null || first.length != m.length || second.length != v.length || steps < 0) {
+            throw new IllegalArgumentException("optimizer state does not match Adam over " + m.length + " parameters");
         }
         System.arraycopy(first, 0, m, 0, m.length);
         System.arraycopy(second, 0, v, 0, v.length);

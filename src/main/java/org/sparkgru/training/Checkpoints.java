@@ -28,7 +28,8 @@ final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A restored training state. */
-    record State(int iteration, float[] params, float[] best, float[] m, float[] v, long adamSteps, JsonNode info) {
+    record State(int iteration, float[] params, float[] best, Map<String, float[]> optimizer, long optimizerSteps,
+                 JsonNode info) {
     }
 
     private final FileSystem fs;
@@ -39,21 +40,23 @@ final class Checkpoints {
         this.fs = HadoopFiles.of(dir, conf);
     }
 
-    void write(int iteration, float[] params, float[] best, Adam adam, ObjectNode info) throws IOException {
+    void write(int iteration, float[] params, float[] best, Optimizer optimizer, ObjectNode info) throws IOException {
         fs.mkdirs(dir);
         String base = String.format("ckpt-%09d", iteration);
         Path weights = new Path(dir, base + ".safetensors");
         Path tmp = new Path(dir, "." + base + ".safetensors.tmp");
         try (OutputStream out = fs.create(tmp, true)) {
             int n = params.length;
-            SafeTensors.write(out, List.of(new SafeTensors.Tensor("params", new int[] {n}, params, 0),
-                    new SafeTensors.Tensor("best", new int[] {n}, best, 0),
-                    new SafeTensors.Tensor("adam.m", new int[] {n}, adam.firstMoments(), 0),
-                    new SafeTensors.Tensor("adam.v", new int[] {n}, adam.secondMoments(), 0)), Map.of());
+            List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>(List.of(
+                    new SafeTensors.Tensor("params", new int[] {n}, params, 0),
+                    new SafeTensors.Tensor("best", new int[] {n}, best, 0)));
+            new java.util.TreeMap<>(optimizer.state()).forEach((name, a) ->
+                    tensors.add(new SafeTensors.Tensor(name, new int[] {n}, a, 0)));
+            SafeTensors.write(out, tensors, Map.of());
         }
         rename(tmp, weights);
         info.put("iteration", iteration);
-        info.put("adamSteps", adam.steps());
+        info.put("optimizerSteps", optimizer.steps());
         Path json = new Path(dir, base + ".json");
         Path jtmp = new Path(dir, "." + base + ".json.tmp");
         try (OutputStream out = fs.create(jtmp, true)) {
@@ -72,7 +75,7 @@ final class Checkpoints {
     }
 
     /** The newest complete checkpoint, or null when there is none. */
-    State newest(int parameters) throws IOException {
+    State newest(int parameters, java.util.Set<String> optimizerState) throws IOException {
         if (!fs.exists(dir)) {
             return null;
         }
@@ -96,7 +99,13 @@ final class Checkpoints {
         try (FSDataInputStream raw = fs.open(weights); DataInputStream in = new DataInputStream(raw)) {
             SafeTensors.Header h = SafeTensors.readHeader(in, len, weights.toString());
             Map<String, Integer> offsets = new HashMap<>();
-            String[] names = {"params", "best", "adam.m", "adam.v"};
+            List<String> wanted = new java.util.ArrayList<>(List.of("params", "best"));
+            wanted.addAll(new java.util.TreeSet<>(optimizerState));
+            String[] names = wanted.toArray(String[]::new);
+            if (h.entries().size() != names.length) {
+                throw new ModelFormatException(weights + " holds " + h.entries().keySet() + " but this training needs "
+                        + wanted + ": it was written with another train.optimizer; resume with the same configuration");
+            }
             for (int i = 0; i < names.length; i++) {
                 SafeTensors.Entry e = h.entries().get(names[i]);
                 if (e == null || e.shape().length != 1 || e.shape()[0] != parameters) {
@@ -106,14 +115,18 @@ final class Checkpoints {
                 }
                 offsets.put(names[i], i * parameters);
             }
-            float[] all = new float[4 * parameters];
+            float[] all = new float[names.length * parameters];
             SafeTensors.readData(in, len - h.dataStart(), offsets, h, all, weights.toString());
-            float[][] parts = new float[4][parameters];
-            for (int i = 0; i < 4; i++) {
+            float[][] parts = new float[names.length][parameters];
+            Map<String, float[]> opt = new HashMap<>();
+            for (int i = 0; i < names.length; i++) {
                 System.arraycopy(all, i * parameters, parts[i], 0, parameters);
+                if (i >= 2) {
+                    opt.put(names[i], parts[i]);
+                }
             }
-            return new State(info.get("iteration").asInt(), parts[0], parts[1], parts[2], parts[3],
-                    info.get("adamSteps").asLong(), info);
+            return new State(info.get("iteration").asInt(), parts[0], parts[1], opt,
+                    info.get("optimizerSteps").asLong(), info);
         }
     }
 }

@@ -27,7 +27,7 @@ import org.sparkgru.model.NetworkSpec;
  * (destroying the previous broadcast), every partition computes the gradient sum of its share of
  * {@code train.batchSize} windows ({@link PartitionWork}), {@code treeAggregate} brings the exact fixed-point sum
  * ({@link GradientSum}) to the driver, which averages, checks that it is finite, clips it to
- * {@code train.clipNorm}, and applies Adam/AdamW with the scheduled learning rate. A non-finite gradient skips the
+ * {@code train.clipNorm}, and applies Adam, AdamW or SGD (momentum, Nesterov) with the scheduled learning rate. A non-finite gradient skips the
  * step and halves the learning rate; {@code train.maxBadSteps} in a row stop the job. Validation runs every
  * {@code train.validationEvery} iterations and at the end; the best weights (lowest validation MAE) are the result,
  * with early stopping after {@code train.patience} validations without improvement. Checkpoints every
@@ -76,7 +76,11 @@ public final class Trainer {
         int[] shares = shares(windows, t.batchSize());
         float[] params = Initializer.keras(spec, t.seed());
         float[] best = params.clone();
-        Adam adam = new Adam(params.length, 0.9, 0.999, 1e-8, t.optimizer().equals("adamw") ? t.weightDecay() : 0);
+        Optimizer optimizer = switch (t.optimizer()) {
+            case "sgd" -> new Sgd(params.length, t.momentum(), t.nesterov());
+            case "adamw" -> new Adam(params.length, 0.9, 0.999, 1e-8, t.weightDecay());
+            default -> new Adam(params.length, 0.9, 0.999, 1e-8, 0);
+        };
         Checkpoints checkpoints = new Checkpoints(modelDir, hadoop);
         int start = 0;
         double lrFactor = 1;
@@ -86,12 +90,12 @@ public final class Trainer {
         int sinceBest = 0;
         int badSteps = 0;
         if (resume) {
-            Checkpoints.State s = checkpoints.newest(params.length);
+            Checkpoints.State s = checkpoints.newest(params.length, optimizer.state().keySet());
             if (s != null) {
                 start = s.iteration();
                 params = s.params();
                 best = s.best();
-                adam.restore(s.m(), s.v(), s.adamSteps());
+                optimizer.restore(s.optimizer(), s.optimizerSteps());
                 lrFactor = s.info().get("lrFactor").asDouble();
                 bestMae = s.info().get("bestMae").asDouble();
                 bestIteration = s.info().get("bestIteration").asInt();
@@ -124,7 +128,7 @@ public final class Trainer {
                 long t1 = System.nanoTime();
                 sum.mean(grad);
                 double norm = norm(grad);
-                double lr = t.learningRate() * lrFactor * schedule(iteration);
+                double lr = t.learningRate() * lrFactor * schedule(t, iteration);
                 ObjectNode line = JSON.createObjectNode();
                 line.put("iteration", iteration + 1);
                 it++;
@@ -149,7 +153,7 @@ public final class Trainer {
                         grad[i] *= c;
                     }
                 }
-                adam.step(params, grad, lr);
+                optimizer.step(params, grad, lr);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 line.put("trainLoss", sum.meanLoss());
                 line.put("gradNorm", norm);
@@ -193,7 +197,7 @@ public final class Trainer {
                         info.set("bestMetrics", JSON.valueToTree(bestMetrics));
                     }
                     info.put("configuration", cfg.renderJson());
-                    checkpoints.write(it, params, best, adam, info);
+                    checkpoints.write(it, params, best, optimizer, info);
                 }
                 if (t.patience() > 0 && sinceBest >= t.patience()) {
                     stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
@@ -222,17 +226,17 @@ public final class Trainer {
         return new double[] {s[0] / n, Math.sqrt(s[1] / n), 100 * s[2] / n, s[3] / n};
     }
 
-    /** Learning-rate multiplier of an iteration: linear warm-up, then constant or cosine decay. */
-    double schedule(int iteration) {
-        TrainConfig.Train t = cfg.train();
+    /** Learning-rate multiplier of an iteration: linear warm-up, then constant, step or cosine decay. */
+    static double schedule(TrainConfig.Train t, int iteration) {
         if (iteration < t.warmup()) {
             return (iteration + 1.0) / t.warmup();
         }
-        if (t.schedule().equals("cosine")) {
-            double progress = (iteration - t.warmup()) / (double) Math.max(1, t.iterations() - t.warmup());
-            return 0.5 * (1 + Math.cos(Math.PI * progress));
-        }
-        return 1;
+        return switch (t.schedule()) {
+            case "cosine" -> 0.5 * (1 + Math.cos(Math.PI * (iteration - t.warmup())
+                    / (double) Math.max(1, t.iterations() - t.warmup())));
+            case "step" -> Math.pow(t.stepFactor(), (iteration - t.warmup()) / t.stepEvery());
+            default -> 1;
+        };
     }
 
     /** Each partition's share of the batch, proportional to its windows (largest remainder, deterministic). */

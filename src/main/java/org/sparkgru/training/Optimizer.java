@@ -1,0 +1,23 @@
+package org.sparkgru.training;
+
+import java.util.Map;
+
+/**
+ * A first-order optimizer on the flat parameter array: {@link #step} once per iteration with the averaged gradient
+ * in the parameters' layout. Its state (named float arrays of the parameters' length, and a step count) is what
+ * checkpoints save and {@link #restore} reloads.
+ */
+public interface Optimizer {
+
+    /** Updates {@code params} in place from {@code grad} with learning rate {@code lr}. */
+    void step(float[] params, float[] grad, double lr);
+
+    /** The live state arrays by name. */
+    Map<String, float[]> state();
+
+    /** Steps taken. */
+    long steps();
+
+    /** Restores a state saved from {@link #state()} and {@link #steps()}. */
+    void restore(Map<String, float[]> state, long steps);
+}
