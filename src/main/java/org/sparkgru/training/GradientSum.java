@@ -19,6 +19,8 @@ public final class GradientSum implements Serializable {
     final long[] grad;
     long loss;
     long count;
+    /** Nanoseconds the tasks spent computing (summed over partitions), to tell compute from overhead. */
+    long computeNanos;
     boolean overflow;
 
     GradientSum(int size) {
@@ -49,6 +51,7 @@ public final class GradientSum implements Serializable {
         }
         loss += o.loss;
         count += o.count;
+        computeNanos += o.computeNanos;
         overflow |= o.overflow;
         return this;
     }

@@ -70,6 +70,7 @@ final class PartitionWork implements Serializable {
     /** Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. */
     GradientSum gradient(int partition, Iterator<Series> it, float[] params, int iteration, int share) {
         FaultInjection.beforeGradientTask(iteration, partition);
+        long started = System.nanoTime();
         GradientSum sum = new GradientSum(params.length);
         if (share == 0) {
             return sum;
@@ -106,6 +107,7 @@ final class PartitionWork implements Serializable {
             double l = k.lossAndGradient(params, batch, loss, grad, 1f);
             sum.add(grad, l, batch);
         }
+        sum.computeNanos = System.nanoTime() - started;
         return sum;
     }
 

@@ -159,8 +159,11 @@ public final class Trainer {
                 line.put("gradNorm", norm);
                 line.put("learningRate", lr);
                 line.put("windowsPerSecond", sum.count / secs);
+                double wall = secs;
+                double compute = sum.computeNanos / 1e9 / sc.defaultParallelism();
                 line.put("executorSeconds", (t1 - t0) / 1e9);
                 line.put("driverSeconds", (System.nanoTime() - t1) / 1e9);
+                line.put("computeShare", Math.min(1, compute / wall));
                 boolean last = it == t.iterations();
                 if (it % t.validationEvery() == 0 || last) {
                     double[] m = validate(series, work, params);
@@ -181,9 +184,10 @@ public final class Trainer {
                                     + " | lr {} | {} windows/s", it, t.iterations(), fmt(sum.meanLoss()), fmt(m[0]),
                             fmt(m[1]), fmt(m[2]), fmt(m[3]), fmt(norm), fmt(lr), Math.round(sum.count / secs));
                 } else {
-                    LOG.info("iteration {}/{}: loss {} | grad norm {} | lr {} | {} windows/s | executors {} s,"
-                                    + " driver {} s", it, t.iterations(), fmt(sum.meanLoss()), fmt(norm), fmt(lr),
-                            Math.round(sum.count / secs), fmt((t1 - t0) / 1e9), fmt((System.nanoTime() - t1) / 1e9));
+                    LOG.info("iteration {}/{}: loss {} | grad norm {} | lr {} | {} windows/s | kernel compute {} %"
+                                    + " of the iteration's wall time", it, t.iterations(), fmt(sum.meanLoss()),
+                            fmt(norm), fmt(lr), Math.round(sum.count / secs), Math.round(100 * Math.min(1, compute
+                                    / wall)));
                 }
                 metrics.write(line);
                 if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !last) {
