@@ -41,3 +41,63 @@ spark_gru_run() {
   exec "$java" "${SPARK_GRU_JVM_OPTS[@]}" ${JAVA_OPTS:-} \
     -cp "$SPARK_GRU_HOME/target/classes:$(cat "$SPARK_GRU_HOME/target/runtime-classpath.txt")" "$main" "$@"
 }
+
+# The spark-submit to use: $SPARK_HOME/bin/spark-submit, else one on PATH, else none (embedded mode).
+spark_gru_find_submit() {
+  if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+    echo "$SPARK_HOME/bin/spark-submit"
+  elif command -v spark-submit >/dev/null 2>&1; then
+    command -v spark-submit
+  fi
+}
+
+# Builds the application jar (target/spark-gru-*.jar, dependencies shaded, Spark provided) when missing or stale.
+spark_gru_jar() {
+  local jar
+  jar=$(ls "$SPARK_GRU_HOME"/target/spark-gru-*.jar 2>/dev/null | grep -v original | head -1 || true)
+  if [ -z "$jar" ] || [ -n "$(find "$SPARK_GRU_HOME/src/main" "$SPARK_GRU_HOME/pom.xml" -newer "$jar" -print -quit)" ]; then
+    echo "spark-gru: building the application jar (mvn package)..." >&2
+    (cd "$SPARK_GRU_HOME" && mvn -B -q -DskipTests package) >&2 || {
+      echo "error: the build failed; run 'mvn package' in $SPARK_GRU_HOME to see why" >&2
+      exit 1
+    }
+    jar=$(ls "$SPARK_GRU_HOME"/target/spark-gru-*.jar | grep -v original | head -1)
+  fi
+  echo "$jar"
+}
+
+# spark_gru_launch MAIN_CLASS ARGS...: through spark-submit when one is found (Spark options such as --master,
+# --conf, --deploy-mode, --executor-memory are passed to it, the rest to the job), embedded otherwise.
+spark_gru_launch() {
+  local main="$1"
+  shift
+  local submit
+  submit=$(spark_gru_find_submit)
+  if [ -z "$submit" ]; then
+    spark_gru_run "$main" "$@"
+  fi
+  local spark_args=() job_args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --master|--deploy-mode|--conf|--driver-memory|--driver-cores|--executor-memory|--executor-cores|\
+      --num-executors|--total-executor-cores|--queue|--name|--jars|--packages|--repositories|--files|\
+      --archives|--properties-file|--driver-java-options|--driver-class-path|--driver-library-path|\
+      --principal|--keytab|--exclude-packages)
+        [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
+        spark_args+=("$1" "$2")
+        shift 2
+        ;;
+      --verbose|--supervise)
+        spark_args+=("$1")
+        shift
+        ;;
+      *)
+        job_args+=("$1")
+        shift
+        ;;
+    esac
+  done
+  local jar
+  jar=$(spark_gru_jar)
+  exec "$submit" --class "$main" "${spark_args[@]}" "$jar" "${job_args[@]}"
+}

@@ -2,6 +2,8 @@
 # Train a GRU forecaster:
 #   jobs/train.sh --input PATH|--table NAME --model DIR [--format csv|parquet|orc|json] [--config FILE]
 #                 [--set key=value ...] [--resume] [--overwrite]
-# Runs embedded (Spark local[*], from the project's class path). Exit status: 0 done, 2 user error, 1 internal error.
+# With spark-submit found ($SPARK_HOME/bin or PATH) it submits the application jar and passes Spark options
+# (--master, --conf, --deploy-mode, ...) to it; otherwise it runs embedded (local[*], or --master) from the
+# project's class path. Exit status: 0 done, 2 user error, 1 internal error.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-spark_gru_run org.sparkgru.jobs.TrainJob "$@"
+spark_gru_launch org.sparkgru.jobs.TrainJob "$@"
