@@ -52,7 +52,7 @@ public final class TrainConfig {
     private TrainConfig(Config config) {
         this.config = config;
         this.data = new Data(text("data.id"), text("data.time"), text("data.target"), list("data.features"),
-                calendar(), choice("data.scaling", "series", "none"),
+                calendar(), choice("data.scaling", "series", "global", "window", "none"),
                 choice("data.missing", "error", "drop", "interpolate"),
                 choice("data.duplicates", "error", "last"),
                 choice("data.gaps", "error", "interpolate"),

@@ -50,6 +50,12 @@ public final class Series implements Serializable {
         this.quality = quality;
     }
 
+    /** The same series with other scalers (arrays shared). */
+    public Series withScalers(float mean, float scale, float[] featureMean, float[] featureScale) {
+        return new Series(id, timeKind, start, step, values, features, featureCount, mean, scale, featureMean,
+                featureScale, quality);
+    }
+
     /** Number of grid points. */
     public int length() {
         return values.length;

@@ -17,7 +17,7 @@ import java.util.Map;
  * among ties); points off that grid are an error (irregular spacing); missing grid points ({@code error} or
  * {@code interpolate} linearly); series shorter than {@code lookback + horizon} are skipped; finally the
  * standardization (mean, standard deviation; 1 for a constant series) is fitted on the training part, which
- * excludes the last {@code horizon} points.
+ * excludes the last {@code horizon} points (per {@code data.scaling}).
  */
 public final class SeriesAssembler implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -55,22 +55,26 @@ public final class SeriesAssembler implements java.io.Serializable {
     private final String gaps;
     private final int lookback;
     private final int horizon;
-    private final boolean standardize;
+    private final boolean standardizeTarget;
+    private final boolean standardizeFeatures;
 
     /**
      * @param missing     policy for null/NaN/Inf: error, drop, interpolate
      * @param duplicates  policy for repeated times: error, last
      * @param gaps        policy for missing grid points: error, interpolate
-     * @param standardize fit a per-series scaler (otherwise mean 0, scale 1)
+     * @param scaling     {@code series}: fit target and covariate scalers per series; {@code window}: covariates
+     *                    only (the target is scaled per window at use); {@code global} and {@code none}: no
+     *                    per-series scalers (mean 0, scale 1; global ones are set afterwards)
      */
     public SeriesAssembler(String missing, String duplicates, String gaps, int lookback, int horizon,
-                           boolean standardize) {
+                           String scaling) {
         this.missing = missing;
         this.duplicates = duplicates;
         this.gaps = gaps;
         this.lookback = lookback;
         this.horizon = horizon;
-        this.standardize = standardize;
+        this.standardizeTarget = scaling.equals("series");
+        this.standardizeFeatures = scaling.equals("series") || scaling.equals("window");
     }
 
     /** Assembles one series from its points (in input order; the list is not modified). */
@@ -153,11 +157,11 @@ public final class SeriesAssembler implements java.io.Serializable {
                     + " remove the series or fix the input");
         }
         int train = n - horizon;
-        float[] yScaler = standardize ? fit(y, 0, 1, train) : new float[] {0f, 1f};
+        float[] yScaler = standardizeTarget ? fit(y, 0, 1, train) : new float[] {0f, 1f};
         float[] fMean = new float[featureCount];
         float[] fScale = new float[featureCount];
         for (int f = 0; f < featureCount; f++) {
-            float[] s = standardize ? fit(x, f, featureCount, train) : new float[] {0f, 1f};
+            float[] s = standardizeFeatures ? fit(x, f, featureCount, train) : new float[] {0f, 1f};
             fMean[f] = s[0];
             fScale[f] = s[1];
         }

@@ -111,7 +111,7 @@ public final class SeriesSource {
                 .sortWithinPartitions(ID, T, ROW);
         int features = d.features().size();
         SeriesAssembler assembler = new SeriesAssembler(d.missing(), d.duplicates(), d.gaps(),
-                cfg.model().lookback(), cfg.model().horizon(), d.scaling().equals("series"));
+                cfg.model().lookback(), cfg.model().horizon(), d.scaling());
         return rows.javaRDD().mapPartitions(it -> new Grouper(it, assembler, kind, features));
     }
 

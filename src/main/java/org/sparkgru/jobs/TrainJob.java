@@ -23,6 +23,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgru.config.TrainConfig;
+import org.sparkgru.data.GlobalScaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.SeriesAssembler;
 import org.sparkgru.data.SeriesSource;
@@ -165,6 +166,14 @@ public final class TrainJob implements Callable<Integer> {
                 .map(r -> ((SeriesAssembler.Ok) r).series()).persist(StorageLevel.MEMORY_AND_DISK());
         long count = series.count();
         results.unpersist();
+        GlobalScaler global = null;
+        if (cfg.data().scaling().equals("global") && count > 0) {
+            global = GlobalScaler.fit(series, cfg.model().horizon(), cfg.data().features().size());
+            JavaRDD<Series> scaled = global.apply(series).persist(StorageLevel.MEMORY_AND_DISK());
+            scaled.count();
+            series.unpersist();
+            series = scaled;
+        }
         long cachedBytes = 0;
         for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == series.id()) {
@@ -189,6 +198,13 @@ public final class TrainJob implements Callable<Integer> {
         schema.set("features", JSON.valueToTree(cfg.data().features()));
         schema.set("calendar", JSON.valueToTree(cfg.data().calendar()));
         schema.put("scaling", cfg.data().scaling());
+        if (global != null) {
+            ObjectNode g = schema.putObject("globalScaler");
+            g.put("mean", global.mean());
+            g.put("scale", global.scale());
+            g.set("featureMean", JSON.valueToTree(global.featureMean()));
+            g.set("featureScale", JSON.valueToTree(global.featureScale()));
+        }
         schema.put("inputs", "per step: standardized target, standardized features, calendar sine/cosine pairs");
         meta.set("dataQuality", quality);
         ObjectNode summary = meta.putObject("training");

@@ -31,14 +31,17 @@ final class PartitionWork implements Serializable {
     private final Loss loss;
     private final long seed;
     private final CalendarFeatures calendar;
+    private final boolean windowScaling;
 
-    PartitionWork(NetworkSpec spec, int lookback, int horizon, Loss loss, long seed, CalendarFeatures calendar) {
+    PartitionWork(NetworkSpec spec, int lookback, int horizon, Loss loss, long seed, CalendarFeatures calendar,
+                  boolean windowScaling) {
         this.spec = spec;
         this.lookback = lookback;
         this.horizon = horizon;
         this.loss = loss;
         this.seed = seed;
         this.calendar = calendar;
+        this.windowScaling = windowScaling;
     }
 
     private Bptt workspace() {
@@ -94,6 +97,7 @@ final class PartitionWork implements Serializable {
         Random rnd = new Random(streamSeed(seed, iteration, partition));
         Bptt k = workspace();
         float[] grad = new float[params.length];
+        float[] ms = new float[2];
         for (int done = 0; done < share; done += CHUNK) {
             int batch = Math.min(CHUNK, share - done);
             for (int b = 0; b < batch; b++) {
@@ -101,7 +105,10 @@ final class PartitionWork implements Serializable {
                 int si = Arrays.binarySearch(ends, g + 1);
                 si = si >= 0 ? si : -si - 1;
                 long before = si == 0 ? 0 : ends[si - 1];
-                Windows.fill(series.get(si), calendar, (int) (g - before), lookback, horizon, b, batch, k.input(), k.targets());
+                Series s = series.get(si);
+                int offset = (int) (g - before);
+                Windows.fill(s, calendar, offset, lookback, horizon, b, batch, k.input(), k.targets(),
+                        Windows.scaler(s, offset, lookback, windowScaling, ms));
             }
             Arrays.fill(grad, 0f);
             double l = k.lossAndGradient(params, batch, loss, grad, 1f);
@@ -138,9 +145,15 @@ final class PartitionWork implements Serializable {
 
     private void validateBatch(List<Series> batch, Bptt k, float[] params, double[] m) {
         int n = batch.size();
+        float[] scalers = new float[2 * n];
+        float[] ms = new float[2];
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
-            Windows.fill(s, calendar, Windows.validationOffset(s, lookback, horizon), lookback, horizon, b, n, k.input(), null);
+            int offset = Windows.validationOffset(s, lookback, horizon);
+            Windows.scaler(s, offset, lookback, windowScaling, ms);
+            scalers[2 * b] = ms[0];
+            scalers[2 * b + 1] = ms[1];
+            Windows.fill(s, calendar, offset, lookback, horizon, b, n, k.input(), null, ms);
         }
         k.forward(params, n);
         float[] out = k.output();
@@ -153,7 +166,7 @@ final class PartitionWork implements Serializable {
             }
             naive = train > 1 ? naive / (train - 1) : 0;
             for (int h = 0; h < horizon; h++) {
-                double f = out[b * horizon + h] * (double) s.scale + s.mean;
+                double f = out[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b];
                 double a = s.values[train + h];
                 double e = Math.abs(f - a);
                 m[0] += e;

@@ -65,7 +65,7 @@ public final class Trainer {
         TrainConfig.Train t = cfg.train();
         TrainConfig.Model mc = cfg.model();
         PartitionWork work = new PartitionWork(spec, mc.lookback(), mc.horizon(), mc.loss(), t.seed(),
-                new CalendarFeatures(cfg.data().calendar()));
+                new CalendarFeatures(cfg.data().calendar()), cfg.data().scaling().equals("window"));
         List<Long> windows = series.mapPartitions(it -> List.of(work.countWindows(it)).iterator()).collect();
         long total = windows.stream().mapToLong(Long::longValue).sum();
         if (total == 0) {

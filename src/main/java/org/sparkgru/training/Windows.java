@@ -32,18 +32,40 @@ public final class Windows {
     }
 
     /**
+     * The window's target scaler {mean, scale}: the series' own, or with {@code windowScaling} mean 0 and the mean
+     * absolute value of the input window (1 when it is 0), which needs no history.
+     */
+    public static float[] scaler(Series s, int offset, int lookback, boolean windowScaling, float[] out) {
+        if (!windowScaling) {
+            out[0] = s.mean;
+            out[1] = s.scale;
+            return out;
+        }
+        double sum = 0;
+        for (int t = offset; t < offset + lookback; t++) {
+            sum += Math.abs(s.values[t]);
+        }
+        float m = (float) (sum / lookback);
+        out[0] = 0f;
+        out[1] = m > 0 ? m : 1f;
+        return out;
+    }
+
+    /**
      * Writes the inputs of the window at {@code offset} as sample {@code b} of a time-major batch of {@code batch}
-     * ({@code x[(t * batch + b) * width + i]}), and its standardized targets into {@code y[b * horizon ...]}.
+     * ({@code x[(t * batch + b) * width + i]}), and its scaled targets into {@code y[b * horizon ...]}, with the
+     * target scaler {@code ms} = {mean, scale} from {@link #scaler}.
      */
     public static void fill(Series s, CalendarFeatures calendar, int offset, int lookback, int horizon, int b,
-                            int batch, float[] x, float[] y) {
+                            int batch, float[] x, float[] y, float[] ms) {
         int f = s.featureCount;
         int width = 1 + f + calendar.width();
-        float inv = 1f / s.scale;
+        float mean = ms[0];
+        float inv = 1f / ms[1];
         for (int t = 0; t < lookback; t++) {
             int i = (t * batch + b) * width;
             int p = offset + t;
-            x[i] = (s.values[p] - s.mean) * inv;
+            x[i] = (s.values[p] - mean) * inv;
             for (int k = 0; k < f; k++) {
                 x[i + 1 + k] = (s.features[p * f + k] - s.featureMean[k]) / s.featureScale[k];
             }
@@ -51,7 +73,7 @@ public final class Windows {
         }
         if (y != null) {
             for (int h = 0; h < horizon; h++) {
-                y[b * horizon + h] = (s.values[offset + lookback + h] - s.mean) * inv;
+                y[b * horizon + h] = (s.values[offset + lookback + h] - mean) * inv;
             }
         }
     }

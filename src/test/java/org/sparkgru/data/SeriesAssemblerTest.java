@@ -17,7 +17,27 @@ class SeriesAssemblerTest {
     private static final long DAY = 86_400_000_000L;
 
     private static SeriesAssembler policies(String missing, String duplicates, String gaps) {
-        return new SeriesAssembler(missing, duplicates, gaps, 3, 2, true);
+        return new SeriesAssembler(missing, duplicates, gaps, 3, 2, "series");
+    }
+
+    @Test
+    void scalingModesDecideWhichScalersArePerSeries() {
+        List<Point> pts = daily(1, 2, 3, 4, 5, 100, 200);
+        Series window = ((Ok) new SeriesAssembler("error", "error", "error", 3, 2, "window")
+                .assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
+        assertEquals(0f, window.mean, 0f, "the target is scaled per window at use");
+        assertEquals(1f, window.scale, 0f);
+        assertEquals(20f, window.featureMean[0], 1e-6f, "covariates still per series");
+        for (String mode : List.of("global", "none")) {
+            Series s = ((Ok) new SeriesAssembler("error", "error", "error", 3, 2, mode)
+                    .assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
+            assertEquals(0f, s.mean, 0f, mode);
+            assertEquals(1f, s.featureScale[0], 0f, mode);
+        }
+        float[] ms = org.sparkgru.training.Windows.scaler(window, 1, 3, true, new float[2]);
+        assertArrayEquals(new float[] {0f, 3f}, ms, "mean |y| of the input window 2, 3, 4");
+        ms = org.sparkgru.training.Windows.scaler(window, 1, 3, false, new float[2]);
+        assertArrayEquals(new float[] {0f, 1f}, ms);
     }
 
     private static List<Point> daily(double... ys) {

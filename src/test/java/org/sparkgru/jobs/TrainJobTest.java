@@ -168,6 +168,23 @@ class TrainJobTest {
     }
 
     @Test
+    void everyScalingModeTrainsAndIsRecorded() throws IOException {
+        for (String mode : List.of("global", "window", "none")) {
+            String dir = tmp.resolve("scaling-" + mode).toString();
+            TrainJob.Result r = train(dir, List.of("--set", "data.scaling=" + mode, "--set", "train.iterations=3",
+                    "--set", "model.hidden=4", "--set", "data.features=[temperature]"));
+            assertTrue(Double.isFinite(r.training().bestMetrics()[0]), mode);
+            JsonNode data = ModelStore.load(dir, new Configuration()).metadata().get("data");
+            assertEquals(mode, data.get("scaling").asText());
+            assertEquals(mode.equals("global"), data.has("globalScaler"), mode);
+        }
+        JsonNode g = ModelStore.load(tmp.resolve("scaling-global").toString(), new Configuration()).metadata()
+                .at("/data/globalScaler");
+        assertTrue(g.get("mean").asDouble() > 100 && g.get("scale").asDouble() > 100, g.toString());
+        assertEquals(10.0, g.at("/featureMean/0").asDouble(), 0.5, "temperature swings around 10");
+    }
+
+    @Test
     void dataAndConfigurationErrorsStopWithOneMessage() throws IOException {
         Path dup = tmp.resolve("dup.csv");
         List<String> lines = new ArrayList<>(Files.readAllLines(Path.of(SAMPLE)));
