@@ -30,7 +30,8 @@ public final class TrainConfig {
 
     /** Columns and data-quality policies. */
     public record Data(String id, String time, String target, List<String> features, List<String> calendar,
-                       String scaling, String missing, String duplicates, String gaps, int partitions) {
+                       String scaling, String missing, String duplicates, String gaps, int partitions,
+                       int chunkPoints) {
     }
 
     /** Architecture and loss. */
@@ -56,7 +57,7 @@ public final class TrainConfig {
                 choice("data.missing", "error", "drop", "interpolate"),
                 choice("data.duplicates", "error", "last"),
                 choice("data.gaps", "error", "interpolate"),
-                integer("data.partitions", 0, 100_000));
+                integer("data.partitions", 0, 100_000), integer("data.chunkPoints", 0, 1_000_000_000));
         int lookback = integer("model.lookback", 1, 100_000);
         int horizon = integer("model.horizon", 1, 100_000);
         Variant variant = Variant.parse(choice("model.variant", "reset-before", "reset-after"));

@@ -22,7 +22,7 @@ public record GlobalScaler(float mean, float scale, float[] featureMean, float[]
             double[] a = new double[3 * (1 + features)];
             while (it.hasNext()) {
                 Series s = it.next();
-                int train = s.length() - horizon;
+                int train = s.length() - s.validationPoints;
                 for (int t = 0; t < train; t++) {
                     add(a, 0, s.values[t]);
                     for (int f = 0; f < features; f++) {

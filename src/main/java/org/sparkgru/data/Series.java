@@ -1,31 +1,40 @@
 package org.sparkgru.data;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
- * One assembled series on a regular time grid, as cached on the executors: the target and covariates as flat float
- * arrays (memory proportional to the raw data), the grid, the scaler fitted on the training part, and what data
- * cleaning did to it. Windows are never materialized: a sample is an offset into these arrays.
+ * One assembled series (or one chunk of a long series) on a regular time grid, as cached on the executors: the
+ * target and covariates as flat float arrays (memory proportional to the raw data), the grid, the scalers, and
+ * what data cleaning did. Windows are never materialized: a sample is an offset into these arrays.
  *
  * <p>Layout: {@code values[t]} is the target at grid point {@code t}, {@code features[t * featureCount + f]} the
- * covariates. Time of grid point {@code t} is {@code start + t * step} in the units of {@link TimeKind}.
+ * covariates. Time of grid point {@code t} is {@code start + t * step} in the units of {@link TimeKind}. The last
+ * {@code validationPoints} points are validation targets only (the horizon for a whole series or the last chunk,
+ * 0 for the other chunks of a long series).
  */
 public final class Series implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     public final String id;
+    /** 0 for a whole series; chunk number for the chunks of a long one. */
+    public final int chunk;
     public final TimeKind timeKind;
     public final long start;
     public final long step;
     public final float[] values;
     public final float[] features;
     public final int featureCount;
-    /** Per-series standardization of the target, fitted on the training part (mean 0, scale 1 when disabled). */
+    /** Target scaler (mean 0, scale 1 when the target is not scaled per series). */
     public final float mean;
     public final float scale;
-    /** Per-feature standardization, fitted on the training part. */
+    /** Covariate scalers. */
     public final float[] featureMean;
     public final float[] featureScale;
+    /** Validation points at the end: horizon, or 0 for a chunk that is not the last. */
+    public final int validationPoints;
+    /** Mean absolute one-step change over the whole series' training part: MASE's scale. */
+    public final float naiveScale;
     public final Quality quality;
 
     /** What cleaning did to a series: counts per policy. */
@@ -33,10 +42,11 @@ public final class Series implements Serializable {
             implements Serializable {
     }
 
-    public Series(String id, TimeKind timeKind, long start, long step, float[] values, float[] features,
+    public Series(String id, int chunk, TimeKind timeKind, long start, long step, float[] values, float[] features,
                   int featureCount, float mean, float scale, float[] featureMean, float[] featureScale,
-                  Quality quality) {
+                  int validationPoints, float naiveScale, Quality quality) {
         this.id = id;
+        this.chunk = chunk;
         this.timeKind = timeKind;
         this.start = start;
         this.step = step;
@@ -47,13 +57,22 @@ public final class Series implements Serializable {
         this.scale = scale;
         this.featureMean = featureMean;
         this.featureScale = featureScale;
+        this.validationPoints = validationPoints;
+        this.naiveScale = naiveScale;
         this.quality = quality;
     }
 
     /** The same series with other scalers (arrays shared). */
     public Series withScalers(float mean, float scale, float[] featureMean, float[] featureScale) {
-        return new Series(id, timeKind, start, step, values, features, featureCount, mean, scale, featureMean,
-                featureScale, quality);
+        return new Series(id, chunk, timeKind, start, step, values, features, featureCount, mean, scale,
+                featureMean, featureScale, validationPoints, naiveScale, quality);
+    }
+
+    /** Points {@code [from, to)} as chunk {@code number}; it keeps the validation tail only if it ends the series. */
+    public Series slice(int from, int to, int number) {
+        return new Series(id, number, timeKind, start + from * step, step, Arrays.copyOfRange(values, from, to),
+                Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount, mean, scale,
+                featureMean, featureScale, to == values.length ? validationPoints : 0, naiveScale, quality);
     }
 
     /** Number of grid points. */

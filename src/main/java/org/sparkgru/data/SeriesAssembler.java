@@ -165,7 +165,13 @@ public final class SeriesAssembler implements java.io.Serializable {
             fMean[f] = s[0];
             fScale[f] = s[1];
         }
-        return new Ok(new Series(id, kind, start, step, y, x, featureCount, yScaler[0], yScaler[1], fMean, fScale,
+        double naive = 0;
+        for (int t = 1; t < train; t++) {
+            naive += Math.abs(y[t] - y[t - 1]);
+        }
+        float naiveScale = train > 1 ? (float) (naive / (train - 1)) : 0f;
+        return new Ok(new Series(id, 0, kind, start, step, y, x, featureCount, yScaler[0], yScaler[1], fMean, fScale,
+                horizon, naiveScale,
                 new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
     }
 

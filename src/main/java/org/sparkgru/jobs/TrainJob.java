@@ -26,6 +26,7 @@ import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.GlobalScaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.SeriesAssembler;
+import org.sparkgru.data.SeriesChunker;
 import org.sparkgru.data.SeriesSource;
 import org.sparkgru.data.TimeFormat;
 import org.sparkgru.model.GruModel;
@@ -174,6 +175,19 @@ public final class TrainJob implements Callable<Integer> {
             series.unpersist();
             series = scaled;
         }
+        writeScalers(spark, series, new Path(dir, "scalers").toString());
+        long points = series.map(s -> (long) s.length()).reduce(Long::sum);
+        int maxPoints = cfg.data().chunkPoints() > 0 ? cfg.data().chunkPoints()
+                : SeriesChunker.autoChunkPoints(points, partitions, cfg.model().lookback(), cfg.model().horizon());
+        int longest = series.map(Series::length).reduce(Math::max);
+        if (longest > maxPoints) {
+            JavaRDD<Series> chunks = SeriesChunker.rebalance(series, maxPoints, cfg.model().lookback(),
+                    cfg.model().horizon(), partitions).persist(StorageLevel.MEMORY_AND_DISK());
+            long n = chunks.count();
+            LOG.info("series longer than {} points cut into chunks: {} series became {} chunks", maxPoints, count, n);
+            series.unpersist();
+            series = chunks;
+        }
         long cachedBytes = 0;
         for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
             if (info.id() == series.id()) {
@@ -181,10 +195,6 @@ public final class TrainJob implements Callable<Integer> {
             }
         }
         LOG.info("{} series cached in {} bytes", count, cachedBytes);
-        if (count == 0) {
-            throw new UserError("no series to train on: " + quality.path("skipped").asInt() + " series were too short"
-                    + " for lookback + horizon = " + (cfg.model().lookback() + cfg.model().horizon()));
-        }
         int inputSize = 1 + cfg.data().features().size() + 2 * cfg.data().calendar().size();
         NetworkSpec spec = NetworkSpec.regression(inputSize, cfg.model().hidden(), cfg.model().layers(),
                 cfg.model().variant(), cfg.model().horizon(), 1);
@@ -221,7 +231,6 @@ public final class TrainJob implements Callable<Integer> {
             summary.put("validationSMAPE", m[2]);
             summary.put("validationMASE", m[3]);
         }
-        writeScalers(spark, series, new Path(dir, "scalers").toString());
         ModelStore.writeFiles(new GruModel(spec, training.best(), meta), model, hadoop);
         fs.create(new Path(dir, SUCCESS), true).close();
         series.unpersist();

@@ -160,11 +160,7 @@ final class PartitionWork implements Serializable {
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
             int train = s.length() - horizon;
-            double naive = 0;
-            for (int t = 1; t < train; t++) {
-                naive += Math.abs(s.values[t] - s.values[t - 1]);
-            }
-            naive = train > 1 ? naive / (train - 1) : 0;
+            double naive = s.naiveScale;
             for (int h = 0; h < horizon; h++) {
                 double f = out[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b];
                 double a = s.values[train + h];

@@ -16,14 +16,14 @@ public final class Windows {
     private Windows() {
     }
 
-    /** Number of training windows of a series. */
+    /** Number of training windows of a series (or chunk): they end before its validation points. */
     public static int trainingWindows(Series s, int lookback, int horizon) {
-        return Math.max(0, s.length() - horizon - lookback - horizon + 1);
+        return Math.max(0, s.length() - s.validationPoints - lookback - horizon + 1);
     }
 
-    /** Whether a series has a validation window. */
+    /** Whether a series (or chunk) has the validation window. */
     public static boolean hasValidation(Series s, int lookback, int horizon) {
-        return s.length() >= lookback + horizon;
+        return s.validationPoints > 0 && s.length() >= lookback + horizon;
     }
 
     /** Offset of a series' validation window. */
