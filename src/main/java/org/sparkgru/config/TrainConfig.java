@@ -42,7 +42,7 @@ public final class TrainConfig {
     public record Train(int iterations, int batchSize, String optimizer, double learningRate, double weightDecay,
                         double momentum, boolean nesterov, String schedule, int stepEvery, double stepFactor,
                         int warmup, double clipNorm, long seed, int validationEvery, int patience,
-                        int checkpointEvery, int treeDepth, int maxBadSteps) {
+                        int checkpointEvery, int treeDepth, int maxBadSteps, int lbfgsMemory) {
     }
 
     private final Config config;
@@ -66,14 +66,15 @@ public final class TrainConfig {
         this.model = new Model(lookback, horizon, integer("model.hidden", 1, 4096), integer("model.layers", 1, 16),
                 variant, new Loss(Loss.Kind.parse(lossName), delta));
         this.train = new Train(integer("train.iterations", 1, 100_000_000), integer("train.batchSize", 1, 1 << 20),
-                choice("train.optimizer", "adam", "adamw", "sgd"), number("train.learningRate", Double.MIN_VALUE, 10),
+                choice("train.optimizer", "adam", "adamw", "sgd", "lbfgs"), number("train.learningRate", Double.MIN_VALUE, 10),
                 number("train.weightDecay", 0, 1), number("train.momentum", 0, 0.999), bool("train.nesterov"),
                 choice("train.schedule", "constant", "step", "cosine"), integer("train.stepEvery", 1, 100_000_000),
                 number("train.stepFactor", Double.MIN_VALUE, 1),
                 integer("train.warmup", 0, 100_000_000), number("train.clipNorm", 0, 1e30),
                 longValue("train.seed"), integer("train.validationEvery", 1, 100_000_000),
                 integer("train.patience", 0, 100_000), integer("train.checkpointEvery", 0, 100_000_000),
-                integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000));
+                integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000),
+                integer("train.lbfgsMemory", 1, 100));
         for (String col : data.features()) {
             if (col.equals(data.id()) || col.equals(data.time()) || col.equals(data.target())) {
                 throw new ConfigError("data.features lists '" + col + "', which is already the id, time or target"

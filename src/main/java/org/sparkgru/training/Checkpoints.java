@@ -40,7 +40,8 @@ final class Checkpoints {
         this.fs = HadoopFiles.of(dir, conf);
     }
 
-    void write(int iteration, float[] params, float[] best, Optimizer optimizer, ObjectNode info) throws IOException {
+    void write(int iteration, float[] params, float[] best, Map<String, float[]> optimizerState, long optimizerSteps,
+               ObjectNode info) throws IOException {
         fs.mkdirs(dir);
         String base = String.format("ckpt-%09d", iteration);
         Path weights = new Path(dir, base + ".safetensors");
@@ -50,13 +51,13 @@ final class Checkpoints {
             List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>(List.of(
                     new SafeTensors.Tensor("params", new int[] {n}, params, 0),
                     new SafeTensors.Tensor("best", new int[] {n}, best, 0)));
-            new java.util.TreeMap<>(optimizer.state()).forEach((name, a) ->
+            new java.util.TreeMap<>(optimizerState).forEach((name, a) ->
                     tensors.add(new SafeTensors.Tensor(name, new int[] {n}, a, 0)));
             SafeTensors.write(out, tensors, Map.of());
         }
         rename(tmp, weights);
         info.put("iteration", iteration);
-        info.put("optimizerSteps", optimizer.steps());
+        info.put("optimizerSteps", optimizerSteps);
         Path json = new Path(dir, base + ".json");
         Path jtmp = new Path(dir, "." + base + ".json.tmp");
         try (OutputStream out = fs.create(jtmp, true)) {

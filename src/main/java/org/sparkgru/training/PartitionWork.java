@@ -118,6 +118,54 @@ final class PartitionWork implements Serializable {
         return sum;
     }
 
+    /** Gradient sum over every training window of the partition, in order (full batch, for L-BFGS). */
+    GradientSum fullGradient(Iterator<Series> it, float[] params) {
+        long started = System.nanoTime();
+        GradientSum sum = new GradientSum(params.length);
+        Bptt k = workspace();
+        float[] grad = new float[params.length];
+        float[] ms = new float[2];
+        int batch = 0;
+        while (it.hasNext()) {
+            Series s = it.next();
+            int windows = Windows.trainingWindows(s, lookback, horizon);
+            for (int offset = 0; offset < windows; offset++) {
+                Windows.fill(s, calendar, offset, lookback, horizon, batch, CHUNK, k.input(), k.targets(),
+                        Windows.scaler(s, offset, lookback, windowScaling, ms));
+                if (++batch == CHUNK) {
+                    accumulate(k, params, grad, sum, batch);
+                    batch = 0;
+                }
+            }
+        }
+        if (batch > 0) {
+            repack(k, batch);
+            accumulate(k, params, grad, sum, batch);
+        }
+        sum.computeNanos = System.nanoTime() - started;
+        return sum;
+    }
+
+    private void accumulate(Bptt k, float[] params, float[] grad, GradientSum sum, int batch) {
+        Arrays.fill(grad, 0f);
+        double l = k.lossAndGradient(params, batch, loss, grad, 1f);
+        sum.add(grad, l, batch);
+    }
+
+    /**
+     * Windows are written with a batch stride of {@link #CHUNK}; a last, partial batch of {@code batch} windows is
+     * moved to stride {@code batch} (the time-major layout of a smaller batch), in place, front to back.
+     */
+    private void repack(Bptt k, int batch) {
+        float[] x = k.input();
+        int width = spec.inputSize();
+        for (int t = 0; t < lookback; t++) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(x, (t * CHUNK + b) * width, x, (t * batch + b) * width, width);
+            }
+        }
+    }
+
     /**
      * Validation error sums of this partition in the original scale: {abs error, squared error, sMAPE terms, MASE
      * terms, forecast points, series}. sMAPE term = 2|f - a| / (|f| + |a|) (0 when both are 0); MASE term = |f - a|

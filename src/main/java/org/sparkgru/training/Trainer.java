@@ -27,7 +27,8 @@ import org.sparkgru.model.NetworkSpec;
  * (destroying the previous broadcast), every partition computes the gradient sum of its share of
  * {@code train.batchSize} windows ({@link PartitionWork}), {@code treeAggregate} brings the exact fixed-point sum
  * ({@link GradientSum}) to the driver, which averages, checks that it is finite, clips it to
- * {@code train.clipNorm}, and applies Adam, AdamW or SGD (momentum, Nesterov) with the scheduled learning rate. A non-finite gradient skips the
+ * {@code train.clipNorm}, and applies Adam, AdamW or SGD (momentum, Nesterov) with the scheduled learning rate;
+ * or full-batch L-BFGS through Breeze. A non-finite gradient skips the
  * step and halves the learning rate; {@code train.maxBadSteps} in a row stop the job. Validation runs every
  * {@code train.validationEvery} iterations and at the end; the best weights (lowest validation MAE) are the result,
  * with early stopping after {@code train.patience} validations without improvement. Checkpoints every
@@ -72,6 +73,9 @@ public final class Trainer {
             throw new IllegalArgumentException("no series is long enough to train on: each needs at least lookback + 2"
                     + " x horizon = " + (mc.lookback() + 2 * mc.horizon()) + " points; lower model.lookback or"
                     + " model.horizon");
+        }
+        if (t.optimizer().equals("lbfgs")) {
+            return fitLbfgs(series, work, total, resume);
         }
         int[] shares = shares(windows, t.batchSize());
         float[] params = Initializer.keras(spec, t.seed());
@@ -201,12 +205,133 @@ public final class Trainer {
                         info.set("bestMetrics", JSON.valueToTree(bestMetrics));
                     }
                     info.put("configuration", cfg.renderJson());
-                    checkpoints.write(it, params, best, optimizer, info);
+                    checkpoints.write(it, params, best, optimizer.state(), optimizer.steps(), info);
                 }
                 if (t.patience() > 0 && sinceBest >= t.patience()) {
                     stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
                             + " validations";
                     break;
+                }
+            }
+        }
+        sc.setJobDescription(null);
+        return new Result(best, it, bestIteration, bestMetrics, stop, total);
+    }
+
+    /**
+     * Full-batch L-BFGS (Breeze's {@code LBFGS}, memory {@code train.lbfgsMemory}) on the mean loss over every
+     * training window, as Spark MLlib's multilayer perceptron trains: each cost evaluation is one
+     * {@code treeAggregate} ({@link FullBatchCost}). Validation, best weights, metrics and checkpoints (weights only)
+     * work as for the minibatch optimizers; a resumed run restarts L-BFGS's curvature history from the checkpointed
+     * weights, so it is not bit-identical to an uninterrupted run.
+     */
+    private Result fitLbfgs(JavaRDD<Series> series, PartitionWork work, long total, boolean resume) throws IOException {
+        TrainConfig.Train t = cfg.train();
+        float[] params = Initializer.keras(spec, t.seed());
+        float[] best = params.clone();
+        Checkpoints checkpoints = new Checkpoints(modelDir, hadoop);
+        int start = 0;
+        double bestMae = Double.POSITIVE_INFINITY;
+        int bestIteration = 0;
+        double[] bestMetrics = null;
+        int sinceBest = 0;
+        if (resume) {
+            Checkpoints.State s = checkpoints.newest(params.length, java.util.Set.of());
+            if (s != null) {
+                start = s.iteration();
+                params = s.params();
+                best = s.best();
+                bestMae = s.info().get("bestMae").asDouble();
+                bestIteration = s.info().get("bestIteration").asInt();
+                sinceBest = s.info().get("sinceBest").asInt();
+                bestMetrics = s.info().has("bestMetrics") ? JSON.convertValue(s.info().get("bestMetrics"), double[].class)
+                        : null;
+                LOG.info("resuming L-BFGS from the weights of iteration {} (curvature history restarts)", start);
+            }
+        }
+        double[] x0 = new double[params.length];
+        for (int i = 0; i < x0.length; i++) {
+            x0[i] = params[i];
+        }
+        FullBatchCost cost = new FullBatchCost(sc, series, work, t.treeDepth());
+        breeze.optimize.LBFGS<breeze.linalg.DenseVector<Object>> lbfgs = new breeze.optimize.LBFGS<>(
+                t.iterations() - start, t.lbfgsMemory(), 1e-9, breeze.linalg.DenseVector.space_Double());
+        scala.collection.Iterator<breeze.optimize.FirstOrderMinimizer.State<breeze.linalg.DenseVector<Object>, Object,
+                Object>> states = lbfgs.iterations(cost.asDiffFunction(), new breeze.linalg.DenseVector<>(x0));
+        Path metricsPath = new Path(modelDir, "metrics.jsonl");
+        FileSystem fs = HadoopFiles.of(metricsPath, hadoop);
+        String stop = "L-BFGS converged";
+        int it = start;
+        try (MetricsLog metrics = new MetricsLog(fs, metricsPath, start)) {
+            long t0 = System.nanoTime();
+            while (states.hasNext()) {
+                var state = states.next();
+                if (state.iter() == 0) {
+                    t0 = System.nanoTime();
+                    continue;
+                }
+                it = start + state.iter();
+                double[] x = (double[]) state.x().data();
+                for (int i = 0; i < params.length; i++) {
+                    params[i] = (float) x[i];
+                }
+                double norm = 0;
+                for (double v : (double[]) state.grad().data()) {
+                    norm += v * v;
+                }
+                norm = Math.sqrt(norm);
+                if (!Double.isFinite(state.value())) {
+                    throw new IllegalStateException("L-BFGS reached a non-finite loss at iteration " + it
+                            + "; use train.optimizer = adam, or check the data for extreme values");
+                }
+                ObjectNode line = JSON.createObjectNode();
+                line.put("iteration", it);
+                line.put("trainLoss", state.value());
+                line.put("gradNorm", norm);
+                line.put("costEvaluations", cost.evaluations());
+                line.put("seconds", (System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
+                boolean last = it >= t.iterations() || !states.hasNext();
+                if (it % t.validationEvery() == 0 || last) {
+                    double[] m = validate(series, work, params);
+                    line.put("valMAE", m[0]);
+                    line.put("valRMSE", m[1]);
+                    line.put("valSMAPE", m[2]);
+                    line.put("valMASE", m[3]);
+                    if (m[0] < bestMae) {
+                        bestMae = m[0];
+                        bestIteration = it;
+                        bestMetrics = m;
+                        best = params.clone();
+                        sinceBest = 0;
+                    } else {
+                        sinceBest++;
+                    }
+                    LOG.info("L-BFGS iteration {}/{}: loss {} | validation MAE {} | grad norm {} | {} cost evaluations",
+                            it, t.iterations(), fmt(state.value()), fmt(m[0]), fmt(norm), cost.evaluations());
+                } else {
+                    LOG.info("L-BFGS iteration {}/{}: loss {} | grad norm {} | {} cost evaluations", it,
+                            t.iterations(), fmt(state.value()), fmt(norm), cost.evaluations());
+                }
+                metrics.write(line);
+                if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !last) {
+                    ObjectNode info = JSON.createObjectNode();
+                    info.put("bestMae", bestMae);
+                    info.put("bestIteration", bestIteration);
+                    info.put("sinceBest", sinceBest);
+                    if (bestMetrics != null) {
+                        info.set("bestMetrics", JSON.valueToTree(bestMetrics));
+                    }
+                    info.put("configuration", cfg.renderJson());
+                    checkpoints.write(it, params, best, java.util.Map.of(), it, info);
+                }
+                if (t.patience() > 0 && sinceBest >= t.patience()) {
+                    stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
+                            + " validations";
+                    break;
+                }
+                if (it >= t.iterations()) {
+                    stop = "completed " + t.iterations() + " iterations";
                 }
             }
         }

@@ -185,6 +185,22 @@ class TrainJobTest {
     }
 
     @Test
+    void fullBatchLbfgsThroughBreezeDescendsDeterministically() throws IOException {
+        List<String> lbfgs = List.of("--set", "train.optimizer=lbfgs", "--set", "train.iterations=12", "--set",
+                "model.hidden=8", "--set", "train.validationEvery=6", "--set", "train.checkpointEvery=0");
+        String a = tmp.resolve("lbfgs-a").toString();
+        String b = tmp.resolve("lbfgs-b").toString();
+        train(a, lbfgs);
+        train(b, lbfgs);
+        assertArrayEquals(weights(a), weights(b), "full batch and exact sums: same weights");
+        List<String> lines = Files.readAllLines(Path.of(a, "metrics.jsonl"));
+        double first = JSON.readTree(lines.get(0)).get("trainLoss").asDouble();
+        double last = JSON.readTree(lines.get(lines.size() - 1)).get("trainLoss").asDouble();
+        assertTrue(last < 0.8 * first, "loss " + first + " -> " + last);
+        assertTrue(JSON.readTree(lines.get(lines.size() - 1)).get("costEvaluations").asInt() >= lines.size());
+    }
+
+    @Test
     void dataAndConfigurationErrorsStopWithOneMessage() throws IOException {
         Path dup = tmp.resolve("dup.csv");
         List<String> lines = new ArrayList<>(Files.readAllLines(Path.of(SAMPLE)));
