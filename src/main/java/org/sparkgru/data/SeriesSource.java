@@ -99,7 +99,8 @@ public final class SeriesSource {
             case DATE -> org.apache.spark.sql.functions.unix_date(col(d.time()));
             case INDEX -> col(d.time()).cast(DataTypes.LongType);
         };
-        List<Column> cols = new ArrayList<>(List.of(col(d.id()).cast(DataTypes.StringType).as(ID), ticks.as(T),
+        List<Column> cols = new ArrayList<>(List.of(col(d.id()).cast(DataTypes.StringType).as(ID),
+                ticks.cast(DataTypes.LongType).as(T),
                 col(d.target()).cast(DataTypes.DoubleType).as(Y)));
         for (int f = 0; f < d.features().size(); f++) {
             cols.add(col(d.features().get(f)).cast(DataTypes.DoubleType).as("__x" + f));

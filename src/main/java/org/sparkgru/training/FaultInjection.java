@@ -23,6 +23,13 @@ final class FaultInjection {
         }
     }
 
+    static void afterGradient(int iteration, int partition, float[] grad) {
+        String at = System.getProperty("sparkgru.test.poisonAt");
+        if (at != null && partition == 0 && java.util.Arrays.asList(at.split(",")).contains(Integer.toString(iteration))) {
+            grad[0] = Float.NaN;
+        }
+    }
+
     static void beforeIteration(int iteration) {
         String at = System.getProperty("sparkgru.test.stopDriverAt");
         if (at != null && Integer.parseInt(at) == iteration) {

@@ -36,6 +36,7 @@ public final class GradientSum implements Serializable {
         count += windows;
     }
 
+    /** Fixed point of {@code v}; NaN, infinities and values beyond ±2^31 mark the sum as overflowed. */
     private long fixed(double v) {
         if (!(Math.abs(v) < LIMIT)) {
             overflow = true;

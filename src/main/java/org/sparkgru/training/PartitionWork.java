@@ -112,6 +112,7 @@ final class PartitionWork implements Serializable {
             }
             Arrays.fill(grad, 0f);
             double l = k.lossAndGradient(params, batch, loss, grad, 1f);
+            FaultInjection.afterGradient(iteration, partition, grad);
             sum.add(grad, l, batch);
         }
         sum.computeNanos = System.nanoTime() - started;

@@ -201,6 +201,60 @@ class TrainJobTest {
     }
 
     @Test
+    void aNonFiniteGradientSkipsTheStepHalvesTheRateAndRepeatedOnesStopTheJob() throws IOException {
+        String dir = tmp.resolve("poisoned").toString();
+        System.setProperty("sparkgru.test.poisonAt", "12");
+        try {
+            train(dir, SMALL);
+        } finally {
+            System.clearProperty("sparkgru.test.poisonAt");
+        }
+        List<String> lines = Files.readAllLines(Path.of(dir, "metrics.jsonl"));
+        JsonNode skipped = JSON.readTree(lines.get(12));
+        assertEquals(13, skipped.get("iteration").asInt());
+        assertEquals("non-finite gradient", skipped.get("skipped").asText());
+        assertEquals(0.003, JSON.readTree(lines.get(11)).get("learningRate").asDouble(), 1e-12);
+        assertEquals(0.0015, JSON.readTree(lines.get(13)).get("learningRate").asDouble(), 1e-12, "halved");
+
+        String failing = tmp.resolve("poisoned-twice").toString();
+        System.setProperty("sparkgru.test.poisonAt", "21,22");
+        try {
+            List<String> args = new ArrayList<>(SMALL);
+            args.addAll(List.of("--set", "train.maxBadSteps=2"));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> train(failing, args));
+            assertTrue(e.getMessage().startsWith("2 non-finite gradients in a row at iteration 23")
+                    && e.getMessage().contains("last good checkpoint is kept"), e.getMessage());
+        } finally {
+            System.clearProperty("sparkgru.test.poisonAt");
+        }
+        assertTrue(Files.exists(Path.of(failing, "checkpoints", "ckpt-000000020.json")), "good checkpoint kept");
+        assertFalse(Files.exists(Path.of(failing, "_SUCCESS")));
+    }
+
+    @Test
+    void dateColumnsTrain() throws IOException {
+        Path csv = tmp.resolve("daily.csv");
+        StringBuilder sb = new StringBuilder("store,day,sales\n");
+        java.time.LocalDate d0 = java.time.LocalDate.parse("2025-01-01");
+        for (int s = 0; s < 3; s++) {
+            for (int t = 0; t < 200; t++) {
+                sb.append("st").append(s).append(',').append(d0.plusDays(t)).append(',')
+                        .append(100 + 10 * s + 20 * Math.sin(2 * Math.PI * t / 7)).append('\n');
+            }
+        }
+        Files.writeString(csv, sb.toString());
+        TrainJob job = new TrainJob();
+        String dir = tmp.resolve("daily").toString();
+        new CommandLine(job).parseArgs("--input", csv.toString(), "--format", "csv", "--model", dir, "--set",
+                "data.id=store", "--set", "data.time=day", "--set", "data.target=sales", "--set",
+                "data.calendar=[day-of-week]", "--set", "model.lookback=28", "--set", "model.horizon=7", "--set",
+                "train.iterations=5", "--set", "model.hidden=8");
+        job.run(SparkTests.session(), TrainConfig.load(job.config, job.sets));
+        assertEquals(3, SparkTests.session().read().parquet(dir + "/scalers").where("step = 1 and start = '2025-01-01'")
+                .count(), "a one-day step on a date grid");
+    }
+
+    @Test
     void dataAndConfigurationErrorsStopWithOneMessage() throws IOException {
         Path dup = tmp.resolve("dup.csv");
         List<String> lines = new ArrayList<>(Files.readAllLines(Path.of(SAMPLE)));
