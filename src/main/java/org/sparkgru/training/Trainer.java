@@ -79,7 +79,7 @@ public final class Trainer {
         }
         int[] shares = shares(windows, t.batchSize());
         float[] params = Initializer.keras(spec, t.seed());
-        float[] best = params.clone();
+        BestSoFar best = new BestSoFar(params);
         Optimizer optimizer = switch (t.optimizer()) {
             case "sgd" -> new Sgd(params.length, t.momentum(), t.nesterov());
             case "adamw" -> new Adam(params.length, 0.9, 0.999, 1e-8, t.weightDecay());
@@ -88,25 +88,16 @@ public final class Trainer {
         Checkpoints checkpoints = new Checkpoints(modelDir, hadoop);
         int start = 0;
         double lrFactor = 1;
-        double bestMae = Double.POSITIVE_INFINITY;
-        int bestIteration = 0;
-        double[] bestMetrics = null;
-        int sinceBest = 0;
         int badSteps = 0;
         if (resume) {
             Checkpoints.State s = checkpoints.newest(params.length, optimizer.state().keySet());
             if (s != null) {
                 start = s.iteration();
                 params = s.params();
-                best = s.best();
+                best.restore(s.info(), s.best());
                 optimizer.restore(s.optimizer(), s.optimizerSteps());
                 lrFactor = s.info().get("lrFactor").asDouble();
-                bestMae = s.info().get("bestMae").asDouble();
-                bestIteration = s.info().get("bestIteration").asInt();
-                sinceBest = s.info().get("sinceBest").asInt();
                 badSteps = s.info().get("badSteps").asInt();
-                bestMetrics = s.info().has("bestMetrics") ? JSON.convertValue(s.info().get("bestMetrics"), double[].class)
-                        : null;
                 LOG.info("resuming from the checkpoint of iteration {}", start);
             } else {
                 LOG.info("--resume: no checkpoint in {}, starting from scratch", modelDir);
@@ -171,19 +162,7 @@ public final class Trainer {
                 boolean last = it == t.iterations();
                 if (it % t.validationEvery() == 0 || last) {
                     double[] m = validate(series, work, params);
-                    line.put("valMAE", m[0]);
-                    line.put("valRMSE", m[1]);
-                    line.put("valSMAPE", m[2]);
-                    line.put("valMASE", m[3]);
-                    if (m[0] < bestMae) {
-                        bestMae = m[0];
-                        bestIteration = it;
-                        bestMetrics = m;
-                        best = params.clone();
-                        sinceBest = 0;
-                    } else {
-                        sinceBest++;
-                    }
+                    best.offer(it, m, params, line);
                     LOG.info("iteration {}/{}: loss {} | validation MAE {} RMSE {} sMAPE {} MASE {} | grad norm {}"
                                     + " | lr {} | {} windows/s", it, t.iterations(), fmt(sum.meanLoss()), fmt(m[0]),
                             fmt(m[1]), fmt(m[2]), fmt(m[3]), fmt(norm), fmt(lr), Math.round(sum.count / secs));
@@ -197,17 +176,12 @@ public final class Trainer {
                 if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !last) {
                     ObjectNode info = JSON.createObjectNode();
                     info.put("lrFactor", lrFactor);
-                    info.put("bestMae", bestMae);
-                    info.put("bestIteration", bestIteration);
-                    info.put("sinceBest", sinceBest);
                     info.put("badSteps", badSteps);
-                    if (bestMetrics != null) {
-                        info.set("bestMetrics", JSON.valueToTree(bestMetrics));
-                    }
+                    best.save(info);
                     info.put("configuration", cfg.renderJson());
-                    checkpoints.write(it, params, best, optimizer.state(), optimizer.steps(), info);
+                    checkpoints.write(it, params, best.weights(), optimizer.state(), optimizer.steps(), info);
                 }
-                if (t.patience() > 0 && sinceBest >= t.patience()) {
+                if (best.exhausted(t.patience())) {
                     stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
                             + " validations";
                     break;
@@ -215,7 +189,7 @@ public final class Trainer {
             }
         }
         sc.setJobDescription(null);
-        return new Result(best, it, bestIteration, bestMetrics, stop, total);
+        return new Result(best.weights(), it, best.iteration(), best.metrics(), stop, total);
     }
 
     /**
@@ -228,24 +202,15 @@ public final class Trainer {
     private Result fitLbfgs(JavaRDD<Series> series, PartitionWork work, long total, boolean resume) throws IOException {
         TrainConfig.Train t = cfg.train();
         float[] params = Initializer.keras(spec, t.seed());
-        float[] best = params.clone();
+        BestSoFar best = new BestSoFar(params);
         Checkpoints checkpoints = new Checkpoints(modelDir, hadoop);
         int start = 0;
-        double bestMae = Double.POSITIVE_INFINITY;
-        int bestIteration = 0;
-        double[] bestMetrics = null;
-        int sinceBest = 0;
         if (resume) {
             Checkpoints.State s = checkpoints.newest(params.length, java.util.Set.of());
             if (s != null) {
                 start = s.iteration();
                 params = s.params();
-                best = s.best();
-                bestMae = s.info().get("bestMae").asDouble();
-                bestIteration = s.info().get("bestIteration").asInt();
-                sinceBest = s.info().get("sinceBest").asInt();
-                bestMetrics = s.info().has("bestMetrics") ? JSON.convertValue(s.info().get("bestMetrics"), double[].class)
-                        : null;
+                best.restore(s.info(), s.best());
                 LOG.info("resuming L-BFGS from the weights of iteration {} (curvature history restarts)", start);
             }
         }
@@ -294,19 +259,7 @@ public final class Trainer {
                 boolean last = it >= t.iterations() || !states.hasNext();
                 if (it % t.validationEvery() == 0 || last) {
                     double[] m = validate(series, work, params);
-                    line.put("valMAE", m[0]);
-                    line.put("valRMSE", m[1]);
-                    line.put("valSMAPE", m[2]);
-                    line.put("valMASE", m[3]);
-                    if (m[0] < bestMae) {
-                        bestMae = m[0];
-                        bestIteration = it;
-                        bestMetrics = m;
-                        best = params.clone();
-                        sinceBest = 0;
-                    } else {
-                        sinceBest++;
-                    }
+                    best.offer(it, m, params, line);
                     LOG.info("L-BFGS iteration {}/{}: loss {} | validation MAE {} | grad norm {} | {} cost evaluations",
                             it, t.iterations(), fmt(state.value()), fmt(m[0]), fmt(norm), cost.evaluations());
                 } else {
@@ -316,16 +269,11 @@ public final class Trainer {
                 metrics.write(line);
                 if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !last) {
                     ObjectNode info = JSON.createObjectNode();
-                    info.put("bestMae", bestMae);
-                    info.put("bestIteration", bestIteration);
-                    info.put("sinceBest", sinceBest);
-                    if (bestMetrics != null) {
-                        info.set("bestMetrics", JSON.valueToTree(bestMetrics));
-                    }
+                    best.save(info);
                     info.put("configuration", cfg.renderJson());
-                    checkpoints.write(it, params, best, java.util.Map.of(), it, info);
+                    checkpoints.write(it, params, best.weights(), java.util.Map.of(), it, info);
                 }
-                if (t.patience() > 0 && sinceBest >= t.patience()) {
+                if (best.exhausted(t.patience())) {
                     stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
                             + " validations";
                     break;
@@ -336,7 +284,7 @@ public final class Trainer {
             }
         }
         sc.setJobDescription(null);
-        return new Result(best, it, bestIteration, bestMetrics, stop, total);
+        return new Result(best.weights(), it, best.iteration(), best.metrics(), stop, total);
     }
 
     /** Validation metrics over all series, in partition order: {MAE, RMSE, sMAPE %, MASE}. */
