@@ -9,7 +9,7 @@ import java.util.Arrays;
  * what data cleaning did. Windows are never materialized: a sample is an offset into these arrays.
  *
  * <p>Layout: {@code values[t]} is the target at grid point {@code t}, {@code features[t * featureCount + f]} the
- * covariates. Time of grid point {@code t} is {@code start + t * step} in the units of {@link TimeKind}. The last
+ * covariates. Time of grid point {@code t} is {@code grid.timeAt(t)} in the ticks of the time column. The last
  * {@code validationPoints} points are validation targets only (the horizon for a whole series or the last chunk,
  * 0 for the other chunks of a long series).
  */
@@ -19,9 +19,7 @@ public final class Series implements Serializable {
     public final String id;
     /** 0 for a whole series; chunk number for the chunks of a long one. */
     public final int chunk;
-    public final TimeKind timeKind;
-    public final long start;
-    public final long step;
+    public final TimeGrid grid;
     public final float[] values;
     public final float[] features;
     public final int featureCount;
@@ -42,14 +40,12 @@ public final class Series implements Serializable {
             implements Serializable {
     }
 
-    public Series(String id, int chunk, TimeKind timeKind, long start, long step, float[] values, float[] features,
+    public Series(String id, int chunk, TimeGrid grid, float[] values, float[] features,
                   int featureCount, float mean, float scale, float[] featureMean, float[] featureScale,
                   int validationPoints, float naiveScale, Quality quality) {
         this.id = id;
         this.chunk = chunk;
-        this.timeKind = timeKind;
-        this.start = start;
-        this.step = step;
+        this.grid = grid;
         this.values = values;
         this.features = features;
         this.featureCount = featureCount;
@@ -64,13 +60,13 @@ public final class Series implements Serializable {
 
     /** The same series with other scalers (arrays shared). */
     public Series withScalers(float mean, float scale, float[] featureMean, float[] featureScale) {
-        return new Series(id, chunk, timeKind, start, step, values, features, featureCount, mean, scale,
+        return new Series(id, chunk, grid, values, features, featureCount, mean, scale,
                 featureMean, featureScale, validationPoints, naiveScale, quality);
     }
 
     /** Points {@code [from, to)} as chunk {@code number}; it keeps the validation tail only if it ends the series. */
     public Series slice(int from, int to, int number) {
-        return new Series(id, number, timeKind, start + from * step, step, Arrays.copyOfRange(values, from, to),
+        return new Series(id, number, grid.from(from), Arrays.copyOfRange(values, from, to),
                 Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount, mean, scale,
                 featureMean, featureScale, to == values.length ? validationPoints : 0, naiveScale, quality);
     }

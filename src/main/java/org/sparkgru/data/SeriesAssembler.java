@@ -115,34 +115,43 @@ public final class SeriesAssembler implements java.io.Serializable {
             return new Skipped(id, "too short: " + kept.size() + " points, lookback + horizon = "
                     + (lookback + horizon));
         }
-        long step = inferStep(kept);
-        long start = kept.get(0).t();
-        long last = kept.get(kept.size() - 1).t();
-        for (Point p : kept) {
-            if ((p.t() - start) % step != 0) {
-                return new Failed(id, "series '" + id + "' is irregularly spaced: its most common step is "
-                        + TimeFormat.formatStep(kind, step) + " but the point at " + TimeFormat.format(kind, p.t())
-                        + " is off that grid; resample the input to a regular frequency");
+        long[] ticks = kept.stream().mapToLong(Point::t).toArray();
+        TimeGrid grid = fixedGrid(kind, ticks);
+        if (grid == null || grid.step() >= 28 * DAY_TICKS.getOrDefault(kind, Long.MAX_VALUE)) {
+            TimeGrid months = TimeGrid.monthlyThrough(kind, ticks);
+            if (months != null) {
+                grid = months;
             }
         }
-        long span = (last - start) / step + 1;
+        if (grid == null) {
+            long step = inferStep(kept);
+            for (Point p : kept) {
+                if ((p.t() - ticks[0]) % step != 0) {
+                    return new Failed(id, "series '" + id + "' is irregularly spaced: its most common step is "
+                            + TimeFormat.formatStep(kind, step) + " but the point at " + TimeFormat.format(kind, p.t())
+                            + " is off that grid; resample the input to a regular frequency");
+                }
+            }
+        }
+        long span = (grid.monthly() ? grid.monthIndexOf(ticks[ticks.length - 1])
+                : (ticks[ticks.length - 1] - grid.start()) / grid.step()) + 1;
         if (span > MAX_GRID) {
-            return new Failed(id, "series '" + id + "' would span " + span + " grid points of "
-                    + TimeFormat.formatStep(kind, step) + " (from " + TimeFormat.format(kind, start) + " to "
-                    + TimeFormat.format(kind, last) + "); check its timestamps");
+            return new Failed(id, "series '" + id + "' would span " + span + " grid points of " + grid.frequency()
+                    + " (from " + TimeFormat.format(kind, ticks[0]) + " to "
+                    + TimeFormat.format(kind, ticks[ticks.length - 1]) + "); check its timestamps");
         }
         int n = (int) span;
         int gapCount = n - kept.size();
         if (gapCount > 0 && gaps.equals("error")) {
             return new Failed(id, "series '" + id + "' misses " + gapCount + " of its " + n + " points on its "
-                    + TimeFormat.formatStep(kind, step) + " grid; fill them or set data.gaps = interpolate");
+                    + grid.frequency() + " grid; fill them or set data.gaps = interpolate");
         }
         float[] y = new float[n];
         float[] x = new float[n * featureCount];
         Arrays.fill(y, Float.NaN);
         Arrays.fill(x, Float.NaN);
         for (Point p : kept) {
-            int i = (int) ((p.t() - start) / step);
+            int i = (int) (grid.monthly() ? grid.monthIndexOf(p.t()) : (p.t() - grid.start()) / grid.step());
             y[i] = (float) p.y();
             for (int f = 0; f < featureCount; f++) {
                 x[i * featureCount + f] = (float) p.x()[f];
@@ -170,7 +179,7 @@ public final class SeriesAssembler implements java.io.Serializable {
             naive += Math.abs(y[t] - y[t - 1]);
         }
         float naiveScale = train > 1 ? (float) (naive / (train - 1)) : 0f;
-        return new Ok(new Series(id, 0, kind, start, step, y, x, featureCount, yScaler[0], yScaler[1], fMean, fScale,
+        return new Ok(new Series(id, 0, grid, y, x, featureCount, yScaler[0], yScaler[1], fMean, fScale,
                 horizon, naiveScale,
                 new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
     }
@@ -196,11 +205,29 @@ public final class SeriesAssembler implements java.io.Serializable {
         return false;
     }
 
+    private static final java.util.Map<TimeKind, Long> DAY_TICKS = java.util.Map.of(TimeKind.TIMESTAMP, 86_400_000_000L,
+            TimeKind.DATE, 1L);
+
+    /** The fixed-step grid through sorted ticks (step = most frequent difference), or null when a point is off it. */
+    private static TimeGrid fixedGrid(TimeKind kind, long[] ticks) {
+        long step = inferStep(ticks);
+        for (long t : ticks) {
+            if ((t - ticks[0]) % step != 0) {
+                return null;
+            }
+        }
+        return TimeGrid.fixed(kind, ticks[0], step);
+    }
+
     /** The most frequent positive difference between consecutive times; the smallest among ties. */
     static long inferStep(List<Point> sorted) {
+        return inferStep(sorted.stream().mapToLong(Point::t).toArray());
+    }
+
+    static long inferStep(long[] sorted) {
         Map<Long, Integer> counts = new HashMap<>();
-        for (int i = 1; i < sorted.size(); i++) {
-            counts.merge(sorted.get(i).t() - sorted.get(i - 1).t(), 1, Integer::sum);
+        for (int i = 1; i < sorted.length; i++) {
+            counts.merge(sorted[i] - sorted[i - 1], 1, Integer::sum);
         }
         long best = 0;
         int bestCount = -1;

@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * <p>Order of work: configuration (validated before Spark starts), the model directory check, reading and
  * assembling the series (data errors stop the job with examples), training, then the model files, the scaler
  * table, and {@code _SUCCESS} last. The model directory holds {@code model.json}, {@code weights.safetensors},
- * {@code scalers/} (Parquet: id, mean, scale, start, step, length), {@code metrics.jsonl}, {@code checkpoints/} and
+ * {@code scalers/} (Parquet: id, mean, scale, start, frequency, length), {@code metrics.jsonl}, {@code checkpoints/} and
  * {@code _SUCCESS}.
  */
 @Command(name = "train.sh", mixinStandardHelpOptions = true,
@@ -300,9 +300,9 @@ public final class TrainJob implements Callable<Integer> {
     private static void writeScalers(SparkSession spark, JavaRDD<Series> series, String path) {
         StructType schema = new StructType().add("id", DataTypes.StringType).add("mean", DataTypes.FloatType)
                 .add("scale", DataTypes.FloatType).add("start", DataTypes.StringType)
-                .add("step", DataTypes.LongType).add("length", DataTypes.IntegerType);
+                .add("frequency", DataTypes.StringType).add("length", DataTypes.IntegerType);
         JavaRDD<Row> rows = series.map(s -> RowFactory.create(s.id, s.mean, s.scale,
-                TimeFormat.format(s.timeKind, s.start), s.step, s.length()));
+                TimeFormat.format(s.grid.kind(), s.grid.timeAt(0)), s.grid.frequency(), s.length()));
         spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(path);
     }
 }

@@ -69,7 +69,7 @@ public final class Windows {
             for (int k = 0; k < f; k++) {
                 x[i + 1 + k] = (s.features[p * f + k] - s.featureMean[k]) / s.featureScale[k];
             }
-            calendar.write(s.timeKind, s.start + p * s.step, x, i + 1 + f);
+            calendar.write(s.grid.kind(), s.grid.timeAt(p), x, i + 1 + f);
         }
         if (y != null) {
             for (int h = 0; h < horizon; h++) {

@@ -53,7 +53,7 @@ class SeriesAssemblerTest {
         List<Point> pts = daily(1, 2, 3, 4, 5, 100, 200);
         java.util.Collections.reverse(pts);
         Series s = ((Ok) policies("error", "error", "error").assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
-        assertEquals(DAY, s.step);
+        assertEquals(DAY, s.grid.step());
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 100, 200}, s.values);
         assertEquals(3f, s.mean, 1e-6f, "mean of the first n - horizon = 5 points");
         assertEquals((float) Math.sqrt(2), s.scale, 1e-6f);
@@ -98,6 +98,35 @@ class SeriesAssemblerTest {
     }
 
     @Test
+    void monthlySeriesFollowTheCalendar() {
+        List<Point> firsts = new ArrayList<>();
+        java.time.LocalDate d = java.time.LocalDate.parse("2023-11-01");
+        for (int i = 0; i < 8; i++) {
+            if (i != 4) { // 2024-03 missing: a gap on the monthly grid
+                firsts.add(new Point(d.plusMonths(i).toEpochDay() * DAY + 3_600_000_000L, i, new double[0]));
+            }
+        }
+        Series m = ((Ok) policies("error", "error", "interpolate").assemble("m", TimeKind.TIMESTAMP, firsts, 0)).series();
+        assertTrue(m.grid.monthly());
+        assertEquals("P1M", m.grid.frequency());
+        assertEquals(8, m.length());
+        assertEquals(4f, m.values[4], 0f, "2024-03 interpolated between 3 and 5");
+        assertEquals(1, m.quality.gapsFilled());
+        assertEquals("2024-02-01T01:00:00Z", TimeFormat.format(TimeKind.TIMESTAMP, m.grid.timeAt(3)));
+
+        List<Point> ends = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            java.time.YearMonth ym = java.time.YearMonth.of(2023, 1).plusMonths(3L * i);
+            ends.add(new Point(ym.atEndOfMonth().toEpochDay(), i, new double[0]));
+        }
+        Series q = ((Ok) policies("error", "error", "error").assemble("q", TimeKind.DATE, ends, 0)).series();
+        assertEquals("P3M", q.grid.frequency(), "quarter ends");
+        assertEquals("2023-04-30", TimeFormat.format(TimeKind.DATE, q.grid.timeAt(1)));
+        assertEquals("2024-10-31", TimeFormat.format(TimeKind.DATE, q.grid.timeAt(7)));
+        assertEquals("P7D", TimeGrid.fixed(TimeKind.DATE, 0, 7).frequency());
+    }
+
+    @Test
     void shortConstantAndIndexSeries() {
         Skipped s = assertInstanceOf(Skipped.class, policies("error", "error", "error")
                 .assemble("e", TimeKind.TIMESTAMP, daily(1, 2, 3, 4), 1));
@@ -107,7 +136,7 @@ class SeriesAssemblerTest {
             flat.add(new Point(100 + 5L * i, 7.0, new double[0]));
         }
         Series c = ((Ok) policies("error", "error", "error").assemble("f", TimeKind.INDEX, flat, 0)).series();
-        assertEquals(5, c.step);
+        assertEquals(5, c.grid.step());
         assertEquals(7f, c.mean, 0f);
         assertEquals(1f, c.scale, 0f, "constant series: no division by zero");
     }

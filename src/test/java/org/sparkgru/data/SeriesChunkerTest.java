@@ -21,7 +21,8 @@ class SeriesChunkerTest {
         for (int i = 0; i < n; i++) {
             v[i] = i;
         }
-        return new Series(id, 0, TimeKind.INDEX, 100, 2, v, new float[0], 0, 5f, 2f, new float[0], new float[0],
+        return new Series(id, 0, TimeGrid.fixed(TimeKind.INDEX, 100, 2), v, new float[0], 0, 5f, 2f, new float[0],
+                new float[0],
                 HORIZON, 1f, new Series.Quality(0, 0, 0, 0));
     }
 
@@ -35,7 +36,7 @@ class SeriesChunkerTest {
         for (Series c : chunks) {
             assertTrue(c.length() <= 100 || c == chunks.get(chunks.size() - 1), "chunk size");
             assertEquals(5f, c.mean, 0f, "scalers of the whole series");
-            assertEquals(c.start, 100 + 2 * (long) c.values[0], "grid continues");
+            assertEquals(c.grid.timeAt(0), 100 + 2 * (long) c.values[0], "grid continues");
             for (int o = 0; o < Windows.trainingWindows(c, LOOKBACK, HORIZON); o++) {
                 assertTrue(windowStarts.add(c.values[o]), "window starting at " + c.values[o] + " counted once");
                 windows++;

@@ -250,7 +250,7 @@ class TrainJobTest {
                 "data.calendar=[day-of-week]", "--set", "model.lookback=28", "--set", "model.horizon=7", "--set",
                 "train.iterations=5", "--set", "model.hidden=8");
         job.run(SparkTests.session(), TrainConfig.load(job.config, job.sets));
-        assertEquals(3, SparkTests.session().read().parquet(dir + "/scalers").where("step = 1 and start = '2025-01-01'")
+        assertEquals(3, SparkTests.session().read().parquet(dir + "/scalers").where("frequency = 'P1D' and start = '2025-01-01'")
                 .count(), "a one-day step on a date grid");
     }
 
