@@ -114,6 +114,26 @@ public final class TrainConfig {
         }
     }
 
+    /**
+     * The configuration stored in a model ({@code metadata.configuration}, JSON), with {@code overrides} applied
+     * on top and the built-in defaults below (for keys newer than the model).
+     */
+    public static TrainConfig fromModel(String json, List<String> overrides) {
+        Config defaults = ConfigFactory.parseResources(TrainConfig.class.getClassLoader(), DEFAULTS,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config user = ConfigFactory.parseString(json, ConfigParseOptions.defaults()
+                .setOriginDescription("the model's stored configuration"));
+        for (int i = overrides.size() - 1; i >= 0; i--) {
+            user = parseOverride(overrides.get(i)).withFallback(user);
+        }
+        checkKnown(user, defaults);
+        try {
+            return new TrainConfig(user.withFallback(defaults).resolve());
+        } catch (ConfigException e) {
+            throw new ConfigError("invalid configuration: " + e.getMessage());
+        }
+    }
+
     private static Config parseOverride(String kv) {
         int eq = kv.indexOf('=');
         if (eq <= 0) {

@@ -112,8 +112,8 @@ public final class SeriesAssembler implements java.io.Serializable {
             }
         }
         if (kept.size() < Math.max(2, lookback + horizon)) {
-            return new Skipped(id, "too short: " + kept.size() + " points, lookback + horizon = "
-                    + (lookback + horizon));
+            return new Skipped(id, "too short: " + kept.size() + " points, needs at least "
+                    + Math.max(2, lookback + horizon));
         }
         long[] ticks = kept.stream().mapToLong(Point::t).toArray();
         TimeGrid grid = fixedGrid(kind, ticks);

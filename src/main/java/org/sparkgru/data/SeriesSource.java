@@ -89,9 +89,16 @@ public final class SeriesSource {
         }
     }
 
-    /** Assembles every series of {@code df} into {@code partitions} partitions. */
+    /** Assembles every series of {@code df} into {@code partitions} partitions, for training. */
     public static JavaRDD<SeriesAssembler.Result> assemble(Dataset<Row> df, TrainConfig cfg, int partitions) {
         TrainConfig.Data d = cfg.data();
+        return assemble(df, d, new SeriesAssembler(d.missing(), d.duplicates(), d.gaps(), cfg.model().lookback(),
+                cfg.model().horizon(), d.scaling()), partitions);
+    }
+
+    /** Assembles every series of {@code df} with {@code assembler} into {@code partitions} partitions. */
+    public static JavaRDD<SeriesAssembler.Result> assemble(Dataset<Row> df, TrainConfig.Data d,
+                                                           SeriesAssembler assembler, int partitions) {
         validate(df, d);
         TimeKind kind = timeKind(df, d);
         Column ticks = switch (kind) {
@@ -111,8 +118,6 @@ public final class SeriesSource {
                 .repartition(partitions, col(ID))
                 .sortWithinPartitions(ID, T, ROW);
         int features = d.features().size();
-        SeriesAssembler assembler = new SeriesAssembler(d.missing(), d.duplicates(), d.gaps(),
-                cfg.model().lookback(), cfg.model().horizon(), d.scaling());
         return rows.javaRDD().mapPartitions(it -> new Grouper(it, assembler, kind, features));
     }
 

@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * <p>Order of work: configuration (validated before Spark starts), the model directory check, reading and
  * assembling the series (data errors stop the job with examples), training, then the model files, the scaler
  * table, and {@code _SUCCESS} last. The model directory holds {@code model.json}, {@code weights.safetensors},
- * {@code scalers/} (Parquet: id, mean, scale, start, frequency, length), {@code metrics.jsonl}, {@code checkpoints/} and
+ * {@code scalers/} (Parquet: id, mean, scale, start, frequency, length, featureMean, featureScale), {@code metrics.jsonl}, {@code checkpoints/} and
  * {@code _SUCCESS}.
  */
 @Command(name = "train.sh", mixinStandardHelpOptions = true,
@@ -297,12 +297,23 @@ public final class TrainJob implements Callable<Integer> {
         return q;
     }
 
+    private static Float[] boxed(float[] a) {
+        Float[] b = new Float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = a[i];
+        }
+        return b;
+    }
+
     private static void writeScalers(SparkSession spark, JavaRDD<Series> series, String path) {
         StructType schema = new StructType().add("id", DataTypes.StringType).add("mean", DataTypes.FloatType)
                 .add("scale", DataTypes.FloatType).add("start", DataTypes.StringType)
-                .add("frequency", DataTypes.StringType).add("length", DataTypes.IntegerType);
+                .add("frequency", DataTypes.StringType).add("length", DataTypes.IntegerType)
+                .add("featureMean", DataTypes.createArrayType(DataTypes.FloatType, false))
+                .add("featureScale", DataTypes.createArrayType(DataTypes.FloatType, false));
         JavaRDD<Row> rows = series.map(s -> RowFactory.create(s.id, s.mean, s.scale,
-                TimeFormat.format(s.grid.kind(), s.grid.timeAt(0)), s.grid.frequency(), s.length()));
+                TimeFormat.format(s.grid.kind(), s.grid.timeAt(0)), s.grid.frequency(), s.length(),
+                boxed(s.featureMean), boxed(s.featureScale)));
         spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(path);
     }
 }

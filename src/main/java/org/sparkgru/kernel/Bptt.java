@@ -38,6 +38,7 @@ public final class Bptt {
     private final int maxBatch;
     private final int window;
     private final boolean resetAfter;
+    private final boolean backward;
 
     private final float[] input;
     private final float[] targets;
@@ -67,6 +68,18 @@ public final class Bptt {
      * @param window   number of time steps of every window
      */
     public Bptt(NetworkSpec spec, KernelBackend backend, int maxBatch, int window) {
+        this(spec, backend, maxBatch, window, true);
+    }
+
+    /**
+     * A workspace for {@link #forward} only (inference): none of the backward buffers are allocated, and
+     * {@link #lossAndGradient} is refused.
+     */
+    public static Bptt forwardOnly(NetworkSpec spec, KernelBackend backend, int maxBatch, int window) {
+        return new Bptt(spec, backend, maxBatch, window, false);
+    }
+
+    private Bptt(NetworkSpec spec, KernelBackend backend, int maxBatch, int window, boolean backward) {
         if (maxBatch < 1 || window < 1) {
             throw new IllegalArgumentException("batch and window must be at least 1, got " + maxBatch + ", " + window);
         }
@@ -89,16 +102,17 @@ public final class Bptt {
         input = new float[tb * spec.inputSize()];
         targets = new float[maxBatch * o];
         output = new float[maxBatch * o];
-        dy = new float[maxBatch * o];
+        this.backward = backward;
+        dy = backward ? new float[maxBatch * o] : null;
         g = new float[spec.layers()][tb * 3 * h];
         aux = new float[spec.layers()][tb * h];
         hs = new float[spec.layers()][(tb + maxBatch) * h];
         gh = new float[maxBatch * 3 * h];
-        dgh = resetAfter ? new float[tb * 3 * h] : null;
-        dx = spec.layers() > 1 ? new float[tb * h] : null;
-        dh = new float[maxBatch * h];
-        dhPrev = new float[maxBatch * h];
-        drh = resetAfter ? null : new float[maxBatch * h];
+        dgh = backward && resetAfter ? new float[tb * 3 * h] : null;
+        dx = backward && spec.layers() > 1 ? new float[tb * h] : null;
+        dh = backward ? new float[maxBatch * h] : null;
+        dhPrev = backward ? new float[maxBatch * h] : null;
+        drh = backward && !resetAfter ? new float[maxBatch * h] : null;
     }
 
     public NetworkSpec spec() {
@@ -159,6 +173,9 @@ public final class Bptt {
      * @return the sum over the batch of the per-sample losses
      */
     public double lossAndGradient(float[] params, int batch, Loss loss, float[] grad, float scale) {
+        if (!backward) {
+            throw new IllegalStateException("this workspace was made for inference (Bptt.forwardOnly)");
+        }
         if (loss.classification() != (spec.head() == HeadType.CLASSIFICATION)) {
             throw new IllegalArgumentException("loss " + loss.kind().id() + " does not fit a "
                     + spec.head().id() + " head");

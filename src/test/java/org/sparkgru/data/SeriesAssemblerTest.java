@@ -130,7 +130,7 @@ class SeriesAssemblerTest {
     void shortConstantAndIndexSeries() {
         Skipped s = assertInstanceOf(Skipped.class, policies("error", "error", "error")
                 .assemble("e", TimeKind.TIMESTAMP, daily(1, 2, 3, 4), 1));
-        assertEquals("too short: 4 points, lookback + horizon = 5", s.reason());
+        assertEquals("too short: 4 points, needs at least 5", s.reason());
         List<Point> flat = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             flat.add(new Point(100 + 5L * i, 7.0, new double[0]));

@@ -1,0 +1,105 @@
+package org.sparkgru.forecasting;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.sparkgru.data.CalendarFeatures;
+import org.sparkgru.data.Series;
+import org.sparkgru.kernel.Bptt;
+import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.model.NetworkSpec;
+import org.sparkgru.training.Windows;
+
+/**
+ * Forecasts series on an executor: for every series, the last {@code lookback} points are scaled (with the
+ * series' training scalers when the model has them, its own history otherwise, or per window), run through the
+ * kernel's forward pass in batches of up to {@value #BATCH} series (an inference workspace: no backward buffers),
+ * and the {@code horizon} outputs are unscaled and emitted with their future times on the series' grid.
+ */
+public final class Forecaster implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final int BATCH = 256;
+    private static final ThreadLocal<Bptt> WORKSPACE = new ThreadLocal<>();
+
+    /** One forecast point: series, grid tick of the forecast time, step (1..horizon), value. */
+    public record Point(String id, long tick, int step, double value) implements Serializable {
+    }
+
+    /** Per-series target and covariate scalers learned in training. */
+    public record Scaler(float mean, float scale, float[] featureMean, float[] featureScale) implements Serializable {
+    }
+
+    private final NetworkSpec spec;
+    private final float[] params;
+    private final int lookback;
+    private final int horizon;
+    private final CalendarFeatures calendar;
+    private final boolean windowScaling;
+
+    public Forecaster(NetworkSpec spec, float[] params, int lookback, int horizon, CalendarFeatures calendar,
+                      boolean windowScaling) {
+        this.spec = spec;
+        this.params = params;
+        this.lookback = lookback;
+        this.horizon = horizon;
+        this.calendar = calendar;
+        this.windowScaling = windowScaling;
+    }
+
+    private Bptt workspace() {
+        Bptt k = WORKSPACE.get();
+        if (k == null || !k.spec().equals(spec) || k.window() != lookback) {
+            k = Bptt.forwardOnly(spec, KernelBackend.best(), BATCH, lookback);
+            WORKSPACE.set(k);
+        }
+        return k;
+    }
+
+    /**
+     * Forecasts every series of a partition; {@code trained} maps series seen in training to their scalers (others
+     * keep the scalers they were assembled with).
+     */
+    public Iterator<Point> forecast(Iterator<Series> it, Map<String, Scaler> trained) {
+        List<Point> out = new ArrayList<>();
+        List<Series> batch = new ArrayList<>(BATCH);
+        while (it.hasNext()) {
+            Series s = it.next();
+            Scaler sc = trained.get(s.id);
+            batch.add(sc == null ? s : s.withScalers(sc.mean(), sc.scale(), sc.featureMean(), sc.featureScale()));
+            if (batch.size() == BATCH) {
+                run(batch, out);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            run(batch, out);
+        }
+        return out.iterator();
+    }
+
+    private void run(List<Series> batch, List<Point> out) {
+        Bptt k = workspace();
+        int n = batch.size();
+        float[] scalers = new float[2 * n];
+        float[] ms = new float[2];
+        for (int b = 0; b < n; b++) {
+            Series s = batch.get(b);
+            int offset = s.length() - lookback;
+            Windows.scaler(s, offset, lookback, windowScaling, ms);
+            scalers[2 * b] = ms[0];
+            scalers[2 * b + 1] = ms[1];
+            Windows.fill(s, calendar, offset, lookback, horizon, b, n, k.input(), null, ms);
+        }
+        k.forward(params, n);
+        float[] y = k.output();
+        for (int b = 0; b < n; b++) {
+            Series s = batch.get(b);
+            for (int h = 0; h < horizon; h++) {
+                out.add(new Point(s.id, s.grid.timeAt(s.length() - 1 + h + 1), h + 1,
+                        y[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b]));
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.sparkgru.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.kernel.Bptt;
+import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.model.GruModel;
+import org.sparkgru.model.ModelStore;
+import org.sparkgru.testing.SparkTests;
+import picocli.CommandLine;
+
+/** Batch forecasting end to end on a model trained from the sample. */
+class ForecastJobTest {
+    private static final String SAMPLE = "data-samples/hourly.csv";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path tmp;
+
+    private static String model;
+
+    @BeforeAll
+    static void trainModel() throws IOException {
+        model = shared.resolve("model").toString();
+        TrainJob job = new TrainJob();
+        new CommandLine(job).parseArgs("--input", SAMPLE, "--format", "csv", "--model", model, "--set",
+                "data.features=[temperature]", "--set", "train.iterations=20", "--set", "model.hidden=8");
+        job.run(SparkTests.session(), TrainConfig.load(job.config, job.sets));
+    }
+
+    private String forecast(String input, String... extra) throws IOException {
+        String out = tmp.resolve("out-" + System.nanoTime()).toString();
+        List<String> args = new ArrayList<>(List.of("--model", model, "--input", input, "--format", "csv",
+                "--output", out));
+        args.addAll(List.of(extra));
+        ForecastJob job = new ForecastJob();
+        new CommandLine(job).parseArgs(args.toArray(String[]::new));
+        GruModel m = ModelStore.load(model, new Configuration());
+        job.run(SparkTests.session(), m, job.config(m));
+        return out;
+    }
+
+    private static List<Row> rows(String out, String series) {
+        return SparkTests.session().read().parquet(out + "/forecasts").where("series = '" + series + "'")
+                .orderBy("step").collectAsList();
+    }
+
+    @Test
+    void everySeriesGetsHorizonRowsContinuingItsGridAndTheKernelsValues() throws IOException {
+        String out = forecast(SAMPLE);
+        assertTrue(Files.exists(Path.of(out, "_SUCCESS")));
+        JsonNode summary = JSON.readTree(Path.of(out, "summary.json").toFile());
+        assertEquals(11, summary.get("forecastSeries").asInt());
+        assertEquals("s0011", summary.at("/notForecastSeries/0/series").asText());
+        assertEquals("too short: 40 points, needs at least 48", summary.at("/notForecastSeries/0/reason").asText());
+        assertEquals(11 * 12, SparkTests.session().read().parquet(out + "/forecasts").count());
+
+        List<Row> s0 = rows(out, "s0000");
+        assertEquals(12, s0.size());
+        Instant last = Instant.parse("2026-01-05T00:00:00Z").plusSeconds(719L * 3600);
+        for (int h = 0; h < 12; h++) {
+            assertEquals(h + 1, s0.get(h).getInt(2));
+            assertEquals(last.plusSeconds(3600L * (h + 1)), s0.get(h).getTimestamp(1).toInstant());
+        }
+
+        // independent recomputation: scale the last 48 points with the training scalers, run the kernel forward
+        GruModel m = ModelStore.load(model, new Configuration());
+        Row sc = SparkTests.session().read().parquet(model + "/scalers").where("id = 's0000'").first();
+        float mean = sc.getFloat(1);
+        float scale = sc.getFloat(2);
+        float fMean = ((Number) sc.getList(6).get(0)).floatValue();
+        float fScale = ((Number) sc.getList(7).get(0)).floatValue();
+        List<String> lines = Files.readAllLines(Path.of(SAMPLE)).stream().filter(l -> l.startsWith("s0000,")).toList();
+        Bptt k = new Bptt(m.spec(), KernelBackend.best(), 1, 48);
+        for (int t = 0; t < 48; t++) {
+            String[] f = lines.get(lines.size() - 48 + t).split(",");
+            k.input()[2 * t] = (Float.parseFloat(f[2]) - mean) / scale;
+            k.input()[2 * t + 1] = (Float.parseFloat(f[3]) - fMean) / fScale;
+        }
+        k.forward(m.params(), 1);
+        for (int h = 0; h < 12; h++) {
+            double want = k.output()[h] * (double) scale + mean;
+            assertEquals(want, s0.get(h).getDouble(3), 1e-3 * Math.abs(want), "step " + (h + 1));
+        }
+    }
+
+    @Test
+    void unseenSeriesAndAsOf() throws IOException {
+        Path renamed = tmp.resolve("renamed.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(Path.of(SAMPLE)));
+        lines.replaceAll(l -> l.replace("s0001,", "new01,"));
+        Files.write(renamed, lines);
+        String out = forecast(renamed.toString());
+        List<Row> unseen = rows(out, "new01");
+        assertEquals(12, unseen.size(), "an unseen series is forecast with a scaler fitted on its own history");
+        assertTrue(Double.isFinite(unseen.get(0).getDouble(3)));
+
+        String cut = forecast(SAMPLE, "--as-of", "2026-01-30T23:00:00Z");
+        List<Row> s0 = rows(cut, "s0000");
+        assertEquals(Instant.parse("2026-01-31T00:00:00Z"), s0.get(0).getTimestamp(1).toInstant(),
+                "history ends at --as-of, forecasts start one step later");
+
+        UserError e = assertThrows(UserError.class, () -> forecast(SAMPLE, "--as-of", "yesterday"));
+        assertTrue(e.getMessage().contains("--as-of 'yesterday' is not a timestamp value"), e.getMessage());
+    }
+
+    @Test
+    void inputWithoutTheModelsCovariateIsRefused() throws IOException {
+        Path noTemp = tmp.resolve("notemp.csv");
+        List<String> lines = new ArrayList<>();
+        for (String l : Files.readAllLines(Path.of(SAMPLE))) {
+            lines.add(l.substring(0, l.lastIndexOf(',')));
+        }
+        Files.write(noTemp, lines);
+        UserError e = assertThrows(UserError.class, () -> forecast(noTemp.toString()));
+        assertTrue(e.getMessage().startsWith("the model was trained with covariate 'temperature'"), e.getMessage());
+    }
+}
