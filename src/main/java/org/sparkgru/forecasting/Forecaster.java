@@ -65,9 +65,7 @@ public final class Forecaster implements Serializable {
         List<Point> out = new ArrayList<>();
         List<Series> batch = new ArrayList<>(BATCH);
         while (it.hasNext()) {
-            Series s = it.next();
-            Scaler sc = trained.get(s.id);
-            batch.add(sc == null ? s : s.withScalers(sc.mean(), sc.scale(), sc.featureMean(), sc.featureScale()));
+            batch.add(withTrainedScaler(it.next(), trained));
             if (batch.size() == BATCH) {
                 run(batch, out);
                 batch.clear();
@@ -79,14 +77,41 @@ public final class Forecaster implements Serializable {
         return out.iterator();
     }
 
+    /** {@code s} with its training scalers when it was seen in training, unchanged otherwise. */
+    static Series withTrainedScaler(Series s, Map<String, Scaler> trained) {
+        Scaler sc = trained.get(s.id);
+        return sc == null ? s : s.withScalers(sc.mean(), sc.scale(), sc.featureMean(), sc.featureScale());
+    }
+
     private void run(List<Series> batch, List<Point> out) {
+        int n = batch.size();
+        int[] ends = new int[n];
+        for (int b = 0; b < n; b++) {
+            ends[b] = batch.get(b).length();
+        }
+        double[] y = new double[n * horizon];
+        predict(batch, ends, y);
+        for (int b = 0; b < n; b++) {
+            Series s = batch.get(b);
+            for (int h = 0; h < horizon; h++) {
+                out.add(new Point(s.id, s.grid.timeAt(s.length() - 1 + h + 1), h + 1, y[b * horizon + h]));
+            }
+        }
+    }
+
+    /**
+     * Forecasts, in the original scale, the {@code horizon} points after index {@code ends[b] - 1} of series
+     * {@code b} from the {@code lookback} points before {@code ends[b]}; at most {@value #BATCH} series, into
+     * {@code out[b * horizon + h]}.
+     */
+    void predict(List<Series> batch, int[] ends, double[] out) {
         Bptt k = workspace();
         int n = batch.size();
         float[] scalers = new float[2 * n];
         float[] ms = new float[2];
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
-            int offset = s.length() - lookback;
+            int offset = ends[b] - lookback;
             Windows.scaler(s, offset, lookback, windowScaling, ms);
             scalers[2 * b] = ms[0];
             scalers[2 * b + 1] = ms[1];
@@ -95,11 +120,17 @@ public final class Forecaster implements Serializable {
         k.forward(params, n);
         float[] y = k.output();
         for (int b = 0; b < n; b++) {
-            Series s = batch.get(b);
             for (int h = 0; h < horizon; h++) {
-                out.add(new Point(s.id, s.grid.timeAt(s.length() - 1 + h + 1), h + 1,
-                        y[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b]));
+                out[b * horizon + h] = y[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b];
             }
         }
+    }
+
+    int lookback() {
+        return lookback;
+    }
+
+    int horizon() {
+        return horizon;
     }
 }
