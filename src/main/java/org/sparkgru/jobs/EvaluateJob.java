@@ -1,0 +1,207 @@
+package org.sparkgru.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.forecasting.Backtest;
+import org.sparkgru.forecasting.Forecaster;
+import org.sparkgru.model.GruModel;
+import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.model.ModelStore;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jobs/evaluate.sh}: a rolling-origin backtest of a trained model against naive and seasonal-naive
+ * forecasts on the same windows ({@link Backtest}). Prints the overall table; with {@code --report DIR} also writes
+ * {@code metrics/} (Parquet, one row per series: origins, points, and MAE, RMSE, MAPE, sMAPE, MASE per method),
+ * {@code summary.json} (overall metrics per method, the season, the series that could not be evaluated) and
+ * {@code _SUCCESS}. Overall MAE, RMSE, MAPE and sMAPE pool every forecast point; overall MASE is the mean of the
+ * series' MASE.
+ */
+@Command(name = "evaluate.sh", mixinStandardHelpOptions = true,
+        description = "Backtest a spark-gru model against naive and seasonal-naive forecasts.")
+public final class EvaluateJob implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final class Source {
+        @Option(names = "--input", paramLabel = "PATH", description = "File, directory, glob or dataset.")
+        String input;
+
+        @Option(names = "--table", paramLabel = "NAME", description = "A catalog table instead of --input.")
+        String table;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
+    String model;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
+            description = "Input format: csv, parquet, orc, json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--origins", paramLabel = "K", defaultValue = "1",
+            description = "Rolling origins, each one horizon apart (default: ${DEFAULT-VALUE}).")
+    int origins;
+
+    @Option(names = "--season", paramLabel = "M",
+            description = "Season length for seasonal naive and MASE (default: from the frequency: 24 hourly, 7 daily, 12 monthly...).")
+    Integer season;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write per-series metrics and a summary here.")
+    String report;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a data.* key of the model's configuration.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--overwrite", description = "Replace an existing report directory.")
+    boolean overwrite;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when none is configured.")
+    String master;
+
+    public static void main(String[] args) {
+        System.exit(JobRunner.run(new EvaluateJob(), args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (origins < 1 || origins > 1000) {
+            throw new UserError("--origins " + origins + " is out of range; allowed 1 to 1000");
+        }
+        if (season != null && season < 1) {
+            throw new UserError("--season " + season + " must be at least 1");
+        }
+        GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
+        TrainConfig cfg = ModelInput.config(m, model, sets);
+        SparkSession.Builder builder = SparkSession.builder().appName("spark-gru evaluate");
+        if (master != null) {
+            builder.master(master);
+        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+            builder.master("local[*]");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            System.out.println(run(spark, m, cfg).toPrettyString());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Runs the backtest and returns the summary. */
+    ObjectNode run(SparkSession spark, GruModel m, TrainConfig cfg) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path out = report == null ? null : new Path(report);
+        FileSystem fs = out == null ? null : HadoopFiles.of(out, sc.hadoopConfiguration());
+        if (out != null && fs.exists(out)) {
+            if (!overwrite) {
+                throw new UserError("report " + out + " already exists; choose another --report or pass --overwrite");
+            }
+            fs.delete(out, true);
+        }
+        ModelInput in = ModelInput.prepare(spark, m, model, cfg, ModelInput.read(spark, source.input, source.table,
+                format), null);
+        String frequency = in.series().isEmpty() ? "" : in.series().first().grid.frequency();
+        int m0 = season != null ? season : Backtest.season(frequency);
+        Broadcast<Map<String, Forecaster.Scaler>> scalers = sc.broadcast(in.trained());
+        Broadcast<Backtest> backtest = sc.broadcast(new Backtest(in.forecaster(), origins, m0));
+        sc.setJobDescription("spark-gru backtest");
+        List<Backtest.SeriesResult> results = in.series()
+                .mapPartitions(it -> backtest.value().run(it, scalers.value())).collect();
+        int methods = Backtest.METHODS.size();
+        double[] pooled = new double[4 * methods + 3];
+        double[] maseSum = new double[methods];
+        int[] maseCount = new int[methods];
+        List<Row> rows = new ArrayList<>();
+        List<String[]> skipped = new ArrayList<>(in.problems());
+        for (Backtest.SeriesResult r : results) {
+            if (r.skipped() != null) {
+                skipped.add(new String[] {r.id(), r.skipped()});
+                continue;
+            }
+            double[] s = r.sums();
+            for (int i = 0; i < 4 * methods + 2; i++) {
+                pooled[i] += s[i];
+            }
+            List<Object> row = new ArrayList<>(List.of(r.id(), origins, (int) s[4 * methods],
+                    (int) (s[4 * methods] - s[4 * methods + 1])));
+            for (int k = 0; k < methods; k++) {
+                double[] mk = Backtest.metrics(s, k);
+                if (Double.isFinite(mk[4])) {
+                    maseSum[k] += mk[4];
+                    maseCount[k]++;
+                }
+                for (double v : mk) {
+                    row.add(Double.isFinite(v) ? v : null);
+                }
+            }
+            rows.add(RowFactory.create(row.toArray()));
+        }
+        pooled[4 * methods + 2] = 1;
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("model", model);
+        summary.put("origins", origins);
+        summary.put("horizon", cfg.model().horizon());
+        summary.put("season", m0);
+        summary.put("frequency", frequency);
+        summary.put("evaluatedSeries", rows.size());
+        summary.put("points", (long) pooled[4 * methods]);
+        summary.put("zeroActualsSkippedByMape", (long) (pooled[4 * methods] - pooled[4 * methods + 1]));
+        ObjectNode overall = summary.putObject("overall");
+        String[] names = {"MAE", "RMSE", "MAPE", "sMAPE", "MASE"};
+        for (int k = 0; k < methods; k++) {
+            double[] mk = Backtest.metrics(pooled, k);
+            mk[4] = maseCount[k] > 0 ? maseSum[k] / maseCount[k] : Double.NaN;
+            ObjectNode o = overall.putObject(Backtest.METHODS.get(k));
+            for (int i = 0; i < names.length; i++) {
+                if (Double.isFinite(mk[i])) {
+                    o.put(names[i], mk[i]);
+                } else {
+                    o.putNull(names[i]);
+                }
+            }
+        }
+        summary.put("notEvaluated", skipped.size());
+        ArrayNode list = summary.putArray("notEvaluatedSeries");
+        skipped.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject().put("series", p[0])
+                .put("reason", p[1]));
+        if (out != null) {
+            StructType schema = new StructType().add("series", DataTypes.StringType)
+                    .add("origins", DataTypes.IntegerType).add("points", DataTypes.IntegerType)
+                    .add("zeroActuals", DataTypes.IntegerType);
+            for (String method : Backtest.METHODS) {
+                for (String n : names) {
+                    schema = schema.add(method + "_" + n.toLowerCase(), DataTypes.DoubleType);
+                }
+            }
+            JavaRDD<Row> rdd = sc.parallelize(rows, Math.max(1, Math.min(rows.size(), 8)));
+            spark.createDataFrame(rdd, schema).write().parquet(new Path(out, "metrics").toString());
+            try (OutputStream o = fs.create(new Path(out, "summary.json"), true)) {
+                o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+            }
+            fs.create(new Path(out, TrainJob.SUCCESS), true).close();
+        }
+        return summary;
+    }
+}

@@ -1,0 +1,91 @@
+package org.sparkgru.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.model.GruModel;
+import org.sparkgru.model.ModelStore;
+import org.sparkgru.testing.SparkTests;
+import picocli.CommandLine;
+
+/** The backtest's metrics against hand computation on a tiny dataset, and its model errors against the forecast job. */
+class EvaluateJobTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void metricsAndBaselinesMatchHandComputation() throws IOException {
+        // one series 1..12 on an integer index (plus a short one that cannot be evaluated)
+        Path csv = tmp.resolve("tiny.csv");
+        StringBuilder sb = new StringBuilder("series,t,value\n");
+        for (int t = 0; t < 12; t++) {
+            sb.append("a,").append(t).append(',').append(t + 1).append('\n');
+        }
+        for (int t = 0; t < 7; t++) {
+            sb.append("b,").append(t).append(',').append(5).append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        String model = tmp.resolve("model").toString();
+        TrainJob train = new TrainJob();
+        new CommandLine(train).parseArgs("--input", csv.toString(), "--format", "csv", "--model", model, "--set",
+                "data.time=t", "--set", "model.lookback=4", "--set", "model.horizon=2", "--set", "model.hidden=3",
+                "--set", "train.iterations=3");
+        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+
+        EvaluateJob eval = new EvaluateJob();
+        String report = tmp.resolve("report").toString();
+        new CommandLine(eval).parseArgs("--model", model, "--input", csv.toString(), "--format", "csv", "--origins",
+                "2", "--season", "2", "--report", report);
+        GruModel m = ModelStore.load(model, new Configuration());
+        ObjectNode summary = eval.run(SparkTests.session(), m, ModelInput.config(m, model, List.of()));
+
+        // origins at index 8 and 10: actuals 9, 10 and 11, 12
+        JsonNode naive = summary.at("/overall/naive");
+        assertEquals(1.5, naive.get("MAE").asDouble(), 1e-12, "naive repeats 8 then 10: errors 1, 2, 1, 2");
+        assertEquals(Math.sqrt(2.5), naive.get("RMSE").asDouble(), 1e-12);
+        assertEquals(100 * (1 / 9.0 + 2 / 10.0 + 1 / 11.0 + 2 / 12.0) / 4, naive.get("MAPE").asDouble(), 1e-9);
+        assertEquals(100 * (2 / 17.0 + 4 / 18.0 + 2 / 21.0 + 4 / 22.0) / 4, naive.get("sMAPE").asDouble(), 1e-9);
+        assertEquals(0.75, naive.get("MASE").asDouble(), 1e-12, "in-sample seasonal naive error on 1..8 is 2");
+        JsonNode seasonal = summary.at("/overall/seasonal_naive");
+        assertEquals(2.0, seasonal.get("MAE").asDouble(), 1e-12, "value two steps earlier: always 2 off");
+        assertEquals(1.0, seasonal.get("MASE").asDouble(), 1e-12);
+        assertEquals(1, summary.get("evaluatedSeries").asInt());
+        assertEquals("b", summary.at("/notEvaluatedSeries/0/series").asText());
+        assertEquals("too short: 7 points, 2 origin(s) of 2 need at least 8",
+                summary.at("/notEvaluatedSeries/0/reason").asText());
+        assertEquals(4, summary.get("points").asInt());
+
+        // the model's errors are those of the forecast job's forecasts from the same origins
+        double abs = 0;
+        for (int origin : new int[] {8, 10}) {
+            ForecastJob f = new ForecastJob();
+            String out = tmp.resolve("f" + origin).toString();
+            new CommandLine(f).parseArgs("--model", model, "--input", csv.toString(), "--format", "csv", "--output",
+                    out, "--as-of", String.valueOf(origin - 1));
+            f.run(SparkTests.session(), m, f.config(m));
+            List<Row> rows = SparkTests.session().read().parquet(out + "/forecasts").where("series = 'a'")
+                    .orderBy("step").collectAsList();
+            for (Row r : rows) {
+                assertEquals(origin + r.getInt(2) - 1, r.getLong(1), "forecast times continue the index");
+                abs += Math.abs(r.getDouble(3) - (origin + r.getInt(2)));
+            }
+        }
+        assertEquals(abs / 4, summary.at("/overall/model/MAE").asDouble(), 1e-9);
+
+        Row a = SparkTests.session().read().parquet(report + "/metrics").first();
+        assertEquals("a", a.getString(0));
+        assertEquals(1.5, a.getDouble(a.fieldIndex("naive_mae")), 1e-12);
+        assertTrue(Files.exists(Path.of(report, "_SUCCESS")) && Files.exists(Path.of(report, "summary.json")));
+    }
+}
