@@ -87,6 +87,45 @@ public final class Backtest implements Serializable {
         return out.iterator();
     }
 
+    /**
+     * Actual values and forecasts of one series for a chart: {@code index[i]} grid positions from up to two
+     * lookbacks before the first origin to the end, {@code actual[i]}, and the model's and seasonal naive's
+     * forecasts ({@code NaN} before the first origin).
+     */
+    public record Curve(String id, String frequency, long[] ticks, double[] actual, double[] model,
+                        double[] seasonalNaive) implements Serializable {
+    }
+
+    /** The curve of one series (which must be long enough, see {@link #run}). */
+    public Curve curve(Series raw, Map<String, Forecaster.Scaler> trained) {
+        Series s = Forecaster.withTrainedScaler(raw, trained);
+        int horizon = forecaster.horizon();
+        int n = s.length();
+        int first = n - origins * horizon;
+        int from = Math.max(0, first - 2 * forecaster.lookback());
+        int len = n - from;
+        long[] ticks = new long[len];
+        double[] actual = new double[len];
+        double[] model = new double[len];
+        double[] seasonal = new double[len];
+        java.util.Arrays.fill(model, Double.NaN);
+        java.util.Arrays.fill(seasonal, Double.NaN);
+        for (int i = 0; i < len; i++) {
+            ticks[i] = s.grid.timeAt(from + i);
+            actual[i] = s.values[from + i];
+        }
+        double[] y = new double[horizon];
+        for (int k = 0; k < origins; k++) {
+            int origin = first + k * horizon;
+            forecaster.predict(List.of(s), new int[] {origin}, y);
+            for (int h = 0; h < horizon; h++) {
+                model[origin + h - from] = y[h];
+                seasonal[origin + h - from] = s.values[origin + h - season * ((h / season) + 1)];
+            }
+        }
+        return new Curve(s.id, s.grid.frequency(), ticks, actual, model, seasonal);
+    }
+
     private void flush(List<Series> batch, List<Integer> ends, List<double[]> pending) {
         int horizon = forecaster.horizon();
         double[] y = new double[batch.size() * horizon];

@@ -1,5 +1,6 @@
 package org.sparkgru.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -25,6 +27,7 @@ import org.sparkgru.forecasting.Forecaster;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.ModelStore;
+import org.sparkgru.reporting.HtmlReport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +36,8 @@ import picocli.CommandLine.Option;
  * {@code jobs/evaluate.sh}: a rolling-origin backtest of a trained model against naive and seasonal-naive
  * forecasts on the same windows ({@link Backtest}). Prints the overall table; with {@code --report DIR} also writes
  * {@code metrics/} (Parquet, one row per series: origins, points, and MAE, RMSE, MAPE, sMAPE, MASE per method),
- * {@code summary.json} (overall metrics per method, the season, the series that could not be evaluated) and
- * {@code _SUCCESS}. Overall MAE, RMSE, MAPE and sMAPE pool every forecast point; overall MASE is the mean of the
+ * {@code summary.json} (overall metrics per method, the season, the series that could not be evaluated),
+ * {@code report.html} ({@link HtmlReport}) and {@code _SUCCESS}, written last. Overall MAE, RMSE, MAPE and sMAPE pool every forecast point; overall MASE is the mean of the
  * series' MASE.
  */
 @Command(name = "evaluate.sh", mixinStandardHelpOptions = true,
@@ -113,19 +116,33 @@ public final class EvaluateJob implements Callable<Integer> {
     ObjectNode run(SparkSession spark, GruModel m, TrainConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path out = report == null ? null : new Path(report);
-        FileSystem fs = out == null ? null : HadoopFiles.of(out, sc.hadoopConfiguration());
-        if (out != null && fs.exists(out)) {
-            if (!overwrite) {
-                throw new UserError("report " + out + " already exists; choose another --report or pass --overwrite");
+        if (out != null) {
+            FileSystem fs = HadoopFiles.of(out, sc.hadoopConfiguration());
+            if (fs.exists(out)) {
+                if (!overwrite) {
+                    throw new UserError("report " + out + " already exists; choose another --report or pass --overwrite");
+                }
+                fs.delete(out, true);
             }
-            fs.delete(out, true);
         }
-        ModelInput in = ModelInput.prepare(spark, m, model, cfg, ModelInput.read(spark, source.input, source.table,
-                format), null);
+        return backtest(spark, m, model, cfg, ModelInput.read(spark, source.input, source.table, format), origins,
+                season, out);
+    }
+
+    /**
+     * The backtest shared by this job and the training job (which scores its validation tail): returns the summary
+     * and, with a report directory, writes {@code metrics/}, {@code summary.json}, {@code report.html} and
+     * {@code _SUCCESS} there.
+     */
+    static ObjectNode backtest(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
+                               int origins, Integer season, Path out) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, null);
         String frequency = in.series().isEmpty() ? "" : in.series().first().grid.frequency();
         int m0 = season != null ? season : Backtest.season(frequency);
+        Backtest test = new Backtest(in.forecaster(), origins, m0);
         Broadcast<Map<String, Forecaster.Scaler>> scalers = sc.broadcast(in.trained());
-        Broadcast<Backtest> backtest = sc.broadcast(new Backtest(in.forecaster(), origins, m0));
+        Broadcast<Backtest> backtest = sc.broadcast(test);
         sc.setJobDescription("spark-gru backtest");
         List<Backtest.SeriesResult> results = in.series()
                 .mapPartitions(it -> backtest.value().run(it, scalers.value())).collect();
@@ -134,6 +151,7 @@ public final class EvaluateJob implements Callable<Integer> {
         double[] maseSum = new double[methods];
         int[] maseCount = new int[methods];
         List<Row> rows = new ArrayList<>();
+        List<Object[]> bySmape = new ArrayList<>();
         List<String[]> skipped = new ArrayList<>(in.problems());
         for (Backtest.SeriesResult r : results) {
             if (r.skipped() != null) {
@@ -152,6 +170,9 @@ public final class EvaluateJob implements Callable<Integer> {
                     maseSum[k] += mk[4];
                     maseCount[k]++;
                 }
+                if (k == 0) {
+                    bySmape.add(new Object[] {r.id(), mk[3]});
+                }
                 for (double v : mk) {
                     row.add(Double.isFinite(v) ? v : null);
                 }
@@ -160,7 +181,7 @@ public final class EvaluateJob implements Callable<Integer> {
         }
         pooled[4 * methods + 2] = 1;
         ObjectNode summary = JSON.createObjectNode();
-        summary.put("model", model);
+        summary.put("model", modelDir);
         summary.put("origins", origins);
         summary.put("horizon", cfg.model().horizon());
         summary.put("season", m0);
@@ -187,6 +208,7 @@ public final class EvaluateJob implements Callable<Integer> {
         skipped.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject().put("series", p[0])
                 .put("reason", p[1]));
         if (out != null) {
+            FileSystem fs = HadoopFiles.of(out, sc.hadoopConfiguration());
             StructType schema = new StructType().add("series", DataTypes.StringType)
                     .add("origins", DataTypes.IntegerType).add("points", DataTypes.IntegerType)
                     .add("zeroActuals", DataTypes.IntegerType);
@@ -200,8 +222,49 @@ public final class EvaluateJob implements Callable<Integer> {
             try (OutputStream o = fs.create(new Path(out, "summary.json"), true)) {
                 o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
             }
+            writeReport(fs, out, summary, modelDir, sc, in, test, bySmape);
             fs.create(new Path(out, TrainJob.SUCCESS), true).close();
         }
         return summary;
+    }
+
+    /** report.html with the best, median and worst series by the model's sMAPE. */
+    private static void writeReport(FileSystem fs, Path out, ObjectNode summary, String modelDir,
+                                    JavaSparkContext sc, ModelInput in, Backtest test, List<Object[]> bySmape)
+            throws IOException {
+        bySmape.removeIf(o -> !Double.isFinite((Double) o[1]));
+        bySmape.sort(java.util.Comparator.comparingDouble((Object[] o) -> (Double) o[1])
+                .thenComparing(o -> (String) o[0]));
+        List<String[]> picks = new ArrayList<>();
+        if (!bySmape.isEmpty()) {
+            picks.add(new String[] {"best", (String) bySmape.get(0)[0]});
+            picks.add(new String[] {"median", (String) bySmape.get(bySmape.size() / 2)[0]});
+            picks.add(new String[] {"worst", (String) bySmape.get(bySmape.size() - 1)[0]});
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        picks.forEach(p -> ids.add(p[1]));
+        Map<String, org.sparkgru.data.Series> chosen = new java.util.HashMap<>();
+        in.series().filter(s -> ids.contains(s.id)).collect().forEach(s -> chosen.put(s.id, s));
+        List<HtmlReport.Labelled> curves = new ArrayList<>();
+        for (String[] p : picks) {
+            curves.add(new HtmlReport.Labelled(p[0], test.curve(chosen.get(p[1]), in.trained())));
+        }
+        List<JsonNode> metrics = new ArrayList<>();
+        Path jsonl = new Path(modelDir, "metrics.jsonl");
+        FileSystem mfs = HadoopFiles.of(jsonl, sc.hadoopConfiguration());
+        if (mfs.exists(jsonl)) {
+            try (var inStream = mfs.open(jsonl)) {
+                for (String line : new String(inStream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .split("\n")) {
+                    if (!line.isBlank()) {
+                        metrics.add(JSON.readTree(line));
+                    }
+                }
+            }
+        }
+        String html = HtmlReport.render("spark-gru backtest of " + modelDir, summary, metrics, curves);
+        try (OutputStream o = fs.create(new Path(out, "report.html"), true)) {
+            o.write(html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 }

@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Order of work: configuration (validated before Spark starts), the model directory check, reading and
  * assembling the series (data errors stop the job with examples), training, then the model files, the scaler
- * table, and {@code _SUCCESS} last. The model directory holds {@code model.json}, {@code weights.safetensors},
+ * table, the backtest of the validation tail ({@code report/}: metrics against naive and seasonal naive,
+ * {@code report.html}), and {@code _SUCCESS} last. The model directory holds {@code model.json}, {@code weights.safetensors},
  * {@code scalers/} (Parquet: id, mean, scale, start, frequency, length, featureMean, featureScale), {@code metrics.jsonl}, {@code checkpoints/} and
  * {@code _SUCCESS}.
  */
@@ -231,7 +232,11 @@ public final class TrainJob implements Callable<Integer> {
             summary.put("validationSMAPE", m[2]);
             summary.put("validationMASE", m[3]);
         }
-        ModelStore.writeFiles(new GruModel(spec, training.best(), meta), model, hadoop);
+        GruModel trained = new GruModel(spec, training.best(), meta);
+        ModelStore.writeFiles(trained, model, hadoop);
+        Path report = new Path(dir, "report");
+        fs.delete(report, true);
+        EvaluateJob.backtest(spark, trained, model, cfg, df, 1, null, report);
         fs.create(new Path(dir, SUCCESS), true).close();
         series.unpersist();
         return new Result(model, training);

@@ -1,0 +1,152 @@
+package org.sparkgru.reporting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.sparkgru.forecasting.Backtest;
+
+/**
+ * The evaluation report a person opens in a browser: one self-contained HTML file with the training curves (train
+ * loss and validation MAE against iteration, from {@code metrics.jsonl}), the metric table of the model against the
+ * baselines, and actual-vs-forecast charts of the best, median and worst series (by the model's sMAPE). Charts are
+ * drawn by JFreeChart and embedded as PNG data URIs.
+ */
+public final class HtmlReport {
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 320;
+
+    private HtmlReport() {
+    }
+
+    /**
+     * Renders the report.
+     *
+     * @param title   page title
+     * @param summary the evaluation summary (its {@code overall} table and counts)
+     * @param metrics the lines of the model's {@code metrics.jsonl} (may be empty)
+     * @param curves  labelled curves, e.g. best, median, worst
+     */
+    public static String render(String title, JsonNode summary, List<JsonNode> metrics,
+                                List<Labelled> curves) throws IOException {
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
+                .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:960px}"
+                        + "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 10px;text-align:right}"
+                        + "th:first-child,td:first-child{text-align:left}img{display:block;margin:1em 0}</style>"
+                        + "</head><body>\n");
+        html.append("<h1>").append(esc(title)).append("</h1>\n");
+        html.append("<p>").append(summary.path("evaluatedSeries").asInt()).append(" series, ")
+                .append(summary.path("origins").asInt()).append(" origin(s) of horizon ")
+                .append(summary.path("horizon").asInt()).append(", season ").append(summary.path("season").asInt())
+                .append(", ").append(summary.path("points").asLong()).append(" forecast points; ")
+                .append(summary.path("notEvaluated").asInt()).append(" series not evaluated.</p>\n");
+        html.append("<h2>Metrics against the baselines</h2>\n<table id=\"metrics\"><tr><th>method</th>");
+        String[] names = {"MAE", "RMSE", "MAPE", "sMAPE", "MASE"};
+        for (String n : names) {
+            html.append("<th>").append(n).append("</th>");
+        }
+        html.append("</tr>\n");
+        for (String method : Backtest.METHODS) {
+            JsonNode row = summary.path("overall").path(method);
+            html.append("<tr><td>").append(method.replace('_', ' ')).append("</td>");
+            for (String n : names) {
+                JsonNode v = row.path(n);
+                html.append("<td>").append(v.isNumber() ? String.format("%.4g", v.asDouble()) : "–").append("</td>");
+            }
+            html.append("</tr>\n");
+        }
+        html.append("</table>\n");
+        if (!metrics.isEmpty()) {
+            html.append("<h2>Training curves</h2>\n");
+            html.append(img("training-loss", trainingChart(metrics, "trainLoss", "train loss (scaled)")));
+            html.append(img("validation-mae", trainingChart(metrics, "valMAE", "validation MAE")));
+        }
+        html.append("<h2>Actual and forecast</h2>\n");
+        for (Labelled c : curves) {
+            html.append("<h3>").append(esc(c.label())).append(": series ").append(esc(c.curve().id()))
+                    .append("</h3>\n");
+            html.append(img("series-" + c.label(), seriesChart(c)));
+        }
+        html.append("</body></html>\n");
+        return html.toString();
+    }
+
+    /** A curve with its role in the report. */
+    public record Labelled(String label, Backtest.Curve curve) {
+    }
+
+    private static String img(String id, JFreeChart chart) throws IOException {
+        byte[] png = ChartUtils.encodeAsPNG(chart.createBufferedImage(WIDTH, HEIGHT));
+        return "<img id=\"" + id + "\" alt=\"" + esc(chart.getTitle().getText()) + "\" width=\"" + WIDTH
+                + "\" height=\"" + HEIGHT + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png)
+                + "\">\n";
+    }
+
+    private static JFreeChart trainingChart(List<JsonNode> metrics, String field, String label) {
+        XYSeries s = new XYSeries(label);
+        for (JsonNode m : metrics) {
+            if (m.has(field) && m.get(field).isNumber()) {
+                s.add(m.get("iteration").asDouble(), m.get(field).asDouble());
+            }
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(label + " by iteration", "iteration", label,
+                new XYSeriesCollection(s), PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        // validations are sparse: mark every point so that a single one is visible
+        ((XYLineAndShapeRenderer) ((XYPlot) chart.getPlot()).getRenderer()).setDefaultShapesVisible(s.getItemCount() < 60);
+        return chart;
+    }
+
+    private static JFreeChart seriesChart(Labelled l) {
+        Backtest.Curve c = l.curve();
+        XYSeries actual = new XYSeries("actual");
+        XYSeries model = new XYSeries("model forecast");
+        XYSeries seasonal = new XYSeries("seasonal naive");
+        for (int i = 0; i < c.actual().length; i++) {
+            actual.add(i, c.actual()[i]);
+            if (!Double.isNaN(c.model()[i])) {
+                model.add(i, c.model()[i]);
+                seasonal.add(i, c.seasonalNaive()[i]);
+            }
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(actual);
+        data.addSeries(model);
+        data.addSeries(seasonal);
+        JFreeChart chart = ChartFactory.createXYLineChart(l.label() + ": " + c.id(), "time step (" + c.frequency()
+                + ")", "value", data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) ((XYPlot) chart.getPlot()).getRenderer();
+        r.setSeriesPaint(0, new Color(40, 40, 40));
+        r.setSeriesPaint(1, new Color(200, 40, 40));
+        r.setSeriesPaint(2, new Color(40, 90, 200));
+        r.setSeriesStroke(2, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {6f, 4f}, 0f));
+        return chart;
+    }
+
+    private static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = (XYPlot) chart.getPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(220, 220, 220));
+        plot.setRangeGridlinePaint(new Color(220, 220, 220));
+        ((XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(false);
+        ((XYLineAndShapeRenderer) plot.getRenderer()).setSeriesStroke(0, new BasicStroke(1.8f));
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
