@@ -87,7 +87,8 @@ public final class TrainConfig {
      * Builds the configuration.
      *
      * @param file      a HOCON file, or null
-     * @param overrides {@code key=value} strings (values in HOCON syntax: numbers, quoted or bare strings, lists)
+     * @param overrides {@code key=value} strings (values in HOCON syntax: numbers, quoted or bare strings, lists);
+     *                  a later one wins over an earlier one for the same key
      */
     public static TrainConfig load(File file, List<String> overrides) {
         Config defaults = ConfigFactory.parseResources(TrainConfig.class.getClassLoader(), DEFAULTS,
@@ -103,8 +104,8 @@ public final class TrainConfig {
                 throw new ConfigError("cannot parse configuration file " + file + ": " + e.getMessage());
             }
         }
-        for (int i = overrides.size() - 1; i >= 0; i--) {
-            user = parseOverride(overrides.get(i)).withFallback(user);
+        for (String override : overrides) {
+            user = parseOverride(override).withFallback(user);
         }
         checkKnown(user, defaults);
         try {
@@ -123,8 +124,8 @@ public final class TrainConfig {
                 ConfigParseOptions.defaults().setAllowMissing(false));
         Config user = ConfigFactory.parseString(json, ConfigParseOptions.defaults()
                 .setOriginDescription("the model's stored configuration"));
-        for (int i = overrides.size() - 1; i >= 0; i--) {
-            user = parseOverride(overrides.get(i)).withFallback(user);
+        for (String override : overrides) {
+            user = parseOverride(override).withFallback(user);
         }
         checkKnown(user, defaults);
         try {

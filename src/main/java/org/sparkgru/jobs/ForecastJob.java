@@ -132,30 +132,16 @@ public final class ForecastJob implements Callable<Integer> {
             }
             fs.delete(out, true);
         }
-        Dataset<Row> df = ModelInput.read(spark, source.input, source.table, format);
-        ModelInput in = ModelInput.prepare(spark, m, model, cfg, df, asOf);
+        Forecasts f = forecast(spark, m, model, cfg, ModelInput.read(spark, source.input, source.table, format), asOf);
         int horizon = cfg.model().horizon();
-        Broadcast<Map<String, Forecaster.Scaler>> scalers = sc.broadcast(in.trained());
-        Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
-        sc.setJobDescription("spark-gru forecast");
-        TimeKind kind = in.kind();
-        DataType timeType = switch (kind) {
-            case TIMESTAMP -> DataTypes.TimestampType;
-            case DATE -> DataTypes.DateType;
-            case INDEX -> DataTypes.LongType;
-        };
-        JavaRDD<Row> rows = in.series().mapPartitions(it -> network.value().forecast(it, scalers.value()))
-                .map(p -> RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
-        StructType schema = new StructType().add("series", DataTypes.StringType).add("time", timeType)
-                .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
-        var writer = spark.createDataFrame(rows, schema).write().mode("errorifexists");
+        var writer = f.forecasts().write().mode("errorifexists");
         if (outputFormat.equals("csv")) {
             writer = writer.option("header", "true");
         }
         writer.format(outputFormat).save(new Path(out, "forecasts").toString());
         long forecastSeries = spark.read().format(outputFormat).option("header", "true")
                 .load(new Path(out, "forecasts").toString()).select("series").distinct().count();
-        List<String[]> problems = in.problems();
+        List<String[]> problems = f.problems();
         ObjectNode summary = JSON.createObjectNode();
         summary.put("model", model);
         summary.put("asOf", asOf);
@@ -172,6 +158,39 @@ public final class ForecastJob implements Callable<Integer> {
         LOG.info("forecast summary: {}", summary);
         return "forecasts of " + forecastSeries + " series written to " + out + "/forecasts ("
                 + problems.size() + " series could not be forecast: see " + out + "/summary.json)";
+    }
+
+    /**
+     * Forecasts and the series that could not be forecast.
+     *
+     * @param forecasts columns series, time, step, forecast
+     * @param problems  {series id, reason}
+     */
+    public record Forecasts(Dataset<Row> forecasts, List<String[]> problems) {
+    }
+
+    /**
+     * The forecasting pipeline on a Dataset, shared by this job and {@link org.sparkgru.ml.GruForecastModel}: the
+     * model's policies and scalers, the last lookback points at or before {@code asOf} (null: all history), and
+     * the forward pass on the executors.
+     */
+    public static Forecasts forecast(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg,
+                                     Dataset<Row> df, String asOf) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
+        Broadcast<Map<String, Forecaster.Scaler>> scalers = sc.broadcast(in.trained());
+        Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
+        TimeKind kind = in.kind();
+        DataType timeType = switch (kind) {
+            case TIMESTAMP -> DataTypes.TimestampType;
+            case DATE -> DataTypes.DateType;
+            case INDEX -> DataTypes.LongType;
+        };
+        JavaRDD<Row> rows = in.series().mapPartitions(it -> network.value().forecast(it, scalers.value()))
+                .map(p -> RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
+        StructType schema = new StructType().add("series", DataTypes.StringType).add("time", timeType)
+                .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
+        return new Forecasts(spark.createDataFrame(rows, schema), in.problems());
     }
 
     private static Object external(TimeKind kind, long tick) {

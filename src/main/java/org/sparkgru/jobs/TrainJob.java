@@ -118,9 +118,15 @@ public final class TrainJob implements Callable<Integer> {
         }
     }
 
-    /** What a finished training reports. */
-    record Result(String modelDir, Trainer.Result training) {
-        String summary() {
+    /**
+     * What a finished training reports.
+     *
+     * @param modelDir the model directory written
+     * @param training the training loop's result
+     */
+    public record Result(String modelDir, Trainer.Result training) {
+        /** A two-line human summary: where the model is and its validation metrics. */
+        public String summary() {
             double[] m = training.bestMetrics();
             return "model written to " + modelDir + " (best iteration " + training.bestIteration() + " of "
                     + training.iterations() + ", " + training.stopReason() + ")\nvalidation: "
@@ -130,6 +136,15 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     Result run(SparkSession spark, TrainConfig cfg) throws IOException {
+        return train(spark, cfg, ModelInput.read(spark, source.input, source.table, format), model, resume, overwrite);
+    }
+
+    /**
+     * The training pipeline on a Dataset, shared by this job and {@link org.sparkgru.ml.GruForecaster}: checks the
+     * model directory, assembles and reports the data, trains, and writes the complete model directory.
+     */
+    public static Result train(SparkSession spark, TrainConfig cfg, Dataset<Row> df, String model, boolean resume,
+                               boolean overwrite) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         Path dir = new Path(model);
@@ -147,19 +162,6 @@ public final class TrainJob implements Callable<Integer> {
             fs.delete(dir, true);
         }
         fs.delete(new Path(dir, SUCCESS), false);
-        Dataset<Row> df;
-        try {
-            df = source.table != null ? spark.table(source.table) : SeriesSource.read(spark, source.input, format);
-        } catch (Exception e) {
-            if (e instanceof org.apache.spark.sql.AnalysisException a) {
-                throw new UserError("cannot read " + (source.table != null ? "table " + source.table : source.input)
-                        + ": " + a.getSimpleMessage());
-            }
-            if (e instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e);
-        }
         int partitions = cfg.data().partitions() > 0 ? cfg.data().partitions() : sc.defaultParallelism();
         JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, cfg, partitions)
                 .persist(StorageLevel.MEMORY_AND_DISK());

@@ -35,8 +35,8 @@ class TrainConfigTest {
     void fileThenOverridesTakePrecedence() throws IOException {
         Path f = tmp.resolve("my.conf");
         Files.writeString(f, "model { hidden = 32, variant = reset-after }\ndata.features = [price]\n");
-        TrainConfig c = TrainConfig.load(f.toFile(), List.of("model.hidden=16", "model.loss=huber",
-                "model.huberDelta=0.5"));
+        TrainConfig c = TrainConfig.load(f.toFile(), List.of("model.hidden=8", "model.loss=huber",
+                "model.huberDelta=0.5", "model.hidden=16"));
         assertEquals(16, c.model().hidden());
         assertEquals(Variant.RESET_AFTER, c.model().variant());
         assertEquals(List.of("price"), c.data().features());

@@ -1,0 +1,162 @@
+package org.sparkgru.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.jobs.ForecastJob;
+import org.sparkgru.model.GruModel;
+import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.model.ModelStore;
+
+/**
+ * A trained spark-gru forecaster as a spark.ml Model: {@code transform} forecasts every series of a long-format
+ * Dataset exactly as {@code jobs/forecast.sh} does and returns the forecasts (columns {@code series}, {@code time},
+ * {@code step}, {@code forecast}). Persistence reads and writes the model directory of the jobs, so a model trained
+ * by {@code jobs/train.sh} loads here ({@link #load}) and a model saved here ({@code write().save(path)}) forecasts
+ * with {@code jobs/forecast.sh}.
+ */
+public final class GruForecastModel extends Model<GruForecastModel> implements MLWritable {
+    private static final long serialVersionUID = 1L;
+    private final String uid;
+    private final String dir;
+    private final transient GruModel model;
+    private final Param<String> asOf;
+
+    GruForecastModel(String uid, String dir, GruModel model) {
+        this.uid = uid;
+        this.dir = dir;
+        this.model = model;
+        this.asOf = new Param<>(this, "asOf",
+                "forecast from the history at or before this time (ISO timestamp, date or index); unset: all history");
+    }
+
+    /** Loads a model directory written by {@code jobs/train.sh}, {@link GruForecaster} or {@link #write()}. */
+    public static GruForecastModel load(String path) {
+        try {
+            GruModel m = ModelStore.load(path, hadoop());
+            return new GruForecastModel(Identifiable$.MODULE$.randomUID("gruForecastModel"), path, m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The reader of spark.ml's persistence API. */
+    public static MLReader<GruForecastModel> read() {
+        return new MLReader<>() {
+            @Override
+            public GruForecastModel load(String path) {
+                return GruForecastModel.load(path);
+            }
+        };
+    }
+
+    private static Configuration hadoop() {
+        return SparkSession.getActiveSession().isDefined()
+                ? SparkSession.active().sparkContext().hadoopConfiguration() : new Configuration();
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> asOf() {
+        return asOf;
+    }
+
+    public GruForecastModel setAsOf(String time) {
+        set(asOf, time);
+        return this;
+    }
+
+    /** The network and its metadata. */
+    public GruModel gruModel() {
+        return model;
+    }
+
+    /** The directory the model was loaded from. */
+    public String directory() {
+        return dir;
+    }
+
+    /** The training configuration stored in the model. */
+    public TrainConfig trainConfig() {
+        return TrainConfig.fromModel(model.metadata().get("configuration").toString(), java.util.List.of());
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        String time = isDefined(asOf) ? getOrDefault(asOf) : null;
+        return ForecastJob.forecast(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time)
+                .forecasts();
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        TrainConfig.Data d = trainConfig().data();
+        return forecastSchema(schema, d.id(), d.time());
+    }
+
+    static StructType forecastSchema(StructType input, String idCol, String timeCol) {
+        StructField time = null;
+        for (StructField f : input.fields()) {
+            if (f.name().equals(timeCol)) {
+                time = f;
+            }
+        }
+        if (time == null || java.util.Arrays.stream(input.fieldNames()).noneMatch(idCol::equals)) {
+            throw new IllegalArgumentException("the input needs the id column '" + idCol + "' and the time column '"
+                    + timeCol + "'; it has " + String.join(", ", input.fieldNames()));
+        }
+        return new StructType().add("series", DataTypes.StringType).add("time", time.dataType())
+                .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
+    }
+
+    @Override
+    public GruForecastModel copy(ParamMap extra) {
+        return copyValues(new GruForecastModel(uid, dir, model), extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        GruForecastModel self = this;
+        return new MLWriter() {
+            @Override
+            public void saveImpl(String path) {
+                try {
+                    Configuration conf = hadoop();
+                    ModelStore.writeFiles(self.model, path, conf);
+                    Path from = new Path(self.dir);
+                    FileSystem src = HadoopFiles.of(from, conf);
+                    Path to = new Path(path);
+                    FileSystem dst = HadoopFiles.of(to, conf);
+                    for (String part : new String[] {"scalers", "metrics.jsonl", "report"}) {
+                        if (src.exists(new Path(from, part))) {
+                            FileUtil.copy(src, new Path(from, part), dst, new Path(to, part), false, conf);
+                        }
+                    }
+                    dst.create(new Path(to, "_SUCCESS"), true).close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,288 @@
+package org.sparkgru.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.jobs.TrainJob;
+
+/**
+ * The spark.ml Estimator of spark-gru: {@code fit} trains a GRU forecaster on a long-format Dataset (one row per
+ * series and time) exactly as {@code jobs/train.sh} does, and returns a {@link GruForecastModel}.
+ *
+ * <p>Typed params cover the common keys of {@code conf/train.conf}; {@link #config()} takes any other key as
+ * {@code key=value} strings. The model directory (checkpoints, metrics, the model files) is
+ * {@link #modelDir()} (default: a new temporary directory); the same directory loads in {@code jobs/forecast.sh}.
+ */
+public final class GruForecaster extends Estimator<GruForecastModel> {
+    private static final long serialVersionUID = 1L;
+    private final String uid;
+
+    private final Param<String> idCol;
+    private final Param<String> timeCol;
+    private final Param<String> targetCol;
+    private final StringArrayParam featureCols;
+    private final IntParam lookback;
+    private final IntParam horizon;
+    private final IntParam hidden;
+    private final IntParam layers;
+    private final Param<String> variant;
+    private final IntParam maxIter;
+    private final IntParam batchSize;
+    private final DoubleParam stepSize;
+    private final LongParam seed;
+    private final StringArrayParam config;
+    private final Param<String> modelDir;
+
+    public GruForecaster() {
+        this(Identifiable$.MODULE$.randomUID("gruForecaster"));
+    }
+
+    public GruForecaster(String uid) {
+        this.uid = uid;
+        idCol = new Param<>(this, "idCol", "series id column (data.id)");
+        timeCol = new Param<>(this, "timeCol", "time column (data.time)");
+        targetCol = new Param<>(this, "targetCol", "target column (data.target)");
+        featureCols = new StringArrayParam(this, "featureCols",
+            "numeric covariate columns (data.features)");
+        lookback = new IntParam(this, "lookback", "input window length (model.lookback)");
+        horizon = new IntParam(this, "horizon", "forecast steps (model.horizon)");
+        hidden = new IntParam(this, "hidden", "GRU units per layer (model.hidden)");
+        layers = new IntParam(this, "layers", "stacked GRU layers (model.layers)");
+        variant = new Param<>(this, "variant", "reset-before or reset-after (model.variant)");
+        maxIter = new IntParam(this, "maxIter", "optimizer iterations (train.iterations)");
+        batchSize = new IntParam(this, "batchSize", "windows per iteration (train.batchSize)");
+        stepSize = new DoubleParam(this, "stepSize", "learning rate (train.learningRate)");
+        seed = new LongParam(this, "seed", "random seed (train.seed)");
+        config = new StringArrayParam(this, "config",
+            "other configuration keys as key=value, as with --set");
+        modelDir = new Param<>(this, "modelDir",
+            "directory for checkpoints, metrics and the model files (default: a new temporary directory)");
+        TrainConfig d = TrainConfig.load(null, List.of());
+        setDefault(idCol, d.data().id());
+        setDefault(timeCol, d.data().time());
+        setDefault(targetCol, d.data().target());
+        setDefault(featureCols, new String[0]);
+        setDefault(lookback, d.model().lookback());
+        setDefault(horizon, d.model().horizon());
+        setDefault(hidden, d.model().hidden());
+        setDefault(layers, d.model().layers());
+        setDefault(variant, d.model().variant().id());
+        setDefault(maxIter, d.train().iterations());
+        setDefault(batchSize, d.train().batchSize());
+        setDefault(stepSize, d.train().learningRate());
+        setDefault(seed, d.train().seed());
+        setDefault(config, new String[0]);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> idCol() {
+        return idCol;
+    }
+
+    public Param<String> timeCol() {
+        return timeCol;
+    }
+
+    public Param<String> targetCol() {
+        return targetCol;
+    }
+
+    public StringArrayParam featureCols() {
+        return featureCols;
+    }
+
+    public IntParam lookback() {
+        return lookback;
+    }
+
+    public IntParam horizon() {
+        return horizon;
+    }
+
+    public IntParam hidden() {
+        return hidden;
+    }
+
+    public IntParam layers() {
+        return layers;
+    }
+
+    public Param<String> variant() {
+        return variant;
+    }
+
+    public IntParam maxIter() {
+        return maxIter;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public DoubleParam stepSize() {
+        return stepSize;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public StringArrayParam config() {
+        return config;
+    }
+
+    public Param<String> modelDir() {
+        return modelDir;
+    }
+
+    public GruForecaster setIdCol(String v) {
+        set(idCol, v);
+        return this;
+    }
+
+    public GruForecaster setTimeCol(String v) {
+        set(timeCol, v);
+        return this;
+    }
+
+    public GruForecaster setTargetCol(String v) {
+        set(targetCol, v);
+        return this;
+    }
+
+    public GruForecaster setFeatureCols(String... v) {
+        set(featureCols, v);
+        return this;
+    }
+
+    public GruForecaster setLookback(int v) {
+        set(lookback, v);
+        return this;
+    }
+
+    public GruForecaster setHorizon(int v) {
+        set(horizon, v);
+        return this;
+    }
+
+    public GruForecaster setHidden(int v) {
+        set(hidden, v);
+        return this;
+    }
+
+    public GruForecaster setLayers(int v) {
+        set(layers, v);
+        return this;
+    }
+
+    public GruForecaster setVariant(String v) {
+        set(variant, v);
+        return this;
+    }
+
+    public GruForecaster setMaxIter(int v) {
+        set(maxIter, v);
+        return this;
+    }
+
+    public GruForecaster setBatchSize(int v) {
+        set(batchSize, v);
+        return this;
+    }
+
+    public GruForecaster setStepSize(double v) {
+        set(stepSize, v);
+        return this;
+    }
+
+    public GruForecaster setSeed(long v) {
+        set(seed, v);
+        return this;
+    }
+
+    public GruForecaster setConfig(String... keyValues) {
+        set(config, keyValues);
+        return this;
+    }
+
+    public GruForecaster setModelDir(String v) {
+        set(modelDir, v);
+        return this;
+    }
+
+    /** The training configuration these params describe (validated; errors name the key). */
+    public TrainConfig trainConfig() {
+        List<String> sets = new ArrayList<>();
+        sets.add("data.id=" + quote(getOrDefault(idCol)));
+        sets.add("data.time=" + quote(getOrDefault(timeCol)));
+        sets.add("data.target=" + quote(getOrDefault(targetCol)));
+        StringBuilder f = new StringBuilder("data.features=[");
+        for (String c : getOrDefault(featureCols)) {
+            f.append(f.length() > 15 ? ", " : "").append(quote(c));
+        }
+        sets.add(f.append(']').toString());
+        sets.add("model.lookback=" + getOrDefault(lookback));
+        sets.add("model.horizon=" + getOrDefault(horizon));
+        sets.add("model.hidden=" + getOrDefault(hidden));
+        sets.add("model.layers=" + getOrDefault(layers));
+        sets.add("model.variant=" + quote(getOrDefault(variant)));
+        sets.add("train.iterations=" + getOrDefault(maxIter));
+        sets.add("train.batchSize=" + getOrDefault(batchSize));
+        sets.add("train.learningRate=" + getOrDefault(stepSize));
+        sets.add("train.seed=" + getOrDefault(seed));
+        sets.addAll(List.of(getOrDefault(config)));
+        return TrainConfig.load(null, sets);
+    }
+
+    private static String quote(Object s) {
+        return "\"" + s.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    @Override
+    public GruForecastModel fit(Dataset<?> dataset) {
+        TrainConfig cfg = trainConfig();
+        try {
+            String dir = isDefined(modelDir) ? getOrDefault(modelDir)
+                    : Files.createTempDirectory("spark-gru-model").toString();
+            TrainJob.train(dataset.sparkSession(), cfg, dataset.toDF(), dir, false, true);
+            GruForecastModel model = GruForecastModel.load(dir);
+            model.setParent(this);
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return GruForecastModel.forecastSchema(schema, getOrDefault(idCol), getOrDefault(timeCol));
+    }
+
+    @Override
+    public GruForecaster copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    /** The active session, for callers that do not hold one. */
+    static SparkSession session() {
+        return SparkSession.active();
+    }
+}

@@ -1,0 +1,94 @@
+package org.sparkgru.ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkgru.config.ConfigError;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.jobs.ForecastJob;
+import org.sparkgru.jobs.TrainJob;
+import org.sparkgru.model.GruModel;
+import org.sparkgru.model.ModelStore;
+import org.sparkgru.testing.SparkTests;
+
+/** The spark.ml API: the README example runs, and models move both ways between the API and the jobs. */
+class ApiTest {
+    @TempDir
+    Path tmp;
+
+    private static List<String> readmeBlock(Path file, String begin, String end) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        int a = -1;
+        int b = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(begin) && a < 0) {
+                a = i;
+            } else if (lines.get(i).contains(end) && a >= 0) {
+                b = i;
+                break;
+            }
+        }
+        return lines.subList(a + 1, b).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    @Test
+    void readmeShowsTheCompiledExampleAndItRuns() throws IOException {
+        List<String> code = readmeBlock(Path.of("src/test/java/org/sparkgru/ml/ReadmeExample.java"),
+                "README-BEGIN", "README-END");
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```java\n", readme.indexOf("## Library API"));
+        String block = readme.substring(start + 8, readme.indexOf("```", start + 8));
+        List<String> shown = block.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        assertEquals(code, shown, "README's Java example is ReadmeExample's code");
+
+        String saved = tmp.resolve("api-model").toString();
+        Dataset<Row> forecasts = ReadmeExample.run(SparkTests.session(), saved);
+        assertEquals(11 * 12, forecasts.count());
+        assertEquals(List.of("series", "time", "step", "forecast"), List.of(forecasts.columns()));
+
+        // a model saved by the API forecasts with the forecast job, with the same values
+        GruModel m = ModelStore.load(saved, new Configuration());
+        Dataset<Row> history = SparkTests.session().read().option("header", "true").option("inferSchema", "true")
+                .csv("data-samples/hourly.csv");
+        TrainConfig cfg = TrainConfig.fromModel(m.metadata().get("configuration").toString(), List.of());
+        Dataset<Row> viaJob = ForecastJob.forecast(SparkTests.session(), m, saved, cfg, history, null).forecasts();
+        assertEquals(0, viaJob.exceptAll(forecasts).count(), "identical forecasts");
+    }
+
+    @Test
+    void aModelTrainedByTheJobLoadsInTheApi() throws IOException {
+        String dir = tmp.resolve("job-model").toString();
+        Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet");
+        TrainJob.train(SparkTests.session(), TrainConfig.load(null, List.of("train.iterations=5", "model.hidden=4",
+                "model.horizon=6")), history, dir, false, false);
+        GruForecastModel model = GruForecastModel.load(dir);
+        assertEquals(6, model.trainConfig().model().horizon());
+        Dataset<Row> f = model.setAsOf("2026-01-20T00:00:00Z").transform(history);
+        assertEquals(11 * 6, f.count());
+        assertEquals(java.time.Instant.parse("2026-01-20T01:00:00Z"),
+                f.where("series = 's0000' and step = 1").first().getTimestamp(1).toInstant());
+        assertEquals(List.of("series", "time", "step", "forecast"),
+                List.of(model.transformSchema(history.schema()).fieldNames()));
+    }
+
+    @Test
+    void paramsAreValidatedLikeTheConfiguration() {
+        GruForecaster gru = new GruForecaster().setLookback(0);
+        ConfigError e = assertThrows(ConfigError.class, gru::trainConfig);
+        assertEquals("model.lookback = 0 is out of range; allowed 1 to 100000", e.getMessage());
+        assertTrue(new GruForecaster().setConfig("model.variant=reset-after").trainConfig().model().variant().id()
+                .equals("reset-after"));
+        assertEquals(48, new GruForecaster().copy(new org.apache.spark.ml.param.ParamMap()).trainConfig().model()
+                .lookback());
+    }
+}
