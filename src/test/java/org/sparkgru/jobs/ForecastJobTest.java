@@ -124,6 +124,38 @@ class ForecastJobTest {
     }
 
     @Test
+    void dailyAndMonthlySeriesContinueTheirOwnCalendars() throws IOException {
+        Path csv = tmp.resolve("calendar.csv");
+        StringBuilder sb = new StringBuilder("series,day,value\n");
+        java.time.LocalDate d0 = java.time.LocalDate.parse("2024-01-01");
+        for (int t = 0; t < 40; t++) {
+            sb.append("daily,").append(d0.plusDays(t)).append(',').append(10 + t % 7).append('\n');
+            sb.append("monthly,").append(d0.plusMonths(t)).append(',').append(100 + t % 12).append('\n');
+            sb.append("monthends,").append(java.time.YearMonth.of(2021, 1).plusMonths(t).atEndOfMonth()).append(',')
+                    .append(50 + t % 3).append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        String calendarModel = tmp.resolve("calendar-model").toString();
+        TrainJob train = new TrainJob();
+        new CommandLine(train).parseArgs("--input", csv.toString(), "--format", "csv", "--model", calendarModel,
+                "--set", "data.time=day", "--set", "model.lookback=8", "--set", "model.horizon=3", "--set",
+                "model.hidden=4", "--set", "train.iterations=3");
+        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+        ForecastJob f = new ForecastJob();
+        String out = tmp.resolve("calendar-out").toString();
+        new CommandLine(f).parseArgs("--model", calendarModel, "--input", csv.toString(), "--format", "csv",
+                "--output", out);
+        GruModel m = ModelStore.load(calendarModel, new Configuration());
+        f.run(SparkTests.session(), m, f.config(m));
+        java.util.function.Function<String, List<String>> dates = id -> SparkTests.session().read()
+                .parquet(out + "/forecasts").where("series = '" + id + "'").orderBy("step").collectAsList().stream()
+                .map(r -> r.getDate(1).toString()).toList();
+        assertEquals(List.of("2024-02-10", "2024-02-11", "2024-02-12"), dates.apply("daily"));
+        assertEquals(List.of("2027-05-01", "2027-06-01", "2027-07-01"), dates.apply("monthly"));
+        assertEquals(List.of("2024-05-31", "2024-06-30", "2024-07-31"), dates.apply("monthends"));
+    }
+
+    @Test
     void inputWithoutTheModelsCovariateIsRefused() throws IOException {
         Path noTemp = tmp.resolve("notemp.csv");
         List<String> lines = new ArrayList<>();
