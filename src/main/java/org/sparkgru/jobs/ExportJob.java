@@ -1,5 +1,6 @@
 package org.sparkgru.jobs;
 
+import org.sparkgru.UserError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.UUID;

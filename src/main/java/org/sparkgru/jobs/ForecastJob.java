@@ -1,36 +1,24 @@
 package org.sparkgru.jobs;
 
+import org.sparkgru.ml.Forecasting;
+import org.sparkgru.ml.ModelInput;
+import org.sparkgru.UserError;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgru.config.TrainConfig;
-import org.sparkgru.data.TimeKind;
-import org.sparkgru.forecasting.Forecaster;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.ModelStore;
@@ -132,7 +120,8 @@ public final class ForecastJob implements Callable<Integer> {
             }
             fs.delete(out, true);
         }
-        Forecasts f = forecast(spark, m, model, cfg, ModelInput.read(spark, source.input, source.table, format), asOf);
+        Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg,
+                ModelInput.read(spark, source.input, source.table, format), asOf);
         int horizon = cfg.model().horizon();
         var writer = f.forecasts().write().mode("errorifexists");
         if (outputFormat.equals("csv")) {
@@ -154,51 +143,9 @@ public final class ForecastJob implements Callable<Integer> {
         try (OutputStream o = fs.create(new Path(out, "summary.json"), true)) {
             o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
         }
-        fs.create(new Path(out, TrainJob.SUCCESS), true).close();
+        fs.create(new Path(out, ModelStore.SUCCESS), true).close();
         LOG.info("forecast summary: {}", summary);
         return "forecasts of " + forecastSeries + " series written to " + out + "/forecasts ("
                 + problems.size() + " series could not be forecast: see " + out + "/summary.json)";
-    }
-
-    /**
-     * Forecasts and the series that could not be forecast.
-     *
-     * @param forecasts columns series, time, step, forecast
-     * @param problems  {series id, reason}
-     */
-    public record Forecasts(Dataset<Row> forecasts, List<String[]> problems) {
-    }
-
-    /**
-     * The forecasting pipeline on a Dataset, shared by this job and {@link org.sparkgru.ml.GruForecastModel}: the
-     * model's policies and scalers, the last lookback points at or before {@code asOf} (null: all history), and
-     * the forward pass on the executors.
-     */
-    public static Forecasts forecast(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg,
-                                     Dataset<Row> df, String asOf) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
-        Broadcast<Map<String, Forecaster.Scaler>> scalers = sc.broadcast(in.trained());
-        Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
-        TimeKind kind = in.kind();
-        DataType timeType = switch (kind) {
-            case TIMESTAMP -> DataTypes.TimestampType;
-            case DATE -> DataTypes.DateType;
-            case INDEX -> DataTypes.LongType;
-        };
-        JavaRDD<Row> rows = in.series().mapPartitions(it -> network.value().forecast(it, scalers.value()))
-                .map(p -> RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
-        StructType schema = new StructType().add("series", DataTypes.StringType).add("time", timeType)
-                .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
-        return new Forecasts(spark.createDataFrame(rows, schema), in.problems());
-    }
-
-    private static Object external(TimeKind kind, long tick) {
-        return switch (kind) {
-            case TIMESTAMP -> Timestamp.from(Instant.EPOCH.plusSeconds(Math.floorDiv(tick, 1_000_000L))
-                    .plusNanos(Math.floorMod(tick, 1_000_000L) * 1000L));
-            case DATE -> Date.valueOf(LocalDate.ofEpochDay(tick));
-            case INDEX -> tick;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package org.sparkgru.jobs;
 
+import org.sparkgru.UserError;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.sparkgru.model.ModelFormatException;

@@ -20,7 +20,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgru.config.TrainConfig;
-import org.sparkgru.jobs.ForecastJob;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.ModelStore;
@@ -104,7 +103,7 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         String time = isDefined(asOf) ? getOrDefault(asOf) : null;
-        return ForecastJob.forecast(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time)
+        return Forecasting.forecast(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time)
                 .forecasts();
     }
 

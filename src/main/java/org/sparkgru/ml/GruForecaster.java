@@ -17,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgru.config.TrainConfig;
-import org.sparkgru.jobs.TrainJob;
 
 /**
  * The spark.ml Estimator of spark-gru: {@code fit} trains a GRU forecaster on a long-format Dataset (one row per
@@ -262,7 +261,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> {
         try {
             String dir = isDefined(modelDir) ? getOrDefault(modelDir)
                     : Files.createTempDirectory("spark-gru-model").toString();
-            TrainJob.train(dataset.sparkSession(), cfg, dataset.toDF(), dir, false, true);
+            Training.train(dataset.sparkSession(), cfg, dataset.toDF(), dir, false, true);
             GruForecastModel model = GruForecastModel.load(dir);
             model.setParent(this);
             return model;

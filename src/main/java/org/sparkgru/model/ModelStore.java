@@ -39,6 +39,8 @@ public final class ModelStore {
     public static final String DESCRIPTION = "model.json";
     /** The weights' file name. */
     public static final String WEIGHTS = "weights.safetensors";
+    /** The marker a job writes last into a complete output directory (model, forecasts, report). */
+    public static final String SUCCESS = "_SUCCESS";
     /** The format identifier in the description. */
     public static final String FORMAT = "spark-gru-model";
     /** The description format version this build reads and writes. */

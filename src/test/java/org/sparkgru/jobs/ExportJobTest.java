@@ -1,5 +1,6 @@
 package org.sparkgru.jobs;
 
+import org.sparkgru.UserError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

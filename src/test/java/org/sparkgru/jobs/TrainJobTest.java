@@ -1,5 +1,7 @@
 package org.sparkgru.jobs;
 
+import org.sparkgru.ml.Training;
+import org.sparkgru.UserError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +39,7 @@ class TrainJobTest {
             "model.hidden=16", "--set", "train.iterations=40", "--set", "train.batchSize=64", "--set",
             "train.validationEvery=20", "--set", "train.checkpointEvery=10", "--set", "data.partitions=3");
 
-    private TrainJob.Result train(String model, List<String> extra) throws IOException {
+    private Training.TrainingRun train(String model, List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--input", SAMPLE, "--format", "csv", "--model", model));
         args.addAll(extra);
         TrainJob job = new TrainJob();
@@ -52,7 +54,7 @@ class TrainJobTest {
     @Test
     void trainsTheSampleAndWritesACompleteModelDirectory() throws IOException {
         String dir = tmp.resolve("model").toString();
-        TrainJob.Result r = train(dir, SMALL);
+        Training.TrainingRun r = train(dir, SMALL);
         assertTrue(r.summary().contains("validation: MAE"), r.summary());
         for (String f : List.of("_SUCCESS", "model.json", "weights.safetensors", "metrics.jsonl", "scalers",
                 "checkpoints")) {
@@ -161,7 +163,7 @@ class TrainJobTest {
                 "--set", "train.iterations=500", "--set", "train.batchSize=128", "--set", "train.validationEvery=50",
                 "--set", "train.learningRate=0.006", "--set", "train.schedule=cosine",
                 "--set", "train.checkpointEvery=0");
-        TrainJob.Result r = job.run(SparkTests.session(), TrainConfig.load(job.config, job.sets));
+        Training.TrainingRun r = job.run(SparkTests.session(), TrainConfig.load(job.config, job.sets));
         double model = r.training().bestMetrics()[0];
         double seasonalNaive = naiveErr / naiveN;
         assertTrue(model < 0.7 * seasonalNaive, "model MAE " + model + " vs seasonal naive " + seasonalNaive);
@@ -171,7 +173,7 @@ class TrainJobTest {
     void everyScalingModeTrainsAndIsRecorded() throws IOException {
         for (String mode : List.of("global", "window", "none")) {
             String dir = tmp.resolve("scaling-" + mode).toString();
-            TrainJob.Result r = train(dir, List.of("--set", "data.scaling=" + mode, "--set", "train.iterations=3",
+            Training.TrainingRun r = train(dir, List.of("--set", "data.scaling=" + mode, "--set", "train.iterations=3",
                     "--set", "model.hidden=4", "--set", "data.features=[temperature]"));
             assertTrue(Double.isFinite(r.training().bestMetrics()[0]), mode);
             JsonNode data = ModelStore.load(dir, new Configuration()).metadata().get("data");

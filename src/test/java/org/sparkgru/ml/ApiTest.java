@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkgru.config.ConfigError;
 import org.sparkgru.config.TrainConfig;
-import org.sparkgru.jobs.ForecastJob;
-import org.sparkgru.jobs.TrainJob;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.testing.SparkTests;
@@ -61,7 +59,7 @@ class ApiTest {
         Dataset<Row> history = SparkTests.session().read().option("header", "true").option("inferSchema", "true")
                 .csv("data-samples/hourly.csv");
         TrainConfig cfg = TrainConfig.fromModel(m.metadata().get("configuration").toString(), List.of());
-        Dataset<Row> viaJob = ForecastJob.forecast(SparkTests.session(), m, saved, cfg, history, null).forecasts();
+        Dataset<Row> viaJob = Forecasting.forecast(SparkTests.session(), m, saved, cfg, history, null).forecasts();
         assertEquals(0, viaJob.exceptAll(forecasts).count(), "identical forecasts");
     }
 
@@ -69,7 +67,7 @@ class ApiTest {
     void aModelTrainedByTheJobLoadsInTheApi() throws IOException {
         String dir = tmp.resolve("job-model").toString();
         Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet");
-        TrainJob.train(SparkTests.session(), TrainConfig.load(null, List.of("train.iterations=5", "model.hidden=4",
+        Training.train(SparkTests.session(), TrainConfig.load(null, List.of("train.iterations=5", "model.hidden=4",
                 "model.horizon=6")), history, dir, false, false);
         GruForecastModel model = GruForecastModel.load(dir);
         assertEquals(6, model.trainConfig().model().horizon());

@@ -1,5 +1,6 @@
-package org.sparkgru.jobs;
+package org.sparkgru.ml;
 
+import org.sparkgru.UserError;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -43,11 +44,11 @@ import org.sparkgru.model.ModelFormatException;
  * @param trained    training scalers by series id (empty when the model's scaling has none per series)
  * @param kind       the time column's kind
  */
-record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
+public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
                   Map<String, Forecaster.Scaler> trained, TimeKind kind) {
 
     /** The model's stored configuration with {@code data.*} overrides. */
-    static TrainConfig config(GruModel m, String modelDir, List<String> sets) {
+    public static TrainConfig config(GruModel m, String modelDir, List<String> sets) {
         for (String s : sets) {
             if (!s.startsWith("data.")) {
                 throw new UserError("--set " + s + ": only data.* keys can change after training");
@@ -62,7 +63,7 @@ record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster fo
     }
 
     /** Reads {@code --input} or {@code --table}, with read errors as user errors. */
-    static Dataset<Row> read(SparkSession spark, String input, String table, String format) throws IOException {
+    public static Dataset<Row> read(SparkSession spark, String input, String table, String format) throws IOException {
         try {
             return table != null ? spark.table(table) : SeriesSource.read(spark, input, format);
         } catch (Exception e) {
@@ -81,7 +82,7 @@ record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster fo
      * Assembles the series of {@code df} for the model: {@code horizonHeld} points of each series are kept for
      * scoring (0 to forecast the future), and the history ends at {@code asOf} when it is not null.
      */
-    static ModelInput prepare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
+    public static ModelInput prepare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
                               String asOf) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainConfig.Data d = cfg.data();

@@ -1,4 +1,4 @@
-package org.sparkgru.jobs;
+package org.sparkgru;
 
 /**
  * An error the user can fix (bad argument, bad path, unusable model): the jobs print its message alone, without a
