@@ -120,6 +120,11 @@ class ForecastJobTest {
         assertEquals(Instant.parse("2026-01-31T00:00:00Z"), s0.get(0).getTimestamp(1).toInstant(),
                 "history ends at --as-of, forecasts start one step later");
 
+        String csvOut = forecast(SAMPLE, "--output-format", "csv");
+        List<String> csvLines = Files.readAllLines(Files.list(Path.of(csvOut, "forecasts"))
+                .filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow());
+        assertEquals("series,time,step,forecast", csvLines.get(0), "CSV on request, with a header");
+
         UserError e = assertThrows(UserError.class, () -> forecast(SAMPLE, "--as-of", "yesterday"));
         assertTrue(e.getMessage().contains("--as-of 'yesterday' is not a timestamp value"), e.getMessage());
     }
