@@ -91,8 +91,7 @@ public final class TrainConfig {
      *                  a later one wins over an earlier one for the same key
      */
     public static TrainConfig load(File file, List<String> overrides) {
-        Config defaults = ConfigFactory.parseResources(TrainConfig.class.getClassLoader(), DEFAULTS,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config defaults = defaults();
         Config user = ConfigFactory.empty();
         if (file != null) {
             if (!file.isFile()) {
@@ -104,15 +103,7 @@ public final class TrainConfig {
                 throw new ConfigError("cannot parse configuration file " + file + ": " + e.getMessage());
             }
         }
-        for (String override : overrides) {
-            user = parseOverride(override).withFallback(user);
-        }
-        checkKnown(user, defaults);
-        try {
-            return new TrainConfig(user.withFallback(defaults).resolve());
-        } catch (ConfigException e) {
-            throw new ConfigError("invalid configuration: " + e.getMessage());
-        }
+        return build(user, overrides, defaults);
     }
 
     /**
@@ -120,10 +111,19 @@ public final class TrainConfig {
      * on top and the built-in defaults below (for keys newer than the model).
      */
     public static TrainConfig fromModel(String json, List<String> overrides) {
-        Config defaults = ConfigFactory.parseResources(TrainConfig.class.getClassLoader(), DEFAULTS,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config defaults = defaults();
         Config user = ConfigFactory.parseString(json, ConfigParseOptions.defaults()
                 .setOriginDescription("the model's stored configuration"));
+        return build(user, overrides, defaults);
+    }
+
+    private static Config defaults() {
+        return ConfigFactory.parseResources(TrainConfig.class.getClassLoader(), DEFAULTS,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /** {@code overrides} over {@code user} over {@code defaults}, checked and validated. */
+    private static TrainConfig build(Config user, List<String> overrides, Config defaults) {
         for (String override : overrides) {
             user = parseOverride(override).withFallback(user);
         }

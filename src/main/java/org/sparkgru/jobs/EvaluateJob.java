@@ -19,7 +19,7 @@ import org.sparkgru.model.GruModel;
 import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.reporting.HtmlReport;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,23 +36,11 @@ import picocli.CommandLine.Option;
 public final class EvaluateJob implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final class Source {
-        @Option(names = "--input", paramLabel = "PATH", description = "File, directory, glob or dataset.")
-        String input;
-
-        @Option(names = "--table", paramLabel = "NAME", description = "A catalog table instead of --input.")
-        String table;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    @Mixin
+    InputOptions in = new InputOptions();
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
     String model;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
-            description = "Input format: csv, parquet, orc, json (default: ${DEFAULT-VALUE}).")
-    String format;
 
     @Option(names = "--origins", paramLabel = "K", defaultValue = "1",
             description = "Rolling origins, each one horizon apart (default: ${DEFAULT-VALUE}).")
@@ -71,9 +59,6 @@ public final class EvaluateJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing report directory.")
     boolean overwrite;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when none is configured.")
-    String master;
-
     public static void main(String[] args) {
         System.exit(JobRunner.run(new EvaluateJob(), args));
     }
@@ -88,13 +73,7 @@ public final class EvaluateJob implements Callable<Integer> {
         }
         GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
         TrainConfig cfg = ModelInput.config(m, model, sets);
-        SparkSession.Builder builder = SparkSession.builder().appName("spark-gru evaluate");
-        if (master != null) {
-            builder.master(master);
-        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
-            builder.master("local[*]");
-        }
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark = in.session("spark-gru evaluate");
         try {
             System.out.println(run(spark, m, cfg).toPrettyString());
             return 0;
@@ -116,7 +95,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 fs.delete(out, true);
             }
         }
-        return Evaluation.backtest(spark, m, model, cfg, ModelInput.read(spark, source.input, source.table, format),
+        return Evaluation.backtest(spark, m, model, cfg, in.read(spark),
                 origins, season, out);
     }
 }

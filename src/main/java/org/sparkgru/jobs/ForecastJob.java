@@ -22,7 +22,7 @@ import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.ModelStore;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,26 +42,14 @@ public final class ForecastJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ForecastJob.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final class Source {
-        @Option(names = "--input", paramLabel = "PATH", description = "File, directory, glob or dataset.")
-        String input;
-
-        @Option(names = "--table", paramLabel = "NAME", description = "A catalog table instead of --input.")
-        String table;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    @Mixin
+    InputOptions in = new InputOptions();
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
     String model;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory.")
     String output;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
-            description = "Input format: csv, parquet, orc, json (default: ${DEFAULT-VALUE}).")
-    String format;
 
     @Option(names = "--output-format", paramLabel = "FORMAT", defaultValue = "parquet",
             description = "Output format: parquet or csv (default: ${DEFAULT-VALUE}).")
@@ -77,9 +65,6 @@ public final class ForecastJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
     boolean overwrite;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when none is configured.")
-    String master;
-
     public static void main(String[] args) {
         System.exit(JobRunner.run(new ForecastJob(), args));
     }
@@ -91,13 +76,7 @@ public final class ForecastJob implements Callable<Integer> {
         }
         GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
         TrainConfig cfg = config(m);
-        SparkSession.Builder builder = SparkSession.builder().appName("spark-gru forecast");
-        if (master != null) {
-            builder.master(master);
-        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
-            builder.master("local[*]");
-        }
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark = in.session("spark-gru forecast");
         try {
             System.out.println(run(spark, m, cfg));
             return 0;
@@ -121,7 +100,7 @@ public final class ForecastJob implements Callable<Integer> {
             fs.delete(out, true);
         }
         Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg,
-                ModelInput.read(spark, source.input, source.table, format), asOf);
+                in.read(spark), asOf);
         int horizon = cfg.model().horizon();
         var writer = f.forecasts().write().mode("errorifexists");
         if (outputFormat.equals("csv")) {

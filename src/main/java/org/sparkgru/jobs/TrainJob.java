@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgru.config.TrainConfig;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,24 +34,11 @@ public final class TrainJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final class Source {
-        @Option(names = "--input", paramLabel = "PATH",
-                description = "File, directory, glob or partitioned dataset on any Hadoop FileSystem.")
-        String input;
-
-        @Option(names = "--table", paramLabel = "NAME", description = "A catalog table instead of --input.")
-        String table;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    @Mixin
+    InputOptions in = new InputOptions();
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory to write.")
     String model;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
-            description = "Input format: csv, parquet, orc, json (default: ${DEFAULT-VALUE}).")
-    String format;
 
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file (see conf/train.conf).")
     File config;
@@ -65,10 +52,6 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace a complete model in the model directory.")
     boolean overwrite;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master when none is configured (default: local[*]).")
-    String master;
-
     public static void main(String[] args) {
         System.exit(JobRunner.run(new TrainJob(), args));
     }
@@ -76,17 +59,8 @@ public final class TrainJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig cfg = TrainConfig.load(config, sets);
-        if (!List.of("csv", "parquet", "orc", "json").contains(format)) {
-            throw new UserError("unknown --format '" + format + "': choose csv, parquet, orc or json");
-        }
         LOG.info("effective configuration:\n{}", cfg.render());
-        SparkSession.Builder builder = SparkSession.builder().appName("spark-gru train");
-        if (master != null) {
-            builder.master(master);
-        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
-            builder.master("local[*]");
-        }
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark = in.session("spark-gru train");
         try {
             Training.TrainingRun r = run(spark, cfg);
             System.out.println(r.summary());
@@ -97,7 +71,7 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     Training.TrainingRun run(SparkSession spark, TrainConfig cfg) throws IOException {
-        return Training.train(spark, cfg, ModelInput.read(spark, source.input, source.table, format), model, resume,
+        return Training.train(spark, cfg, in.read(spark), model, resume,
                 overwrite);
     }
 }
