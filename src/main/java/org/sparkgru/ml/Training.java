@@ -87,13 +87,25 @@ public final class Training {
         }
         fs.delete(new Path(dir, ModelStore.SUCCESS), false);
         int partitions = cfg.data().partitions() > 0 ? cfg.data().partitions() : sc.defaultParallelism();
-        JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, cfg, partitions)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        ObjectNode quality = qualityReport(results);
+        JavaRDD<SeriesAssembler.Result> results;
+        ObjectNode quality;
+        try {
+            if (df.isEmpty()) {
+                throw new UserError("the input has no rows; check --input or --table");
+            }
+            results = SeriesSource.assemble(df, cfg, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+            quality = qualityReport(results);
+        } catch (Exception e) {
+            throw inputError(e);
+        }
         JavaRDD<Series> series = results.filter(r -> r instanceof SeriesAssembler.Ok)
                 .map(r -> ((SeriesAssembler.Ok) r).series()).persist(StorageLevel.MEMORY_AND_DISK());
         long count = series.count();
         results.unpersist();
+        if (count == 0) {
+            throw new UserError("no series to train on: " + quality.path("skipped").asInt() + " series were too short"
+                    + " for lookback + horizon = " + (cfg.model().lookback() + cfg.model().horizon()));
+        }
         GlobalScaler global = null;
         if (cfg.data().scaling().equals("global") && count > 0) {
             global = GlobalScaler.fit(series, cfg.model().horizon(), cfg.data().features().size());
@@ -166,6 +178,23 @@ public final class Training {
         fs.create(new Path(dir, ModelStore.SUCCESS), true).close();
         series.unpersist();
         return new TrainingRun(model, training);
+    }
+
+    /**
+     * The user-facing form of a failure while reading the input: malformed CSV or JSON records, values that do not
+     * fit their column; anything else is rethrown as it is.
+     */
+    static RuntimeException inputError(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("Malformed") || t instanceof NumberFormatException
+                    || t.getClass().getSimpleName().contains("BadRecord")) {
+                String first = m.lines().findFirst().orElse(m);
+                return new UserError("the input has a malformed record (" + first.strip() + "); fix the file, or read"
+                        + " it with a schema that fits it");
+            }
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
     /** Counts every data-cleaning outcome, with example series ids; data errors stop the job here. */
