@@ -1,0 +1,158 @@
+package org.sparkgru.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jobs on a real Spark standalone cluster: a master and two workers as separate JVMs on 127.0.0.1, started from
+ * the project's resolved Spark jars ({@code SPARK_HOME/jars} under {@code target/}), the train and forecast jobs
+ * submitted through {@code org.apache.spark.deploy.SparkSubmit} exactly as {@code spark-submit} would, with the
+ * application jar. Every process is stopped at the end; logs stay in {@code target/cluster-test/}.
+ */
+class ClusterTest {
+    private static final Path HOME = Path.of("target/cluster-test").toAbsolutePath();
+    private static final List<Process> DAEMONS = new ArrayList<>();
+    private static String master;
+    private static Path appJar;
+
+    private static final List<String> JVM = List.of("--add-modules", "jdk.incubator.vector",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static ProcessBuilder java(String main, List<String> args, String log) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx700m"));
+        cmd.addAll(JVM);
+        cmd.addAll(List.of("-cp", HOME.resolve("spark-home/jars").toString() + "/*", main));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(HOME.resolve(log).toFile());
+        pb.environment().put("SPARK_HOME", HOME.resolve("spark-home").toString());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        return pb;
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Files.createDirectories(HOME.resolve("spark-home/jars"));
+        for (String jar : Files.readString(Path.of("target/runtime-classpath.txt")).strip().split(":")) {
+            Path link = HOME.resolve("spark-home/jars").resolve(Path.of(jar).getFileName());
+            if (!Files.exists(link)) {
+                Files.createSymbolicLink(link, Path.of(jar));
+            }
+        }
+        appJar = HOME.resolve("spark-gru-app.jar");
+        Path classes = Path.of("target/classes");
+        try (OutputStream out = Files.newOutputStream(appJar); JarOutputStream jar = new JarOutputStream(out);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                jar.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, jar);
+                jar.closeEntry();
+            }
+        }
+        int port = freePort();
+        master = "spark://127.0.0.1:" + port;
+        DAEMONS.add(java("org.apache.spark.deploy.master.Master", List.of("--host", "127.0.0.1", "--port",
+                String.valueOf(port), "--webui-port", String.valueOf(freePort())), "master.log").start());
+        waitFor("master.log", "I have been elected leader", 60);
+        for (int w = 1; w <= 2; w++) {
+            Path work = Files.createDirectories(HOME.resolve("work-" + w));
+            DAEMONS.add(java("org.apache.spark.deploy.worker.Worker", List.of("--host", "127.0.0.1", "--cores", "1",
+                    "--memory", "1500m", "--webui-port", String.valueOf(freePort()), "--work-dir", work.toString(),
+                    master), "worker-" + w + ".log").start());
+        }
+        waitFor("master.log", "Registering worker", 60);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (Files.readString(HOME.resolve("master.log")).split("Registering worker", -1).length < 3) {
+            assertTrue(System.currentTimeMillis() < deadline, "two workers registered");
+            Thread.sleep(200);
+        }
+    }
+
+    private static void waitFor(String log, String text, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!Files.exists(HOME.resolve(log)) || !Files.readString(HOME.resolve(log)).contains(text)) {
+            assertTrue(System.currentTimeMillis() < deadline, text + " in " + log);
+            Thread.sleep(200);
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (Process p : DAEMONS) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private static int submit(String main, String log, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--master", master, "--conf", "spark.driver.host=127.0.0.1",
+                "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=700m", "--class", main,
+                appJar.toString()));
+        a.addAll(List.of(args));
+        Process p = java("org.apache.spark.deploy.SparkSubmit", a, log).start();
+        try {
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), main + " finished within 5 minutes, see " + log);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        return p.exitValue();
+    }
+
+    @Test
+    void trainAndForecastThroughSparkSubmit() throws Exception {
+        Path model = HOME.resolve("model");
+        Path out = HOME.resolve("forecasts");
+        for (Path p : List.of(model, out)) {
+            if (Files.exists(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+        int train = submit("org.sparkgru.jobs.TrainJob", "train.log", "--input",
+                Path.of("data-samples/hourly.parquet").toAbsolutePath().toString(), "--model", model.toString(),
+                "--set", "data.features=[temperature]", "--set", "train.iterations=20", "--set", "model.hidden=8",
+                "--set", "data.partitions=2");
+        assertEquals(0, train, "train exit status; see target/cluster-test/train.log");
+        assertTrue(Files.exists(model.resolve("_SUCCESS")));
+        assertTrue(Files.readString(HOME.resolve("train.log")).contains("model written to " + model));
+        int forecast = submit("org.sparkgru.jobs.ForecastJob", "forecast.log", "--model", model.toString(),
+                "--input", Path.of("data-samples/hourly.parquet").toAbsolutePath().toString(), "--output",
+                out.toString());
+        assertEquals(0, forecast, "forecast exit status; see target/cluster-test/forecast.log");
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"forecastSeries\" : 11"));
+        // the executors ran on the workers, not in the driver
+        try (Stream<Path> apps = Files.walk(HOME.resolve("work-1"))) {
+            assertTrue(apps.anyMatch(p -> p.getFileName().toString().equals("stderr")), "executor logs on worker 1");
+        }
+    }
+}
