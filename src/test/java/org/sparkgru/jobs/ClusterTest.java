@@ -112,12 +112,16 @@ class ClusterTest {
         }
     }
 
-    private static int submit(String main, String log, String... args) throws Exception {
+    private static Process start(String main, String log, String... args) throws IOException {
         List<String> a = new ArrayList<>(List.of("--master", master, "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=700m", "--class", main,
                 appJar.toString()));
         a.addAll(List.of(args));
-        Process p = java("org.apache.spark.deploy.SparkSubmit", a, log).start();
+        return java("org.apache.spark.deploy.SparkSubmit", a, log).start();
+    }
+
+    private static int submit(String main, String log, String... args) throws Exception {
+        Process p = start(main, log, args);
         try {
             assertTrue(p.waitFor(300, TimeUnit.SECONDS), main + " finished within 5 minutes, see " + log);
         } finally {
@@ -125,6 +129,72 @@ class ClusterTest {
             p.destroyForcibly();
         }
         return p.exitValue();
+    }
+
+    private static void clean(Path... dirs) throws IOException {
+        for (Path p : dirs) {
+            if (Files.exists(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private static String[] longTraining(Path model, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--input",
+                Path.of("data-samples/hourly.parquet").toAbsolutePath().toString(), "--model", model.toString(),
+                "--set", "data.features=[temperature]", "--set", "train.iterations=60", "--set", "model.hidden=8",
+                "--set", "data.partitions=2", "--set", "train.checkpointEvery=10", "--set",
+                "train.validationEvery=20"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    private static void waitForFile(Path f, Process p, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!Files.exists(f)) {
+            assertTrue(p.isAlive(), "the job is still running while waiting for " + f);
+            assertTrue(System.currentTimeMillis() < deadline, f + " appeared in time");
+            Thread.sleep(100);
+        }
+    }
+
+    private static byte[] weights(Path model) throws IOException {
+        return Files.readAllBytes(model.resolve("weights.safetensors"));
+    }
+
+    /**
+     * A worker killed after a checkpoint: the job finishes on the other one with the weights of an undisturbed run;
+     * then the driver killed (not stopped) mid-run: the same command with --resume finishes from the newest
+     * checkpoint with those weights too.
+     */
+    @Test
+    void workerAndDriverDeathsChangeNothing() throws Exception {
+        Path quiet = HOME.resolve("quiet");
+        Path workerLost = HOME.resolve("worker-lost");
+        Path driverLost = HOME.resolve("driver-lost");
+        clean(quiet, workerLost, driverLost);
+        assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "quiet.log", longTraining(quiet)));
+
+        Process run = start("org.sparkgru.jobs.TrainJob", "worker-lost.log", longTraining(workerLost));
+        waitForFile(workerLost.resolve("checkpoints/ckpt-000000010.json"), run, 240);
+        Process worker = DAEMONS.get(2);
+        worker.descendants().forEach(ProcessHandle::destroyForcibly);
+        worker.destroyForcibly();
+        assertTrue(run.waitFor(300, TimeUnit.SECONDS), "finished on the remaining worker");
+        assertEquals(0, run.exitValue(), "see target/cluster-test/worker-lost.log");
+        assertTrue(java.util.Arrays.equals(weights(quiet), weights(workerLost)), "same weights without a worker");
+
+        Process driver = start("org.sparkgru.jobs.TrainJob", "driver-lost.log", longTraining(driverLost));
+        waitForFile(driverLost.resolve("checkpoints/ckpt-000000020.json"), driver, 240);
+        driver.descendants().forEach(ProcessHandle::destroyForcibly);
+        driver.destroyForcibly();
+        driver.waitFor(60, TimeUnit.SECONDS);
+        assertTrue(!Files.exists(driverLost.resolve("_SUCCESS")), "a killed run leaves no complete-looking model");
+        assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "driver-resumed.log",
+                longTraining(driverLost, "--resume")));
+        assertTrue(java.util.Arrays.equals(weights(quiet), weights(driverLost)), "resume: same weights");
     }
 
     @Test
