@@ -233,11 +233,11 @@ public final class GruForecaster extends Estimator<GruForecastModel> {
         sets.add("data.id=" + quote(getOrDefault(idCol)));
         sets.add("data.time=" + quote(getOrDefault(timeCol)));
         sets.add("data.target=" + quote(getOrDefault(targetCol)));
-        StringBuilder f = new StringBuilder("data.features=[");
+        java.util.StringJoiner features = new java.util.StringJoiner(", ", "data.features=[", "]");
         for (String c : getOrDefault(featureCols)) {
-            f.append(f.length() > 15 ? ", " : "").append(quote(c));
+            features.add(quote(c));
         }
-        sets.add(f.append(']').toString());
+        sets.add(features.toString());
         sets.add("model.lookback=" + getOrDefault(lookback));
         sets.add("model.horizon=" + getOrDefault(horizon));
         sets.add("model.hidden=" + getOrDefault(hidden));
