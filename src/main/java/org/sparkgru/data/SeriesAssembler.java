@@ -116,7 +116,8 @@ public final class SeriesAssembler implements java.io.Serializable {
                     + Math.max(2, lookback + horizon));
         }
         long[] ticks = kept.stream().mapToLong(Point::t).toArray();
-        TimeGrid grid = fixedGrid(kind, ticks);
+        long step = inferStep(ticks);
+        TimeGrid grid = fixedGrid(kind, ticks, step);
         if (grid == null || grid.step() >= 28 * DAY_TICKS.getOrDefault(kind, Long.MAX_VALUE)) {
             TimeGrid months = TimeGrid.monthlyThrough(kind, ticks);
             if (months != null) {
@@ -124,7 +125,6 @@ public final class SeriesAssembler implements java.io.Serializable {
             }
         }
         if (grid == null) {
-            long step = inferStep(kept);
             for (Point p : kept) {
                 if ((p.t() - ticks[0]) % step != 0) {
                     return new Failed(id, "series '" + id + "' is irregularly spaced: its most common step is "
@@ -208,9 +208,8 @@ public final class SeriesAssembler implements java.io.Serializable {
     private static final java.util.Map<TimeKind, Long> DAY_TICKS = java.util.Map.of(TimeKind.TIMESTAMP, 86_400_000_000L,
             TimeKind.DATE, 1L);
 
-    /** The fixed-step grid through sorted ticks (step = most frequent difference), or null when a point is off it. */
-    private static TimeGrid fixedGrid(TimeKind kind, long[] ticks) {
-        long step = inferStep(ticks);
+    /** The grid of {@code step} through sorted ticks, or null when a point is off it. */
+    private static TimeGrid fixedGrid(TimeKind kind, long[] ticks, long step) {
         for (long t : ticks) {
             if ((t - ticks[0]) % step != 0) {
                 return null;
@@ -220,10 +219,6 @@ public final class SeriesAssembler implements java.io.Serializable {
     }
 
     /** The most frequent positive difference between consecutive times; the smallest among ties. */
-    static long inferStep(List<Point> sorted) {
-        return inferStep(sorted.stream().mapToLong(Point::t).toArray());
-    }
-
     static long inferStep(long[] sorted) {
         Map<Long, Integer> counts = new HashMap<>();
         for (int i = 1; i < sorted.length; i++) {

@@ -105,25 +105,7 @@ public final class Forecaster implements Serializable {
      * {@code out[b * horizon + h]}.
      */
     void predict(List<Series> batch, int[] ends, double[] out) {
-        Bptt k = workspace();
-        int n = batch.size();
-        float[] scalers = new float[2 * n];
-        float[] ms = new float[2];
-        for (int b = 0; b < n; b++) {
-            Series s = batch.get(b);
-            int offset = ends[b] - lookback;
-            Windows.scaler(s, offset, lookback, windowScaling, ms);
-            scalers[2 * b] = ms[0];
-            scalers[2 * b + 1] = ms[1];
-            Windows.fill(s, calendar, offset, lookback, horizon, b, n, k.input(), null, ms);
-        }
-        k.forward(params, n);
-        float[] y = k.output();
-        for (int b = 0; b < n; b++) {
-            for (int h = 0; h < horizon; h++) {
-                out[b * horizon + h] = y[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b];
-            }
-        }
+        Windows.forecast(workspace(), params, batch, ends, calendar, windowScaling, out);
     }
 
     int lookback() {

@@ -3,7 +3,6 @@ package org.sparkgru.jobs;
 import org.sparkgru.ml.Evaluation;
 import org.sparkgru.ml.ModelInput;
 import org.sparkgru.UserError;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,7 +33,6 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate.sh", mixinStandardHelpOptions = true,
         description = "Backtest a spark-gru model against naive and seasonal-naive forecasts.")
 public final class EvaluateJob implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     InputOptions in = new InputOptions();

@@ -3,7 +3,6 @@ package org.sparkgru.jobs;
 import org.sparkgru.ml.ModelInput;
 import org.sparkgru.ml.Training;
 import org.sparkgru.UserError;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import picocli.CommandLine.Option;
         description = "Train a GRU forecaster on a long-format time-series table.")
 public final class TrainJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     InputOptions in = new InputOptions();

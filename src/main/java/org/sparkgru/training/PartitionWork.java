@@ -194,25 +194,18 @@ final class PartitionWork implements Serializable {
 
     private void validateBatch(List<Series> batch, Bptt k, float[] params, double[] m) {
         int n = batch.size();
-        float[] scalers = new float[2 * n];
-        float[] ms = new float[2];
+        int[] ends = new int[n];
         for (int b = 0; b < n; b++) {
-            Series s = batch.get(b);
-            int offset = Windows.validationOffset(s, lookback, horizon);
-            Windows.scaler(s, offset, lookback, windowScaling, ms);
-            scalers[2 * b] = ms[0];
-            scalers[2 * b + 1] = ms[1];
-            Windows.fill(s, calendar, offset, lookback, horizon, b, n, k.input(), null, ms);
+            ends[b] = batch.get(b).length() - horizon;
         }
-        k.forward(params, n);
-        float[] out = k.output();
+        double[] forecasts = new double[n * horizon];
+        Windows.forecast(k, params, batch, ends, calendar, windowScaling, forecasts);
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
-            int train = s.length() - horizon;
             double naive = s.naiveScale;
             for (int h = 0; h < horizon; h++) {
-                double f = out[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b];
-                double a = s.values[train + h];
+                double f = forecasts[b * horizon + h];
+                double a = s.values[ends[b] + h];
                 double e = Math.abs(f - a);
                 m[0] += e;
                 m[1] += e * e;

@@ -1,7 +1,9 @@
 package org.sparkgru.training;
 
 import org.sparkgru.data.CalendarFeatures;
+import java.util.List;
 import org.sparkgru.data.Series;
+import org.sparkgru.kernel.Bptt;
 
 /**
  * Windows resolved against cached series at use, never materialized. A training window at offset {@code o} reads
@@ -74,6 +76,35 @@ public final class Windows {
         if (y != null) {
             for (int h = 0; h < horizon; h++) {
                 y[b * horizon + h] = (s.values[offset + lookback + h] - mean) * inv;
+            }
+        }
+    }
+
+    /**
+     * Forecasts, in the original scale, the {@code horizon} points after index {@code ends[b] - 1} of series
+     * {@code b} from the {@code lookback} points before it, through the forward pass of workspace {@code k}
+     * (at most its batch size of series), into {@code out[b * horizon + h]}. Shared by validation and forecasting.
+     */
+    public static void forecast(Bptt k, float[] params, List<Series> batch, int[] ends, CalendarFeatures calendar,
+                                boolean windowScaling, double[] out) {
+        int lookback = k.window();
+        int horizon = k.spec().outputs();
+        int n = batch.size();
+        float[] scalers = new float[2 * n];
+        float[] ms = new float[2];
+        for (int b = 0; b < n; b++) {
+            Series s = batch.get(b);
+            int offset = ends[b] - lookback;
+            scaler(s, offset, lookback, windowScaling, ms);
+            scalers[2 * b] = ms[0];
+            scalers[2 * b + 1] = ms[1];
+            fill(s, calendar, offset, lookback, horizon, b, n, k.input(), null, ms);
+        }
+        k.forward(params, n);
+        float[] y = k.output();
+        for (int b = 0; b < n; b++) {
+            for (int h = 0; h < horizon; h++) {
+                out[b * horizon + h] = y[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b];
             }
         }
     }
