@@ -136,7 +136,7 @@ public final class SeriesAssembler implements java.io.Serializable {
         long span = (grid.monthly() ? grid.monthIndexOf(ticks[ticks.length - 1])
                 : (ticks[ticks.length - 1] - grid.start()) / grid.step()) + 1;
         if (span > MAX_GRID) {
-            return new Failed(id, "series '" + id + "' would span " + span + " grid points of " + grid.frequency()
+            return new Failed(id, "series '" + id + "' would span " + span + " grid points of " + grid.describeStep()
                     + " (from " + TimeFormat.format(kind, ticks[0]) + " to "
                     + TimeFormat.format(kind, ticks[ticks.length - 1]) + "); check its timestamps");
         }
@@ -144,7 +144,7 @@ public final class SeriesAssembler implements java.io.Serializable {
         int gapCount = n - kept.size();
         if (gapCount > 0 && gaps.equals("error")) {
             return new Failed(id, "series '" + id + "' misses " + gapCount + " of its " + n + " points on its "
-                    + grid.frequency() + " grid; fill them or set data.gaps = interpolate");
+                    + grid.describeStep() + " grid; fill them or set data.gaps = interpolate");
         }
         float[] y = new float[n];
         float[] x = new float[n * featureCount];

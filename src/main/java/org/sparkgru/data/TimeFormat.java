@@ -19,12 +19,25 @@ public final class TimeFormat {
         };
     }
 
-    /** A step as an ISO duration, a number of days, or a number of index units. */
+    /** A step in words for messages and chart labels: "1 hour", "15 minutes", "7 days", "3 index units". */
     public static String formatStep(TimeKind kind, long step) {
         return switch (kind) {
-            case TIMESTAMP -> Duration.ofSeconds(step / 1_000_000L, (step % 1_000_000L) * 1000L).toString();
-            case DATE -> step + (step == 1 ? " day" : " days");
-            case INDEX -> step + (step == 1 ? " index unit" : " index units");
+            case TIMESTAMP -> {
+                long[] units = {86_400_000_000L, 3_600_000_000L, 60_000_000L, 1_000_000L, 1_000L, 1L};
+                String[] names = {"day", "hour", "minute", "second", "millisecond", "microsecond"};
+                int u = 0;
+                while (step % units[u] != 0) {
+                    u++;
+                }
+                yield count(step / units[u], names[u]);
+            }
+            case DATE -> count(step, "day");
+            case INDEX -> count(step, "index unit");
         };
+    }
+
+    /** {@code n} and the unit, plural unless {@code n} is 1. */
+    static String count(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 }

@@ -44,7 +44,8 @@ public record TimeGrid(TimeKind kind, long start, long step, boolean monthly, in
         return new TimeGrid(kind, start + i * step, step, monthly, anchorDay, timeOfDay);
     }
 
-    /** A readable frequency: an ISO duration ({@code PT1H}, {@code P1D}, {@code P1M}) or index units. */
+    /** The frequency as the scaler table stores it: an ISO duration ({@code PT1H}, {@code P1D}, {@code P1M}) or
+     *  index units. */
     public String frequency() {
         if (monthly) {
             return "P" + step + "M";
@@ -54,6 +55,11 @@ public record TimeGrid(TimeKind kind, long start, long step, boolean monthly, in
             case DATE -> "P" + step + "D";
             case INDEX -> step + " index units";
         };
+    }
+
+    /** The step in words for messages and chart labels ("1 hour", "1 month"): {@link TimeFormat#formatStep}. */
+    public String describeStep() {
+        return monthly ? TimeFormat.count(step, "month") : TimeFormat.formatStep(kind, step);
     }
 
     /**

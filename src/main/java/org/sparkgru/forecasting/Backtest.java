@@ -88,11 +88,11 @@ public final class Backtest implements Serializable {
     }
 
     /**
-     * Actual values and forecasts of one series for a chart: {@code index[i]} grid positions from up to two
-     * lookbacks before the first origin to the end, {@code actual[i]}, and the model's and seasonal naive's
-     * forecasts ({@code NaN} before the first origin).
+     * Actual values and forecasts of one series for a chart: the grid {@code step} in words, {@code ticks[i]} grid
+     * positions from up to two lookbacks before the first origin to the end, {@code actual[i]}, and the model's and
+     * seasonal naive's forecasts ({@code NaN} before the first origin).
      */
-    public record Curve(String id, String frequency, long[] ticks, double[] actual, double[] model,
+    public record Curve(String id, String step, long[] ticks, double[] actual, double[] model,
                         double[] seasonalNaive) implements Serializable {
     }
 
@@ -123,7 +123,7 @@ public final class Backtest implements Serializable {
                 seasonal[origin + h - from] = s.values[origin + h - season * ((h / season) + 1)];
             }
         }
-        return new Curve(s.id, s.grid.frequency(), ticks, actual, model, seasonal);
+        return new Curve(s.id, s.grid.describeStep(), ticks, actual, model, seasonal);
     }
 
     private void flush(List<Series> batch, List<Integer> ends, List<double[]> pending) {

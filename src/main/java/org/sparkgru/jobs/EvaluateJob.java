@@ -71,12 +71,9 @@ public final class EvaluateJob implements Callable<Integer> {
         }
         GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
         TrainConfig cfg = ModelInput.config(m, model, sets);
-        SparkSession spark = in.session("spark-gru evaluate");
-        try {
-            System.out.println(run(spark, m, cfg).toPrettyString());
+        try (JobSession session = in.session("spark-gru evaluate")) {
+            System.out.println(run(session.spark(), m, cfg).toPrettyString());
             return 0;
-        } finally {
-            spark.stop();
         }
     }
 

@@ -76,12 +76,9 @@ public final class ForecastJob implements Callable<Integer> {
         }
         GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
         TrainConfig cfg = config(m);
-        SparkSession spark = in.session("spark-gru forecast");
-        try {
-            System.out.println(run(spark, m, cfg));
+        try (JobSession session = in.session("spark-gru forecast")) {
+            System.out.println(run(session.spark(), m, cfg));
             return 0;
-        } finally {
-            spark.stop();
         }
     }
 
@@ -91,38 +88,51 @@ public final class ForecastJob implements Callable<Integer> {
 
     String run(SparkSession spark, GruModel m, TrainConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path out = new Path(output);
-        FileSystem fs = HadoopFiles.of(out, sc.hadoopConfiguration());
-        if (fs.exists(out)) {
-            if (!overwrite) {
-                throw new UserError("output " + out + " already exists; choose another --output or pass --overwrite");
+        FileSystem fs = HadoopFiles.of(new Path(output), sc.hadoopConfiguration());
+        Path out = fs.makeQualified(new Path(output));
+        if (fs.exists(out) && !overwrite) {
+            throw new UserError("output " + out + " already exists; choose another --output or pass --overwrite");
+        }
+        // everything is written to a staging directory beside the output and moved into place when complete,
+        // so a failed run leaves neither a partial output nor a damaged previous one
+        Path staging = new Path(out.getParent(), "." + out.getName() + ".staging-" + java.util.UUID.randomUUID());
+        ObjectNode summary;
+        List<String[]> problems;
+        long forecastSeries;
+        try {
+            Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, in.read(spark), asOf);
+            var writer = f.forecasts().write().mode("errorifexists");
+            if (outputFormat.equals("csv")) {
+                writer = writer.option("header", "true");
             }
-            fs.delete(out, true);
+            writer.format(outputFormat).save(new Path(staging, "forecasts").toString());
+            forecastSeries = spark.read().format(outputFormat).option("header", "true")
+                    .load(new Path(staging, "forecasts").toString()).select("series").distinct().count();
+            problems = f.problems();
+            summary = JSON.createObjectNode();
+            summary.put("model", model);
+            summary.put("asOf", asOf);
+            summary.put("horizon", cfg.model().horizon());
+            summary.put("forecastSeries", forecastSeries);
+            summary.put("notForecast", problems.size());
+            ArrayNode list = summary.putArray("notForecastSeries");
+            problems.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject()
+                    .put("series", p[0]).put("reason", p[1]));
+            try (OutputStream o = fs.create(new Path(staging, "summary.json"), true)) {
+                o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+            }
+            fs.create(new Path(staging, ModelStore.SUCCESS), true).close();
+            if (fs.exists(out) && !fs.delete(out, true)) {
+                throw new IOException("cannot delete the previous output " + out + " to replace it");
+            }
+            if (!fs.rename(staging, out)) {
+                throw new IOException("cannot move " + staging + " to " + out);
+            }
+        } finally {
+            if (fs.exists(staging)) {
+                fs.delete(staging, true);
+            }
         }
-        Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg,
-                in.read(spark), asOf);
-        int horizon = cfg.model().horizon();
-        var writer = f.forecasts().write().mode("errorifexists");
-        if (outputFormat.equals("csv")) {
-            writer = writer.option("header", "true");
-        }
-        writer.format(outputFormat).save(new Path(out, "forecasts").toString());
-        long forecastSeries = spark.read().format(outputFormat).option("header", "true")
-                .load(new Path(out, "forecasts").toString()).select("series").distinct().count();
-        List<String[]> problems = f.problems();
-        ObjectNode summary = JSON.createObjectNode();
-        summary.put("model", model);
-        summary.put("asOf", asOf);
-        summary.put("horizon", horizon);
-        summary.put("forecastSeries", forecastSeries);
-        summary.put("notForecast", problems.size());
-        ArrayNode list = summary.putArray("notForecastSeries");
-        problems.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject().put("series", p[0])
-                .put("reason", p[1]));
-        try (OutputStream o = fs.create(new Path(out, "summary.json"), true)) {
-            o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
-        }
-        fs.create(new Path(out, ModelStore.SUCCESS), true).close();
         LOG.info("forecast summary: {}", summary);
         return "forecasts of " + forecastSeries + " series written to " + out + "/forecasts ("
                 + problems.size() + " series could not be forecast: see " + out + "/summary.json)";

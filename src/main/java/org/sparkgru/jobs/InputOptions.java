@@ -39,14 +39,8 @@ public final class InputOptions {
         return ModelInput.read(spark, source.input, source.table, format);
     }
 
-    /** A Spark session: {@code --master}, else the configured master (spark-submit), else {@code local[*]}. */
-    SparkSession session(String appName) {
-        SparkSession.Builder builder = SparkSession.builder().appName(appName);
-        if (master != null) {
-            builder.master(master);
-        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
-            builder.master("local[*]");
-        }
-        return builder.getOrCreate();
+    /** The job's Spark session: see {@link JobSession#open}. */
+    JobSession session(String appName) {
+        return JobSession.open(appName, master);
     }
 }

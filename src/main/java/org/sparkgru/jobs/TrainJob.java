@@ -58,13 +58,10 @@ public final class TrainJob implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainConfig cfg = TrainConfig.load(config, sets);
         LOG.info("effective configuration:\n{}", cfg.render());
-        SparkSession spark = in.session("spark-gru train");
-        try {
-            Training.TrainingRun r = run(spark, cfg);
+        try (JobSession session = in.session("spark-gru train")) {
+            Training.TrainingRun r = run(session.spark(), cfg);
             System.out.println(r.summary());
             return 0;
-        } finally {
-            spark.stop();
         }
     }
 

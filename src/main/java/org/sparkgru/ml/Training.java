@@ -82,10 +82,6 @@ public final class Training {
             throw new UserError("model directory " + dir + " holds an unfinished training; pass --resume to continue"
                     + " it or --overwrite to start again");
         }
-        if (overwrite && !resume && fs.exists(dir)) {
-            fs.delete(dir, true);
-        }
-        fs.delete(new Path(dir, ModelStore.SUCCESS), false);
         int partitions = cfg.data().partitions() > 0 ? cfg.data().partitions() : sc.defaultParallelism();
         JavaRDD<SeriesAssembler.Result> results;
         ObjectNode quality;
@@ -106,6 +102,11 @@ public final class Training {
             throw new UserError("no series to train on: " + quality.path("skipped").asInt() + " series were too short"
                     + " for lookback + horizon = " + (cfg.model().lookback() + cfg.model().horizon()));
         }
+        // the input is usable: only now does --overwrite replace the old model, so bad data never destroys it
+        if (overwrite && !resume && fs.exists(dir)) {
+            fs.delete(dir, true);
+        }
+        fs.delete(new Path(dir, ModelStore.SUCCESS), false);
         GlobalScaler global = null;
         if (cfg.data().scaling().equals("global") && count > 0) {
             global = GlobalScaler.fit(series, cfg.model().horizon(), cfg.data().features().size());

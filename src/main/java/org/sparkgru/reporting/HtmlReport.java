@@ -124,7 +124,7 @@ public final class HtmlReport {
         data.addSeries(actual);
         data.addSeries(model);
         data.addSeries(seasonal);
-        JFreeChart chart = ChartFactory.createXYLineChart(l.label() + ": " + c.id(), "time step (" + c.frequency()
+        JFreeChart chart = ChartFactory.createXYLineChart(l.label() + ": " + c.id(), "time step (" + c.step()
                 + ")", "value", data, PlotOrientation.VERTICAL, true, false, false);
         style(chart);
         XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) ((XYPlot) chart.getPlot()).getRenderer();

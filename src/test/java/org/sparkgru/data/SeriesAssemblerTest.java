@@ -87,14 +87,14 @@ class SeriesAssemblerTest {
         List<Point> gap = daily(1, 2, 3, 4, 5, 6, 7);
         gap.remove(4);
         f = assertInstanceOf(Failed.class, policies("error", "error", "error").assemble("c", TimeKind.TIMESTAMP, gap, 1));
-        assertTrue(f.message().contains("misses 1 of its 7 points on its PT24H grid"), f.message());
+        assertTrue(f.message().contains("misses 1 of its 7 points on its 1 day grid"), f.message());
         Series filled = ((Ok) policies("error", "error", "interpolate").assemble("c", TimeKind.TIMESTAMP, gap, 1)).series();
         assertEquals(5f, filled.values[4], 0f);
 
         List<Point> odd = daily(1, 2, 3, 4, 5, 6, 7);
         odd.set(5, new Point(odd.get(5).t() + 3_600_000_000L, 6, new double[] {0}));
         f = assertInstanceOf(Failed.class, policies("error", "error", "interpolate").assemble("d", TimeKind.TIMESTAMP, odd, 1));
-        assertTrue(f.message().contains("irregularly spaced: its most common step is PT24H"), f.message());
+        assertTrue(f.message().contains("irregularly spaced: its most common step is 1 day"), f.message());
     }
 
     @Test

@@ -1,102 +1,221 @@
 package org.sparkgru.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkgru.UserError;
-import org.sparkgru.config.TrainConfig;
-import org.sparkgru.ml.Training;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.testing.SparkTests;
-import picocli.CommandLine;
 
 /**
- * Inputs a user can get wrong: each ends in one message naming the problem (or, for data the policies handle, in a
- * counted outcome), and a failed run leaves no {@code _SUCCESS}.
+ * The catalogue of inputs a user can get wrong, each run through the job's command line ({@link JobRunner}, as
+ * {@code jobs/*.sh} do): a refused run exits with status 2 and one line {@code error: ...} naming the problem and
+ * what to do, and leaves no output that looks complete (no {@code _SUCCESS}, no damaged previous output); inputs the
+ * data policies handle exit 0 and are counted in the model's data-quality report.
  */
 class BadInputTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final String HEADER = "series,timestamp,value";
+
     @TempDir
     Path tmp;
 
-    private Training.TrainingRun train(String input, String... sets) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--input", input, "--format", "csv", "--model",
-                tmp.resolve("model").toString(), "--set", "train.iterations=3", "--set", "model.hidden=4",
-                "--set", "model.lookback=6", "--set", "model.horizon=2"));
-        for (String s : sets) {
-            args.addAll(List.of("--set", s));
+    /** Exit status and stderr of one job run. */
+    private record Outcome(int code, String err) {
+    }
+
+    @BeforeAll
+    static void defaultSession() {
+        SparkTests.session(); // the jobs borrow the suite's session instead of starting their own
+    }
+
+    private static Outcome run(Callable<Integer> job, List<String> args) {
+        StringWriter err = new StringWriter();
+        int code = JobRunner.run(job, new PrintWriter(err, true), args.toArray(String[]::new));
+        return new Outcome(code, err.toString().strip());
+    }
+
+    private Outcome train(Path input, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--format", "csv", "--model",
+                model().toString(), "--set", "train.iterations=3", "--set", "model.hidden=4", "--set",
+                "model.lookback=6", "--set", "model.horizon=2", "--set", "train.checkpointEvery=0"));
+        for (String s : extra) {
+            args.addAll(s.startsWith("--") ? List.of(s) : List.of("--set", s));
         }
-        TrainJob job = new TrainJob();
-        new CommandLine(job).parseArgs(args.toArray(String[]::new));
-        return job.run(SparkTests.session(), TrainConfig.load(job.config, job.sets));
+        return run(new TrainJob(), args);
+    }
+
+    private Path model() {
+        return tmp.resolve("model");
     }
 
     private Path csv(String name, String header, List<String> rows) throws IOException {
-        Path p = tmp.resolve(name);
         List<String> lines = new ArrayList<>();
         lines.add(header);
         lines.addAll(rows);
-        Files.write(p, lines);
-        return p;
+        return Files.write(tmp.resolve(name), lines);
+    }
+
+    private static String at(int hour) {
+        return T0.plusSeconds(3600L * hour).toString();
     }
 
     private static List<String> hourly(String id, int n, double level) {
         List<String> rows = new ArrayList<>();
         for (int t = 0; t < n; t++) {
-            rows.add(id + "," + java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * t) + ","
-                    + (level * (1 + 0.1 * Math.sin(t))));
+            rows.add(id + "," + at(t) + "," + (level * (1 + 0.1 * Math.sin(t))));
         }
         return rows;
     }
 
-    private void assertNoModel() {
-        assertFalse(Files.exists(tmp.resolve("model").resolve("_SUCCESS")), "no complete-looking model");
+    /** Exit 2, the message (after {@code error: }) starts with {@code message}, and {@code output} is not complete. */
+    private static void assertRefused(Outcome o, String message, Path output) {
+        assertEquals(UserError.EXIT_CODE, o.code(), o.err());
+        assertTrue(o.err().startsWith("error: " + message), o.err());
+        assertEquals(1, o.err().lines().count(), "one message line: " + o.err());
+        assertFalse(Files.exists(output.resolve(ModelStore.SUCCESS)), "no complete-looking output in " + output);
+    }
+
+    private JsonNode quality() throws IOException {
+        return ModelStore.load(model().toString(), new Configuration()).metadata().get("dataQuality");
+    }
+
+    private void assertTrained(Outcome o) {
+        assertEquals(0, o.code(), o.err());
+        assertTrue(Files.exists(model().resolve(ModelStore.SUCCESS)));
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Test
+    void missingPath() {
+        Path nowhere = tmp.resolve("nowhere.csv");
+        Outcome o = train(nowhere);
+        assertRefused(o, "cannot read " + nowhere, model());
+        assertTrue(o.err().contains("does not exist"), o.err());
     }
 
     @Test
-    void missingPathAndEmptyData() throws IOException {
-        UserError e = assertThrows(UserError.class, () -> train(tmp.resolve("nowhere.csv").toString()));
-        assertTrue(e.getMessage().startsWith("cannot read " + tmp.resolve("nowhere.csv")) && e.getMessage()
-                .contains("does not exist"), e.getMessage());
-        Path empty = csv("empty.csv", "series,timestamp,value", List.of());
-        UserError e2 = assertThrows(UserError.class, () -> train(empty.toString()));
-        assertEquals("the input has no rows; check --input or --table", e2.getMessage());
-        assertNoModel();
+    void emptyDataset() throws IOException {
+        assertRefused(train(csv("empty.csv", HEADER, List.of())), "the input has no rows; check --input or --table",
+                model());
+    }
+
+    @Test
+    void missingOrMisnamedColumns() throws IOException {
+        Path p = csv("renamed.csv", "series,ts,value", hourly("a", 30, 10));
+        assertRefused(train(p), "column 'timestamp' is not in the input; it has series, ts, value", model());
+        assertRefused(train(p, "data.time=ts", "data.features=[price]"),
+                "column 'price' is not in the input; it has series, ts, value", model());
+    }
+
+    @Test
+    void nonNumericTarget() throws IOException {
+        List<String> rows = hourly("a", 30, 10);
+        rows.set(15, "a," + at(15) + ",not-a-number");
+        assertRefused(train(csv("text.csv", HEADER, rows)),
+                "column 'value' has type string but must be numeric (it is the target or a listed feature)", model());
     }
 
     @Test
     void timestampsThatDoNotParse() throws IOException {
-        Path p = csv("strings.csv", "series,timestamp,value", List.of("a,yesterday,1", "a,today,2"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train(p.toString()));
-        assertEquals("time column 'timestamp' has type string; it must be a timestamp, a date or an integer index"
-                + " (cast strings with to_timestamp first)", e.getMessage());
-        assertNoModel();
+        assertRefused(train(csv("strings.csv", HEADER, List.of("a,yesterday,1", "a,today,2"))),
+                "time column 'timestamp' has type string; it must be a timestamp, a date or an integer index"
+                        + " (cast strings with to_timestamp first)", model());
+    }
+
+    private Path withMissingValues() throws IOException {
+        List<String> rows = new ArrayList<>(hourly("a", 40, 10));
+        rows.set(10, "a," + at(10) + ",");       // null
+        rows.set(20, "a," + at(20) + ",NaN");
+        rows.set(30, "a," + at(30) + ",Inf");
+        rows.addAll(hourly("b", 40, 5));
+        return csv("missing.csv", HEADER, rows);
     }
 
     @Test
-    void aBrokenCsvRowIsAUserError() throws IOException {
+    void nullNanAndInfiniteTargetsUnderTheErrorPolicy() throws IOException {
+        assertRefused(train(withMissingValues()), "1 series have data errors under the configured policies; first:"
+                + " series 'a' has a null, NaN or infinite value at time 2026-01-01T10:00:00Z; clean the input or set"
+                + " data.missing = drop or interpolate", model());
+    }
+
+    @Test
+    void nullNanAndInfiniteTargetsAreDroppedAndCounted() throws IOException {
+        assertTrained(train(withMissingValues(), "data.missing=drop"));
+        JsonNode q = quality();
+        assertEquals(3, q.get("droppedMissing").asInt());
+        assertEquals(0, q.get("interpolatedMissing").asInt());
+        assertEquals("a", q.at("/examples/droppedMissing/0").asText());
+        assertEquals(3, q.get("gapsFilled").asInt(), "dropped points leave gaps the gap policy fills");
+    }
+
+    @Test
+    void nullNanAndInfiniteTargetsAreInterpolatedAndCounted() throws IOException {
+        assertTrained(train(withMissingValues(), "data.missing=interpolate"));
+        JsonNode q = quality();
+        assertEquals(0, q.get("droppedMissing").asInt());
+        assertEquals(3, q.get("interpolatedMissing").asInt());
+        assertEquals("a", q.at("/examples/interpolatedMissing/0").asText());
+    }
+
+    @Test
+    void duplicateTimestamps() throws IOException {
         List<String> rows = new ArrayList<>(hourly("a", 30, 10));
-        rows.add(15, "a,2026-01-01T15:30:00Z,3.5,7,extra");
-        Path p = csv("broken.csv", "series,timestamp,value", rows);
-        UserError e = assertThrows(UserError.class, () -> train(p.toString()));
-        assertTrue(e.getMessage().startsWith("the input has a malformed record"), e.getMessage());
-        assertNoModel();
-        rows.set(15, "a,2026-01-01T15:30:00Z,not-a-number");
-        Path q = csv("text.csv", "series,timestamp,value", rows);
-        IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> train(q.toString()));
-        assertEquals("column 'value' has type string but must be numeric (it is the target or a listed feature)",
-                t.getMessage());
+        rows.add("a," + at(7) + ",99");
+        Path p = csv("dups.csv", HEADER, rows);
+        assertRefused(train(p), "1 series have data errors under the configured policies; first: series 'a'", model());
+        assertTrue(train(p).err().contains("data.duplicates"), "the message names the policy key");
+        assertTrained(train(p, "data.duplicates=last"));
+        assertEquals(1, quality().get("duplicatesResolved").asInt());
+    }
+
+    @Test
+    void irregularSpacing() throws IOException {
+        List<String> rows = new ArrayList<>(hourly("a", 30, 10));
+        rows.add("a," + T0.plusSeconds(3600L * 12 + 1800) + ",7");
+        assertRefused(train(csv("irregular.csv", HEADER, rows)), "1 series have data errors under the configured"
+                + " policies; first: series 'a' is irregularly spaced: its most common step is 1 hour but the point at"
+                + " 2026-01-01T12:30:00Z is off that grid; resample the input to a regular frequency", model());
+    }
+
+    @Test
+    void gapsUnderTheErrorPolicy() throws IOException {
+        List<String> rows = new ArrayList<>(hourly("a", 30, 10));
+        rows.subList(10, 14).clear();
+        Path p = csv("gaps.csv", HEADER, rows);
+        assertRefused(train(p, "data.gaps=error"), "1 series have data errors under the configured policies; first:"
+                + " series 'a' misses 4 of its 30 points on its", model());
+        assertTrained(train(p));
+        assertEquals(4, quality().get("gapsFilled").asInt(), "interpolated by default, and counted");
+    }
+
+    @Test
+    void aBrokenCsvRow() throws IOException {
+        List<String> rows = new ArrayList<>(hourly("a", 30, 10));
+        rows.add(15, "a," + at(40) + ",3.5,7,extra");
+        assertRefused(train(csv("broken.csv", HEADER, rows)), "the input has a malformed record", model());
     }
 
     @Test
@@ -104,14 +223,13 @@ class BadInputTest {
         List<String> rows = new ArrayList<>();
         rows.addAll(hourly("normal", 40, 10));
         rows.addAll(hourly("huge", 40, 1e30));
-        rows.add("single,2026-01-01T00:00:00Z,5");
+        rows.add("single," + at(0) + ",5");
         for (int t = 0; t < 40; t++) {
-            rows.add("flat," + java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * t) + ",3");
-            rows.add("daily," + java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(86400L * t) + ","
-                    + (20 + t % 7));
+            rows.add("flat," + at(t) + ",3");
+            rows.add("daily," + T0.plusSeconds(86400L * t) + "," + (20 + t % 7));
         }
-        Training.TrainingRun r = train(csv("mixed.csv", "series,timestamp,value", rows).toString());
-        GruModel m = ModelStore.load(r.modelDir(), new Configuration());
+        assertTrained(train(csv("mixed.csv", HEADER, rows)));
+        GruModel m = ModelStore.load(model().toString(), new Configuration());
         JsonNode q = m.metadata().get("dataQuality");
         assertEquals(5, q.get("series").asInt());
         assertEquals(1, q.get("skipped").asInt(), "the one-point series");
@@ -119,15 +237,167 @@ class BadInputTest {
         for (float w : m.params()) {
             assertTrue(Float.isFinite(w), "values of 1e30 keep training finite");
         }
-        assertTrue(Double.isFinite(r.training().bestMetrics()[0]));
+        assertTrue(Double.isFinite(m.metadata().at("/training/validationMAE").asDouble()));
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    @Test
+    void unknownKey() throws IOException {
+        assertRefused(train(csv("ok.csv", HEADER, hourly("a", 30, 10)), "model.hiden=8"),
+                "unknown configuration key 'model.hiden' (--set model.hiden", model());
     }
 
     @Test
-    void lookbackLongerThanEverySeries() throws IOException {
-        Path p = csv("short.csv", "series,timestamp,value", hourly("a", 20, 5));
-        UserError e = assertThrows(UserError.class, () -> train(p.toString(), "model.lookback=30"));
-        assertTrue(e.getMessage().startsWith("no series to train on: 1 series were too short for lookback + horizon"),
-                e.getMessage());
-        assertNoModel();
+    void wrongType() throws IOException {
+        assertRefused(train(csv("ok.csv", HEADER, hourly("a", 30, 10)), "train.iterations=lots"),
+                "train.iterations must be a whole number, got '\"lots\"'", model());
+    }
+
+    @Test
+    void negativeOrZeroSizes() throws IOException {
+        Path p = csv("ok.csv", HEADER, hourly("a", 30, 10));
+        assertRefused(train(p, "model.hidden=0"), "model.hidden = 0 is out of range; allowed 1 to 4096", model());
+        assertRefused(train(p, "train.batchSize=-5"), "train.batchSize = -5 is out of range; allowed 1 to",
+                model());
+    }
+
+    @Test
+    void lookbackAndHorizonLongerThanEverySeries() throws IOException {
+        assertRefused(train(csv("short.csv", HEADER, hourly("a", 20, 5)), "model.lookback=30"),
+                "no series to train on: 1 series were too short for lookback + horizon = 32", model());
+    }
+
+    @Test
+    void anExistingModelIsKeptUnlessOverwriteAndThenOnlyForUsableInput() throws IOException {
+        Path good = csv("good.csv", HEADER, hourly("a", 30, 10));
+        assertTrained(train(good));
+        byte[] before = Files.readAllBytes(model().resolve(ModelStore.WEIGHTS));
+        Outcome again = train(good);
+        assertEquals(UserError.EXIT_CODE, again.code());
+        assertTrue(again.err().startsWith("error: model directory ") && again.err().contains(
+                "already holds a complete model; choose another --model, or pass --overwrite"), again.err());
+        Outcome bad = train(csv("empty.csv", HEADER, List.of()), "--overwrite");
+        assertEquals(UserError.EXIT_CODE, bad.code(), bad.err());
+        assertArrayEquals(before, Files.readAllBytes(model().resolve(ModelStore.WEIGHTS)),
+                "bad input with --overwrite leaves the previous model as it was");
+        assertTrue(Files.exists(model().resolve(ModelStore.SUCCESS)));
+        assertTrained(train(good, "--overwrite", "train.seed=7"));
+        assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(model().resolve(ModelStore.WEIGHTS))));
+    }
+
+    // ---------------------------------------------------------------- model files, through the forecast job
+
+    private static Path trained;
+
+    /** A small model trained once with covariate 'temperature' (a copy per test, so each can damage its own). */
+    private Path trainedModel() throws IOException {
+        synchronized (BadInputTest.class) {
+            if (trained == null) {
+                Path dir = Files.createTempDirectory("bad-input-model").resolve("m");
+                Outcome o = run(new TrainJob(), List.of("--input", "data-samples/hourly.csv", "--format", "csv",
+                        "--model", dir.toString(), "--set", "data.features=[temperature]", "--set",
+                        "model.hidden=4", "--set", "train.iterations=2", "--set", "train.checkpointEvery=0"));
+                assertEquals(0, o.code(), o.err());
+                trained = dir;
+            }
+        }
+        Path copy = tmp.resolve("trained");
+        try (Stream<Path> files = Files.walk(trained)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, copy.resolve(trained.relativize(f).toString()));
+            }
+        }
+        return copy;
+    }
+
+    private Outcome forecast(Path modelDir, String input, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--model", modelDir.toString(), "--input", input, "--format",
+                "csv", "--output", tmp.resolve("out").toString()));
+        args.addAll(List.of(extra));
+        return run(new ForecastJob(), args);
+    }
+
+    private static void edit(Path file, String from, String to) throws IOException {
+        String s = Files.readString(file);
+        assertTrue(s.contains(from), "fixture: " + from + " in " + file);
+        Files.writeString(file, s.replace(from, to));
+    }
+
+    @Test
+    void truncatedWeights() throws IOException {
+        Path m = trainedModel();
+        Path w = m.resolve(ModelStore.WEIGHTS);
+        byte[] all = Files.readAllBytes(w);
+        Files.write(w, java.util.Arrays.copyOf(all, all.length - 10));
+        Outcome o = forecast(m, "data-samples/hourly.csv");
+        assertRefused(o, "" + w, tmp.resolve("out"));
+        assertTrue(o.err().contains("the file is truncated or corrupt"), o.err());
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+    }
+
+    @Test
+    void editedJson() throws IOException {
+        Path m = trainedModel();
+        edit(m.resolve("model.json"), "\"architecture\"", "\"architecture\" \"oops\"");
+        Outcome o = forecast(m, "data-samples/hourly.csv");
+        assertRefused(o, "" + m.resolve("model.json"), tmp.resolve("out"));
+        assertTrue(o.err().contains("is not valid JSON"), o.err());
+    }
+
+    @Test
+    void wrongFormatVersion() throws IOException {
+        Path m = trainedModel();
+        edit(m.resolve("model.json"), "\"formatVersion\" : 1", "\"formatVersion\" : 2");
+        Outcome o = forecast(m, "data-samples/hourly.csv");
+        assertRefused(o, "" + m.resolve("model.json"), tmp.resolve("out"));
+        assertTrue(o.err().contains("has format version 2 but this spark-gru reads version 1"), o.err());
+    }
+
+    @Test
+    void aWeightsHeaderClaimingATrillionElementsIsRefusedBeforeAllocation() throws IOException {
+        Path m = trainedModel();
+        byte[] h = ("{\"gru.0.w_x\":{\"dtype\":\"F32\",\"shape\":[1000000,1000000],\"data_offsets\":[0,"
+                + "4000000000000]}}").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(8 + h.length + 64).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(h.length).put(h);
+        Files.write(m.resolve(ModelStore.WEIGHTS), buf.array());
+        Runtime rt = Runtime.getRuntime();
+        long before = rt.totalMemory() - rt.freeMemory();
+        Outcome o = forecast(m, "data-samples/hourly.csv");
+        assertRefused(o, "" + m.resolve(ModelStore.WEIGHTS), tmp.resolve("out"));
+        assertTrue(o.err().contains("claims 1000000000000 elements") && o.err().contains("holds only 64 data bytes"),
+                o.err());
+        assertTrue(rt.totalMemory() - rt.freeMemory() - before < 1L << 30, "nothing large was allocated");
+    }
+
+    @Test
+    void aModelTrainedWithOtherFeaturesThanTheInputHas() throws IOException {
+        Path m = trainedModel();
+        Path input = csv("no-temperature.csv", HEADER, hourly("s0001", 200, 10));
+        assertRefused(forecast(m, input.toString()), "the model was trained with covariate 'temperature'"
+                + " (data.features = [temperature]) but the input has no such column; it has series, timestamp, value",
+                tmp.resolve("out"));
+    }
+
+    @Test
+    void anExistingForecastOutputIsKeptUnlessOverwriteAndThenOnlyForAGoodRun() throws IOException {
+        Path m = trainedModel();
+        Path out = tmp.resolve("out");
+        assertEquals(0, forecast(m, "data-samples/hourly.csv").code());
+        byte[] summary = Files.readAllBytes(out.resolve("summary.json"));
+        Outcome again = forecast(m, "data-samples/hourly.csv");
+        assertRefused(again, "output ", tmp.resolve("nothing-here"));
+        assertTrue(again.err().endsWith("already exists; choose another --output or pass --overwrite"), again.err());
+        Outcome bad = forecast(m, csv("no-temperature.csv", HEADER, hourly("s0001", 200, 10)).toString(),
+                "--overwrite");
+        assertEquals(UserError.EXIT_CODE, bad.code(), bad.err());
+        assertArrayEquals(summary, Files.readAllBytes(out.resolve("summary.json")), "the previous output is intact");
+        assertTrue(Files.exists(out.resolve(ModelStore.SUCCESS)));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".staging-")), "no staging left");
+        }
+        assertEquals(0, forecast(m, "data-samples/hourly.csv", "--overwrite").code());
+        assertTrue(Files.exists(out.resolve(ModelStore.SUCCESS)));
     }
 }
