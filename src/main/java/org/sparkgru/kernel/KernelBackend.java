@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public record KernelBackend(Sgemm sgemm, Gates gates) {
 
     /** System property that forces a backend: {@code vector} or {@code javablas}. */
-    public static final String PROPERTY = "sparkgru.kernel.backend";
+    public static final String PROPERTY = "org.sparkgru.kernel.backend";
 
     private static final Logger LOG = LoggerFactory.getLogger(KernelBackend.class);
     private static final String VECTOR_MODULE = "jdk.incubator.vector";

@@ -21,15 +21,17 @@ import org.sparkgru.model.SafeTensors;
 /**
  * Checkpoints under {@code MODEL_DIR/checkpoints/}: {@code ckpt-<iteration>.safetensors} holds the current weights,
  * the best weights so far and Adam's moments; {@code ckpt-<iteration>.json} the iteration, optimizer step count,
- * learning-rate factor, best-so-far bookkeeping and the configuration. Each file is written under a temporary name
- * and renamed, the JSON last, so a checkpoint exists only once it is complete.
+ * learning-rate factor, best-so-far bookkeeping and the configuration; for L-BFGS {@code ckpt-<iteration>.solver}
+ * holds Breeze's optimizer state (Java serialization: the iterate and gradient in double precision and the
+ * curvature history). Each file is written under a temporary name and renamed, the JSON last, so a checkpoint exists
+ * only once it is complete.
  */
 final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A restored training state. */
     record State(int iteration, float[] params, float[] best, Map<String, float[]> optimizer, long optimizerSteps,
-                 JsonNode info) {
+                 JsonNode info, byte[] solver) {
     }
 
     private final FileSystem fs;
@@ -42,8 +44,21 @@ final class Checkpoints {
 
     void write(int iteration, float[] params, float[] best, Map<String, float[]> optimizerState, long optimizerSteps,
                ObjectNode info) throws IOException {
+        write(iteration, params, best, optimizerState, optimizerSteps, info, null);
+    }
+
+    /** As above, with {@code solver} (may be null) stored as {@code ckpt-<iteration>.solver}. */
+    void write(int iteration, float[] params, float[] best, Map<String, float[]> optimizerState, long optimizerSteps,
+               ObjectNode info, byte[] solver) throws IOException {
         fs.mkdirs(dir);
         String base = String.format("ckpt-%09d", iteration);
+        if (solver != null) {
+            Path stmp = new Path(dir, "." + base + ".solver.tmp");
+            try (OutputStream out = fs.create(stmp, true)) {
+                out.write(solver);
+            }
+            rename(stmp, new Path(dir, base + ".solver"));
+        }
         Path weights = new Path(dir, base + ".safetensors");
         Path tmp = new Path(dir, "." + base + ".safetensors.tmp");
         try (OutputStream out = fs.create(tmp, true)) {
@@ -126,8 +141,15 @@ final class Checkpoints {
                     opt.put(names[i], parts[i]);
                 }
             }
+            Path solverPath = new Path(dir, newest.getName().replace(".json", ".solver"));
+            byte[] solver = null;
+            if (fs.exists(solverPath)) {
+                try (FSDataInputStream s = fs.open(solverPath)) {
+                    solver = s.readAllBytes();
+                }
+            }
             return new State(info.get("iteration").asInt(), parts[0], parts[1], opt,
-                    info.get("optimizerSteps").asLong(), info);
+                    info.get("optimizerSteps").asLong(), info, solver);
         }
     }
 }

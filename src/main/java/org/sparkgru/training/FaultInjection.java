@@ -5,9 +5,9 @@ import org.apache.spark.TaskContext;
 /**
  * Test hooks for failure handling, off unless a system property is set (documented for the test suites only):
  * <ul>
- *   <li>{@code sparkgru.test.failTaskAt=N}: the first attempt of partition 0's gradient task at iteration N throws,
+ *   <li>{@code org.sparkgru.test.failTaskAt=N}: the first attempt of partition 0's gradient task at iteration N throws,
  *       so Spark retries it (needs {@code spark.task.maxFailures > 1}, e.g. {@code local[2,4]});</li>
- *   <li>{@code sparkgru.test.stopDriverAt=N}: the driver throws before iteration N, as if it died there.</li>
+ *   <li>{@code org.sparkgru.test.stopDriverAt=N}: the driver throws before iteration N, as if it died there.</li>
  * </ul>
  */
 final class FaultInjection {
@@ -15,7 +15,7 @@ final class FaultInjection {
     }
 
     static void beforeGradientTask(int iteration, int partition) {
-        String at = System.getProperty("sparkgru.test.failTaskAt");
+        String at = System.getProperty("org.sparkgru.test.failTaskAt");
         TaskContext task = TaskContext.get();
         if (at != null && Integer.parseInt(at) == iteration && partition == 0 && task != null
                 && task.attemptNumber() == 0) {
@@ -24,14 +24,14 @@ final class FaultInjection {
     }
 
     static void afterGradient(int iteration, int partition, float[] grad) {
-        String at = System.getProperty("sparkgru.test.poisonAt");
+        String at = System.getProperty("org.sparkgru.test.poisonAt");
         if (at != null && partition == 0 && java.util.Arrays.asList(at.split(",")).contains(Integer.toString(iteration))) {
             grad[0] = Float.NaN;
         }
     }
 
     static void beforeIteration(int iteration) {
-        String at = System.getProperty("sparkgru.test.stopDriverAt");
+        String at = System.getProperty("org.sparkgru.test.stopDriverAt");
         if (at != null && Integer.parseInt(at) == iteration) {
             throw new IllegalStateException("injected driver failure before iteration " + iteration);
         }

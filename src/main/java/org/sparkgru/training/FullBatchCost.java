@@ -63,6 +63,11 @@ final class FullBatchCost {
         return evaluations;
     }
 
+    /** Continues the evaluation count of a resumed run. */
+    void countFrom(int done) {
+        evaluations = done;
+    }
+
     /**
      * This cost as a Breeze {@code DiffFunction}. Breeze's Scala trait inherits two {@code apply} methods that
      * differ only in return type ({@code double} from the trait, {@code Object} from {@code Function1}), which the

@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgru.UserError;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
@@ -135,7 +136,7 @@ public final class Trainer {
                     line.put("skipped", "non-finite gradient");
                     metrics.write(line);
                     if (badSteps >= t.maxBadSteps()) {
-                        throw new IllegalStateException(badSteps + " non-finite gradients in a row at iteration " + it
+                        throw new UserError(badSteps + " non-finite gradients in a row at iteration " + it
                                 + "; the data may hold extreme values or train.learningRate is too high. The last"
                                 + " good checkpoint is kept in " + new Path(modelDir, "checkpoints"));
                     }
@@ -195,47 +196,61 @@ public final class Trainer {
     /**
      * Full-batch L-BFGS (Breeze's {@code LBFGS}, memory {@code train.lbfgsMemory}) on the mean loss over every
      * training window, as Spark MLlib's multilayer perceptron trains: each cost evaluation is one
-     * {@code treeAggregate} ({@link FullBatchCost}). Validation, best weights, metrics and checkpoints (weights only)
-     * work as for the minibatch optimizers; a resumed run restarts L-BFGS's curvature history from the checkpointed
-     * weights, so it is not bit-identical to an uninterrupted run.
+     * {@code treeAggregate} ({@link FullBatchCost}). Validation, best weights, metrics and checkpoints work as for
+     * the minibatch optimizers; checkpoints also hold Breeze's whole optimizer state (iterate and gradient in double
+     * precision, curvature history, convergence bookkeeping), so a resumed run continues exactly where the
+     * uninterrupted one was and ends with the same weights.
      */
     private Result fitLbfgs(JavaRDD<Series> series, PartitionWork work, long total, boolean resume) throws IOException {
         TrainConfig.Train t = cfg.train();
         float[] params = Initializer.keras(spec, t.seed());
         BestSoFar best = new BestSoFar(params);
         Checkpoints checkpoints = new Checkpoints(modelDir, hadoop);
+        FullBatchCost cost = new FullBatchCost(sc, series, work, t.treeDepth());
+        breeze.optimize.DiffFunction<breeze.linalg.DenseVector<Object>> f = cost.asDiffFunction();
+        breeze.optimize.LBFGS<breeze.linalg.DenseVector<Object>> lbfgs = new breeze.optimize.LBFGS<>(
+                t.iterations(), t.lbfgsMemory(), 1e-9, breeze.linalg.DenseVector.space_Double());
+        LbfgsState initial = null;
         int start = 0;
         if (resume) {
             Checkpoints.State s = checkpoints.newest(params.length, java.util.Set.of());
             if (s != null) {
+                if (s.solver() == null) {
+                    throw new UserError("the newest checkpoint in " + new Path(modelDir, "checkpoints") + " has no"
+                            + " L-BFGS state (it was written by another train.optimizer); resume with the same"
+                            + " configuration");
+                }
                 start = s.iteration();
                 params = s.params();
                 best.restore(s.info(), s.best());
-                LOG.info("resuming L-BFGS from the weights of iteration {} (curvature history restarts)", start);
+                initial = LbfgsState.read(s.solver(), params.length);
+                LOG.info("resuming L-BFGS at iteration {} with its curvature history", start);
             }
         }
-        double[] x0 = new double[params.length];
-        for (int i = 0; i < x0.length; i++) {
-            x0[i] = params[i];
+        if (initial == null) {
+            double[] x0 = new double[params.length];
+            for (int i = 0; i < x0.length; i++) {
+                x0[i] = params[i];
+            }
+            initial = new LbfgsState(lbfgs.initialState(f, new breeze.linalg.DenseVector<>(x0)), 0);
         }
-        FullBatchCost cost = new FullBatchCost(sc, series, work, t.treeDepth());
-        breeze.optimize.LBFGS<breeze.linalg.DenseVector<Object>> lbfgs = new breeze.optimize.LBFGS<>(
-                t.iterations() - start, t.lbfgsMemory(), 1e-9, breeze.linalg.DenseVector.space_Double());
+        cost.countFrom(initial.evaluations());
         scala.collection.Iterator<breeze.optimize.FirstOrderMinimizer.State<breeze.linalg.DenseVector<Object>, Object,
-                Object>> states = lbfgs.iterations(cost.asDiffFunction(), new breeze.linalg.DenseVector<>(x0));
+                Object>> states = lbfgs.infiniteIterations(f, initial.state());
         Path metricsPath = new Path(modelDir, "metrics.jsonl");
         FileSystem fs = HadoopFiles.of(metricsPath, hadoop);
-        String stop = "L-BFGS converged";
+        String stop = null;
         int it = start;
         try (MetricsLog metrics = new MetricsLog(fs, metricsPath, start)) {
             long t0 = System.nanoTime();
-            while (states.hasNext()) {
+            while (true) {
+                FaultInjection.beforeIteration(it);
                 var state = states.next();
-                if (state.iter() == 0) {
+                if (state.iter() <= start) {
                     t0 = System.nanoTime();
                     continue;
                 }
-                it = start + state.iter();
+                it = state.iter();
                 double[] x = (double[]) state.x().data();
                 for (int i = 0; i < params.length; i++) {
                     params[i] = (float) x[i];
@@ -246,7 +261,7 @@ public final class Trainer {
                 }
                 norm = Math.sqrt(norm);
                 if (!Double.isFinite(state.value())) {
-                    throw new IllegalStateException("L-BFGS reached a non-finite loss at iteration " + it
+                    throw new UserError("L-BFGS reached a non-finite loss at iteration " + it
                             + "; use train.optimizer = adam, or check the data for extreme values");
                 }
                 ObjectNode line = JSON.createObjectNode();
@@ -256,7 +271,11 @@ public final class Trainer {
                 line.put("costEvaluations", cost.evaluations());
                 line.put("seconds", (System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
-                boolean last = it >= t.iterations() || !states.hasNext();
+                // Breeze's iterations() applies this check; infiniteIterations(), which can start from a restored
+                // state, leaves it to the caller
+                scala.Option<breeze.optimize.FirstOrderMinimizer.ConvergenceReason> converged =
+                        lbfgs.convergenceCheck().apply(state, state.convergenceInfo());
+                boolean last = converged.isDefined();
                 if (it % t.validationEvery() == 0 || last) {
                     double[] m = validate(series, work, params);
                     best.offer(it, m, params, line);
@@ -271,15 +290,18 @@ public final class Trainer {
                     ObjectNode info = JSON.createObjectNode();
                     best.save(info);
                     info.put("configuration", cfg.renderJson());
-                    checkpoints.write(it, params, best.weights(), java.util.Map.of(), it, info);
+                    checkpoints.write(it, params, best.weights(), java.util.Map.of(), it, info,
+                            new LbfgsState(state, cost.evaluations()).bytes());
                 }
                 if (best.exhausted(t.patience())) {
                     stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
                             + " validations";
                     break;
                 }
-                if (it >= t.iterations()) {
-                    stop = "completed " + t.iterations() + " iterations";
+                if (last) {
+                    stop = it >= t.iterations() ? "completed " + t.iterations() + " iterations"
+                            : "L-BFGS converged (" + converged.get().reason() + ")";
+                    break;
                 }
             }
         }

@@ -113,15 +113,27 @@ class ClusterTest {
     }
 
     private static Process start(String main, String log, String... args) throws IOException {
+        return start(main, log, List.of(), args);
+    }
+
+    /** Submits {@code main} with {@code conf} as extra {@code --conf key=value} settings. */
+    private static Process start(String main, String log, List<String> conf, String... args) throws IOException {
         List<String> a = new ArrayList<>(List.of("--master", master, "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=700m", "--class", main,
-                appJar.toString()));
+                "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=700m"));
+        for (String c : conf) {
+            a.addAll(List.of("--conf", c));
+        }
+        a.addAll(List.of("--class", main, appJar.toString()));
         a.addAll(List.of(args));
         return java("org.apache.spark.deploy.SparkSubmit", a, log).start();
     }
 
     private static int submit(String main, String log, String... args) throws Exception {
-        Process p = start(main, log, args);
+        return submit(main, log, List.of(), args);
+    }
+
+    private static int submit(String main, String log, List<String> conf, String... args) throws Exception {
+        Process p = start(main, log, conf, args);
         try {
             assertTrue(p.waitFor(300, TimeUnit.SECONDS), main + " finished within 5 minutes, see " + log);
         } finally {
@@ -164,6 +176,25 @@ class ClusterTest {
         return Files.readAllBytes(model.resolve("weights.safetensors"));
     }
 
+    private static Path quiet;
+
+    /** The undisturbed run of {@link #longTraining} that the failure tests compare with (run once). */
+    private static synchronized byte[] quietWeights() throws Exception {
+        if (quiet == null) {
+            Path dir = HOME.resolve("quiet");
+            clean(dir);
+            assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "quiet.log", longTraining(dir)),
+                    "see target/cluster-test/quiet.log");
+            quiet = dir;
+        }
+        return weights(quiet);
+    }
+
+    /** Executors read the test hooks ({@code FaultInjection}) from their own JVM's system properties. */
+    private static List<String> executorProperty(String key, String value) {
+        return List.of("spark.executor.extraJavaOptions=-D" + key + "=" + value);
+    }
+
     /**
      * A worker killed after a checkpoint: the job finishes on the other one with the weights of an undisturbed run;
      * then the driver killed (not stopped) mid-run: the same command with --resume finishes from the newest
@@ -171,11 +202,10 @@ class ClusterTest {
      */
     @Test
     void workerAndDriverDeathsChangeNothing() throws Exception {
-        Path quiet = HOME.resolve("quiet");
+        byte[] undisturbed = quietWeights();
         Path workerLost = HOME.resolve("worker-lost");
         Path driverLost = HOME.resolve("driver-lost");
-        clean(quiet, workerLost, driverLost);
-        assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "quiet.log", longTraining(quiet)));
+        clean(workerLost, driverLost);
 
         Process run = start("org.sparkgru.jobs.TrainJob", "worker-lost.log", longTraining(workerLost));
         waitForFile(workerLost.resolve("checkpoints/ckpt-000000010.json"), run, 240);
@@ -184,7 +214,7 @@ class ClusterTest {
         worker.destroyForcibly();
         assertTrue(run.waitFor(300, TimeUnit.SECONDS), "finished on the remaining worker");
         assertEquals(0, run.exitValue(), "see target/cluster-test/worker-lost.log");
-        assertTrue(java.util.Arrays.equals(weights(quiet), weights(workerLost)), "same weights without a worker");
+        assertTrue(java.util.Arrays.equals(undisturbed, weights(workerLost)), "same weights without a worker");
 
         Process driver = start("org.sparkgru.jobs.TrainJob", "driver-lost.log", longTraining(driverLost));
         waitForFile(driverLost.resolve("checkpoints/ckpt-000000020.json"), driver, 240);
@@ -194,8 +224,142 @@ class ClusterTest {
         assertTrue(!Files.exists(driverLost.resolve("_SUCCESS")), "a killed run leaves no complete-looking model");
         assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "driver-resumed.log",
                 longTraining(driverLost, "--resume")));
-        assertTrue(java.util.Arrays.equals(weights(quiet), weights(driverLost)), "resume: same weights");
+        assertTrue(java.util.Arrays.equals(undisturbed, weights(driverLost)), "resume: same weights");
     }
+
+    /** A gradient task that fails on its first attempt in an executor is retried, and the weights do not change. */
+    @Test
+    void aRetriedTaskChangesNothing() throws Exception {
+        byte[] undisturbed = quietWeights();
+        Path retried = HOME.resolve("retried");
+        clean(retried);
+        assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "retried.log",
+                executorProperty("org.sparkgru.test.failTaskAt", "15"), longTraining(retried)),
+                "see target/cluster-test/retried.log");
+        assertTrue(Files.readString(HOME.resolve("retried.log")).contains("injected task failure at iteration 15"),
+                "the task failed once on an executor and was retried");
+        assertTrue(java.util.Arrays.equals(undisturbed, weights(retried)), "same weights with a retried task");
+    }
+
+    /**
+     * Non-finite gradients poisoned in an executor: one skips its step and halves the learning rate, five in a row
+     * ({@code train.maxBadSteps}) stop the job with exit status 2 and its message, keeping the last good checkpoint.
+     */
+    @Test
+    void poisonedGradientsFollowTheNonFinitePolicy() throws Exception {
+        Path poisoned = HOME.resolve("poisoned");
+        clean(poisoned);
+        int code = submit("org.sparkgru.jobs.TrainJob", "poisoned.log",
+                executorProperty("org.sparkgru.test.poisonAt", "15,41,42,43,44,45"), longTraining(poisoned));
+        String log = Files.readString(HOME.resolve("poisoned.log"));
+        assertEquals(2, code, "see target/cluster-test/poisoned.log");
+        assertTrue(log.contains("error: 5 non-finite gradients in a row at iteration 46; the data may hold extreme"
+                + " values or train.learningRate is too high. The last good checkpoint is kept in"), log);
+        List<String> metrics = Files.readAllLines(poisoned.resolve("metrics.jsonl"));
+        assertTrue(metrics.get(15).contains("\"iteration\":16") && metrics.get(15).contains("non-finite gradient"),
+                metrics.get(15));
+        assertTrue(metrics.get(16).contains("\"iteration\":17") && !metrics.get(16).contains("skipped"),
+                "training went on after one bad step: " + metrics.get(16));
+        assertTrue(Files.exists(poisoned.resolve("checkpoints/ckpt-000000040.json")), "the last good checkpoint");
+        assertTrue(!Files.exists(poisoned.resolve("_SUCCESS")), "no complete-looking model");
+    }
+
+    /**
+     * Heap in use after a full GC of the JVM {@code pid}, in KiB: the least of three rounds of {@code jcmd GC.run}
+     * and {@code GC.heap_info}, because a JVM that is working holds some short-lived data at any instant.
+     */
+    private static long heapAfterFullGc(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            for (String command : List.of("GC.run", "GC.heap_info")) {
+                Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "jcmd " + command + ": " + out);
+                if (command.equals("GC.heap_info")) {
+                    java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+                    assertTrue(used.find(), out);
+                    least = Math.min(least, Long.parseLong(used.group(1)));
+                }
+            }
+        }
+        return least;
+    }
+
+    /**
+     * A soak of 1,000 iterations: the heap of the driver and of each executor after a full GC, sampled about every
+     * 100 iterations from iteration 150 on (between validations and checkpoints, which hold extra data for a
+     * moment), does not grow beyond noise: the least of the last three samples exceeds
+     * the least of the first three by at most {@value #SOAK_NOISE_KIB} KiB. With 64 hidden units the weights are
+     * 52 KiB and each task's gradient sum 104 KiB, so keeping one of them per iteration would add well over 40 MiB
+     * between the first and the last samples. The figures go to {@code target/cluster-test/soak.tsv} (README's
+     * "Running on a cluster" records a run).
+     */
+    @Test
+    void memoryStaysFlatOverAManyIterationSoak() throws Exception {
+        Path soak = HOME.resolve("soak");
+        clean(soak);
+        Process driver = start("org.sparkgru.jobs.TrainJob", "soak.log", longTraining(soak, "--set",
+                "train.iterations=1000", "--set", "train.checkpointEvery=100", "--set", "train.validationEvery=100", "--set",
+                "model.hidden=64"));
+        Path metrics = soak.resolve("metrics.jsonl");
+        List<long[]> samples = new ArrayList<>();
+        List<Long> executors = null;
+        try {
+            for (int mark = 150; mark <= 950; mark += 100) {
+                long deadline = System.currentTimeMillis() + 300_000;
+                while (driver.isAlive() && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < mark)) {
+                    assertTrue(System.currentTimeMillis() < deadline, "iteration " + mark + " reached in time");
+                    Thread.sleep(50);
+                }
+                if (!driver.isAlive()) {
+                    break;
+                }
+                if (executors == null) {
+                    executors = DAEMONS.stream().filter(Process::isAlive).flatMap(Process::descendants)
+                            .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                            .map(ProcessHandle::pid).sorted().toList();
+                    assertTrue(!executors.isEmpty(), "executor JVMs found under the workers");
+                }
+                long[] row = new long[2 + executors.size()];
+                row[0] = Files.readAllLines(metrics).size();
+                row[1] = heapAfterFullGc(driver.pid());
+                for (int e = 0; e < executors.size(); e++) {
+                    row[2 + e] = heapAfterFullGc(executors.get(e));
+                }
+                samples.add(row);
+            }
+            assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "the soak run finished");
+            assertEquals(0, driver.exitValue(), "see target/cluster-test/soak.log");
+        } finally {
+            driver.descendants().forEach(ProcessHandle::destroyForcibly);
+            driver.destroyForcibly();
+        }
+        StringBuilder table = new StringBuilder("iteration\tdriver_KiB");
+        for (int e = 0; e < executors.size(); e++) {
+            table.append("\texecutor").append(e + 1).append("_KiB");
+        }
+        for (long[] row : samples) {
+            table.append('\n').append(row[0]);
+            for (int c = 1; c < row.length; c++) {
+                table.append('\t').append(row[c]);
+            }
+        }
+        Files.writeString(HOME.resolve("soak.tsv"), table + "\n");
+        System.out.println("heap after full GC during the soak (KiB):\n" + table);
+        assertTrue(samples.size() >= 6 && samples.get(samples.size() - 1)[0] >= 500,
+                "samples from iteration 150 to at least 500:\n" + table);
+        int n = samples.size();
+        for (int c = 1; c < samples.get(0).length; c++) {
+            long start = Math.min(samples.get(0)[c], Math.min(samples.get(1)[c], samples.get(2)[c]));
+            long end = Math.min(samples.get(n - 3)[c], Math.min(samples.get(n - 2)[c], samples.get(n - 1)[c]));
+            assertTrue(end - start <= SOAK_NOISE_KIB, (c == 1 ? "driver" : "executor " + (c - 1))
+                    + " heap after full GC grew from " + start + " to " + end + " KiB:\n" + table);
+        }
+    }
+
+    /** Heap growth after full GC that counts as noise in the soak: 16 MiB. */
+    private static final long SOAK_NOISE_KIB = 16 * 1024;
 
     @Test
     void trainAndForecastThroughSparkSubmit() throws Exception {

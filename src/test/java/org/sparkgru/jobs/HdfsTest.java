@@ -70,14 +70,14 @@ class HdfsTest {
         }
 
         String broken = root + "/models/broken";
-        System.setProperty("sparkgru.test.stopDriverAt", "25");
+        System.setProperty("org.sparkgru.test.stopDriverAt", "25");
         try {
             Training.train(spark, TrainConfig.load(null, SETTINGS), spark.read().parquet(root + "/data/hourly"),
                     broken, false, false);
         } catch (IllegalStateException expected) {
             assertTrue(expected.getMessage().contains("injected driver failure"));
         } finally {
-            System.clearProperty("sparkgru.test.stopDriverAt");
+            System.clearProperty("org.sparkgru.test.stopDriverAt");
         }
         Training.train(spark, TrainConfig.load(null, SETTINGS), spark.read().parquet(root + "/data/hourly"), broken,
                 true, false);
