@@ -47,7 +47,7 @@ final class FullBatchCost {
         sc.setJobDescription("spark-gru L-BFGS cost evaluation " + (++evaluations));
         PartitionWork w = work;
         GradientSum sum = series.mapPartitions(it -> List.of(w.fullGradient(it, bc.value())).iterator())
-                .treeAggregate(new GradientSum(params.length), GradientSum::merge, GradientSum::merge, depth);
+                .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth);
         bc.destroy();
         float[] g = new float[params.length];
         sum.mean(g);

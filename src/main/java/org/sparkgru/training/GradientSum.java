@@ -10,13 +10,17 @@ import java.io.Serializable;
  * the total is bit-identical. Resolution is 2.3e-10 absolute per partition sum, finer than float32 for any
  * component above 1e-3; a component beyond ±2^31 marks the sum as overflowed, which the trainer treats like a
  * non-finite gradient.
+ *
+ * <p>{@link #empty()} is the zero of {@code treeAggregate}: it holds no array until it merges one, because Spark
+ * serializes the zero into the task closures and clones it on the driver every iteration.
  */
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
     static final double ONE = 4294967296.0;
     private static final double LIMIT = 2147483648.0;
 
-    final long[] grad;
+    /** Fixed-point gradient sums; null in an {@link #empty()} sum until it merges one. */
+    long[] grad;
     long loss;
     long count;
     /** Nanoseconds the tasks spent computing (summed over partitions), to tell compute from overhead. */
@@ -25,6 +29,14 @@ public final class GradientSum implements Serializable {
 
     GradientSum(int size) {
         grad = new long[size];
+    }
+
+    private GradientSum() {
+    }
+
+    /** The sum of nothing, without an array: the zero value for {@code treeAggregate}. */
+    static GradientSum empty() {
+        return new GradientSum();
     }
 
     /** Adds a float gradient sum (already summed over windows) and a loss sum. */
@@ -45,10 +57,15 @@ public final class GradientSum implements Serializable {
         return Math.round(v * ONE);
     }
 
-    /** Merges {@code o} into this (exact). */
+    /** Merges {@code o} into this (exact); an empty sum takes over {@code o}'s array, which {@code o} gives up. */
     GradientSum merge(GradientSum o) {
-        for (int i = 0; i < grad.length; i++) {
-            grad[i] += o.grad[i];
+        if (grad == null) {
+            grad = o.grad;
+            o.grad = null;
+        } else if (o.grad != null) {
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] += o.grad[i];
+            }
         }
         loss += o.loss;
         count += o.count;
@@ -59,6 +76,10 @@ public final class GradientSum implements Serializable {
 
     /** The mean gradient over the windows, into {@code out}. */
     void mean(float[] out) {
+        if (grad == null) {
+            java.util.Arrays.fill(out, 0f);
+            return;
+        }
         double scale = 1.0 / (ONE * count);
         for (int i = 0; i < grad.length; i++) {
             out[i] = (float) (grad[i] * scale);

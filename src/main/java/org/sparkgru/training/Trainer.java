@@ -116,7 +116,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 Broadcast<float[]> bc = sc.broadcast(params);
                 sc.setJobDescription("spark-gru iteration " + (iteration + 1) + "/" + t.iterations());
-                GradientSum zero = new GradientSum(params.length);
+                GradientSum zero = GradientSum.empty();
                 GradientSum sum = series.mapPartitionsWithIndex((p, rows) -> List.of(
                         work.gradient(p, rows, bc.value(), iteration, shares[p])).iterator(), true)
                         .treeAggregate(zero, GradientSum::merge, GradientSum::merge, t.treeDepth());
