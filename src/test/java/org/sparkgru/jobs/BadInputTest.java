@@ -218,26 +218,59 @@ class BadInputTest {
         assertRefused(train(csv("broken.csv", HEADER, rows)), "the input has a malformed record", model());
     }
 
+    /** Trains on {@code rows} plus a normal hourly series and returns the model's data-quality report. */
+    private JsonNode trainWith(String name, List<String> rows) throws IOException {
+        List<String> all = new ArrayList<>(hourly("normal", 40, 10));
+        all.addAll(rows);
+        assertTrained(train(csv(name, HEADER, all)));
+        return quality();
+    }
+
     @Test
-    void onePointConstantHugeAndMixedFrequencySeriesAreHandled() throws IOException {
-        List<String> rows = new ArrayList<>();
-        rows.addAll(hourly("normal", 40, 10));
-        rows.addAll(hourly("huge", 40, 1e30));
-        rows.add("single," + at(0) + ",5");
+    void aSeriesOfOnePointIsSkippedAndCounted() throws IOException {
+        JsonNode q = trainWith("single.csv", List.of("single," + at(0) + ",5"));
+        assertEquals(2, q.get("series").asInt());
+        assertEquals(1, q.get("skipped").asInt());
+        assertEquals("single (too short: 1 points, needs at least 8)", q.at("/skippedExamples/0").asText());
+    }
+
+    @Test
+    void anAllConstantSeriesTrainsWithoutDividingByZero() throws IOException {
+        List<String> flat = new ArrayList<>();
         for (int t = 0; t < 40; t++) {
-            rows.add("flat," + at(t) + ",3");
-            rows.add("daily," + T0.plusSeconds(86400L * t) + "," + (20 + t % 7));
+            flat.add("flat," + at(t) + ",3");
         }
-        assertTrained(train(csv("mixed.csv", HEADER, rows)));
+        JsonNode q = trainWith("flat.csv", flat);
+        assertEquals(2, q.get("assembled").asInt());
         GruModel m = ModelStore.load(model().toString(), new Configuration());
-        JsonNode q = m.metadata().get("dataQuality");
-        assertEquals(5, q.get("series").asInt());
-        assertEquals(1, q.get("skipped").asInt(), "the one-point series");
-        assertTrue(q.at("/skippedExamples/0").asText().startsWith("single (too short: 1 points"));
+        assertTrue(Double.isFinite(m.metadata().at("/training/validationMAE").asDouble()));
+        List<org.apache.spark.sql.Row> scaler = SparkTests.session().read().parquet(model() + "/scalers")
+                .where("id = 'flat'").collectAsList();
+        assertEquals(3f, scaler.get(0).getFloat(scaler.get(0).fieldIndex("mean")));
+        assertTrue(scaler.get(0).getFloat(scaler.get(0).fieldIndex("scale")) > 0, "a positive scale for a constant");
+    }
+
+    @Test
+    void valuesOf1e30KeepTrainingFinite() throws IOException {
+        trainWith("huge.csv", hourly("huge", 40, 1e30));
+        GruModel m = ModelStore.load(model().toString(), new Configuration());
         for (float w : m.params()) {
-            assertTrue(Float.isFinite(w), "values of 1e30 keep training finite");
+            assertTrue(Float.isFinite(w), "finite weights");
         }
         assertTrue(Double.isFinite(m.metadata().at("/training/validationMAE").asDouble()));
+    }
+
+    @Test
+    void seriesOfDifferentFrequenciesEachGetTheirOwnGrid() throws IOException {
+        List<String> daily = new ArrayList<>();
+        for (int t = 0; t < 40; t++) {
+            daily.add("daily," + T0.plusSeconds(86400L * t) + "," + (20 + t % 7));
+        }
+        JsonNode q = trainWith("mixed.csv", daily);
+        assertEquals(2, q.get("assembled").asInt());
+        assertEquals(0, q.get("gapsFilled").asInt(), "no series was put on another's grid");
+        assertEquals(List.of("PT24H", "PT1H"), SparkTests.session().read().parquet(model() + "/scalers")
+                .orderBy("id").select("frequency").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     }
 
     // ---------------------------------------------------------------- configuration

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class ClusterTest {
     private static final Path HOME = Path.of("target/cluster-test").toAbsolutePath();
     private static final List<Process> DAEMONS = new ArrayList<>();
+    /** Every submitted application, stopped at the end whatever happened to the test that started it. */
+    private static final List<Process> SUBMITTED = new ArrayList<>();
     private static String master;
     private static Path appJar;
 
@@ -106,6 +108,10 @@ class ClusterTest {
 
     @AfterAll
     static void stopCluster() {
+        for (Process p : SUBMITTED) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
         for (Process p : DAEMONS) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -125,7 +131,9 @@ class ClusterTest {
         }
         a.addAll(List.of("--class", main, appJar.toString()));
         a.addAll(List.of(args));
-        return java("org.apache.spark.deploy.SparkSubmit", a, log).start();
+        Process p = java("org.apache.spark.deploy.SparkSubmit", a, log).start();
+        SUBMITTED.add(p);
+        return p;
     }
 
     private static int submit(String main, String log, String... args) throws Exception {
