@@ -186,10 +186,13 @@ class TrainJobTest {
         assertEquals(10.0, g.at("/featureMean/0").asDouble(), 0.5, "temperature swings around 10");
     }
 
+    private static final List<String> LBFGS = List.of("--set", "train.optimizer=lbfgs", "--set",
+            "train.iterations=12", "--set", "model.hidden=8", "--set", "train.validationEvery=6", "--set",
+            "train.checkpointEvery=4");
+
     @Test
     void fullBatchLbfgsThroughBreezeDescendsDeterministically() throws IOException {
-        List<String> lbfgs = List.of("--set", "train.optimizer=lbfgs", "--set", "train.iterations=12", "--set",
-                "model.hidden=8", "--set", "train.validationEvery=6", "--set", "train.checkpointEvery=0");
+        List<String> lbfgs = LBFGS;
         String a = tmp.resolve("lbfgs-a").toString();
         String b = tmp.resolve("lbfgs-b").toString();
         train(a, lbfgs);
@@ -204,8 +207,7 @@ class TrainJobTest {
 
     @Test
     void lbfgsResumedAfterADriverFailureEndsWithTheWeightsOfTheUninterruptedRun() throws IOException {
-        List<String> lbfgs = List.of("--set", "train.optimizer=lbfgs", "--set", "train.iterations=12", "--set",
-                "model.hidden=8", "--set", "train.validationEvery=6", "--set", "train.checkpointEvery=4");
+        List<String> lbfgs = LBFGS;
         String whole = tmp.resolve("lbfgs-whole").toString();
         String broken = tmp.resolve("lbfgs-broken").toString();
         train(whole, lbfgs);
