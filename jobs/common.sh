@@ -4,19 +4,12 @@ set -euo pipefail
 
 SPARK_GRU_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# The Vector API kernel needs the incubator module; Spark needs these opens on Java 17+.
-SPARK_GRU_JVM_OPTS=(
-  --add-modules jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
-  "-Dlog4j2.configurationFile=$SPARK_GRU_HOME/conf/log4j2.properties"
-)
+# The JVM options spark-gru needs (conf/jvm.options: the Vector API module, Spark's opens), and its logging setup.
+SPARK_GRU_JVM_OPTS=()
+while read -r opt; do
+  [ -z "$opt" ] || [ "${opt:0:1}" = "#" ] || SPARK_GRU_JVM_OPTS+=("$opt")
+done < "$SPARK_GRU_HOME/conf/jvm.options"
+SPARK_GRU_JVM_OPTS+=("-Dlog4j2.configurationFile=$SPARK_GRU_HOME/conf/log4j2.properties")
 
 # Compiles the project when target/ is missing or older than a source file or the pom.
 spark_gru_build() {

@@ -10,8 +10,9 @@ model="$out/forecast-bench-model"
 mkdir -p "$out"
 (cd "$root" && mvn -B -q -DskipTests compile)
 cp="$root/target/classes:$(cat "$root/target/runtime-classpath.txt")"
-opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
-[ -d "$data" ] || java -Xmx8g $opens -cp "$cp" org.sparkgru.data.SampleGenerator "$data" 100000 100 3 parquet 2>/dev/null
+# shellcheck source=../../jobs/common.sh
+source "$root/jobs/common.sh"
+[ -d "$data" ] || java -Xmx8g "${SPARK_GRU_JVM_OPTS[@]}" -cp "$cp" org.sparkgru.data.SampleGenerator "$data" 100000 100 3 parquet 2>/dev/null
 if [ ! -f "$model/_SUCCESS" ]; then
   rm -rf "$model"
   "$root/jobs/train.sh" --input "$root/data-samples/hourly.parquet" --model "$model" --set model.hidden=128 \

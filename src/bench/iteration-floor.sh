@@ -21,6 +21,7 @@ wall = statistics.median(l["executorSeconds"] + l["driverSeconds"] for l in line
 print(f"run {sys.argv[2]}: median iteration {1000 * wall:.2f} ms with 2 windows per iteration on local[2]")
 PY
 done
-opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
-java $opens -cp "$root/target/classes:$root/target/test-classes:$(cat "$root/target/test-classpath.txt")" \
+# shellcheck source=../../jobs/common.sh
+source "$root/jobs/common.sh"
+java "${SPARK_GRU_JVM_OPTS[@]}" -cp "$root/target/classes:$root/target/test-classes:$(cat "$root/target/test-classpath.txt")" \
   org.sparkgru.bench.SparkJobFloor 2>/dev/null

@@ -10,8 +10,9 @@ data="$out/10m.parquet"
 mkdir -p "$out"
 (cd "$root" && mvn -B -q -DskipTests compile)
 cp="$root/target/classes:$(cat "$root/target/runtime-classpath.txt")"
-opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
-[ -d "$data" ] || java -Xmx8g $opens -cp "$cp" org.sparkgru.data.SampleGenerator "$data" 10000 1000 1 parquet 2>/dev/null
+# shellcheck source=../../jobs/common.sh
+source "$root/jobs/common.sh"
+[ -d "$data" ] || java -Xmx8g "${SPARK_GRU_JVM_OPTS[@]}" -cp "$cp" org.sparkgru.data.SampleGenerator "$data" 10000 1000 1 parquet 2>/dev/null
 batch=${1:-}
 iterations=${2:-60}
 for master in 'local[1]' 'local[2]'; do
