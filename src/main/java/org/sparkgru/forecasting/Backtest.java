@@ -149,8 +149,13 @@ public final class Backtest implements Serializable {
         if (actual != 0) {
             sums[o + 2] += e / Math.abs(actual);
         }
+        sums[o + 3] += smapeTerm(forecast, actual);
+    }
+
+    /** One point's sMAPE term, {@code 2 |f - a| / (|f| + |a|)}, 0 when both are 0 (validation uses it too). */
+    public static double smapeTerm(double forecast, double actual) {
         double den = Math.abs(forecast) + Math.abs(actual);
-        sums[o + 3] += den == 0 ? 0 : 2 * e / den;
+        return den == 0 ? 0 : 2 * Math.abs(forecast - actual) / den;
     }
 
     /**

@@ -209,7 +209,7 @@ final class PartitionWork implements Serializable {
                 double e = Math.abs(f - a);
                 m[0] += e;
                 m[1] += e * e;
-                m[2] += (Math.abs(f) + Math.abs(a)) == 0 ? 0 : 2 * e / (Math.abs(f) + Math.abs(a));
+                m[2] += org.sparkgru.forecasting.Backtest.smapeTerm(f, a);
                 m[3] += naive > 0 ? e / naive : 0;
                 m[4]++;
             }

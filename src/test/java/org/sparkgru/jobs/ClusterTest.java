@@ -199,9 +199,9 @@ class ClusterTest {
     }
 
     /**
-     * A worker killed after a checkpoint: the job finishes on the other one with the weights of an undisturbed run;
-     * then the driver killed (not stopped) mid-run: the same command with --resume finishes from the newest
-     * checkpoint with those weights too.
+     * A worker killed after a checkpoint: the job finishes on the other one with the weights of an undisturbed run,
+     * and the model loads and forecasts; then the driver killed (not stopped) mid-run: the same command with --resume
+     * finishes from the newest checkpoint with those weights too.
      */
     @Test
     void workerAndDriverDeathsChangeNothing() throws Exception {
@@ -218,6 +218,13 @@ class ClusterTest {
         assertTrue(run.waitFor(300, TimeUnit.SECONDS), "finished on the remaining worker");
         assertEquals(0, run.exitValue(), "see target/cluster-test/worker-lost.log");
         assertTrue(java.util.Arrays.equals(undisturbed, weights(workerLost)), "same weights without a worker");
+        Path forecasts = HOME.resolve("worker-lost-forecasts");
+        clean(forecasts);
+        assertEquals(0, submit("org.sparkgru.jobs.ForecastJob", "worker-lost-forecast.log", "--model",
+                workerLost.toString(), "--input", Path.of("data-samples/hourly.parquet").toAbsolutePath().toString(),
+                "--output", forecasts.toString()), "see target/cluster-test/worker-lost-forecast.log");
+        assertTrue(Files.readString(forecasts.resolve("summary.json")).contains("\"forecastSeries\" : 11"),
+                "the model loads and forecasts on the remaining worker");
 
         Process driver = start("org.sparkgru.jobs.TrainJob", "driver-lost.log", longTraining(driverLost));
         waitForFile(driverLost.resolve("checkpoints/ckpt-000000020.json"), driver, 240);
