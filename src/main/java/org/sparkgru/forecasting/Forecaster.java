@@ -8,7 +8,7 @@ import java.util.Map;
 import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
 import org.sparkgru.kernel.Bptt;
-import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.kernel.ThreadWorkspaces;
 import org.sparkgru.model.NetworkSpec;
 import org.sparkgru.training.Windows;
 
@@ -21,7 +21,7 @@ import org.sparkgru.training.Windows;
 public final class Forecaster implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int BATCH = 256;
-    private static final ThreadLocal<Bptt> WORKSPACE = new ThreadLocal<>();
+    private static final ThreadWorkspaces WORKSPACES = ThreadWorkspaces.inference(BATCH);
 
     /** One forecast point: series, grid tick of the forecast time, step (1..horizon), value. */
     public record Point(String id, long tick, int step, double value) implements Serializable {
@@ -49,12 +49,7 @@ public final class Forecaster implements Serializable {
     }
 
     private Bptt workspace() {
-        Bptt k = WORKSPACE.get();
-        if (k == null || !k.spec().equals(spec) || k.window() != lookback) {
-            k = Bptt.forwardOnly(spec, KernelBackend.best(), BATCH, lookback);
-            WORKSPACE.set(k);
-        }
-        return k;
+        return WORKSPACES.get(spec, lookback);
     }
 
     /**

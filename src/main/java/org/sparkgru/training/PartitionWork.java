@@ -9,7 +9,7 @@ import java.util.Random;
 import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
 import org.sparkgru.kernel.Bptt;
-import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.kernel.ThreadWorkspaces;
 import org.sparkgru.kernel.Loss;
 import org.sparkgru.model.NetworkSpec;
 
@@ -23,7 +23,7 @@ final class PartitionWork implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Windows per kernel call. */
     static final int CHUNK = 256;
-    private static final ThreadLocal<Bptt> WORKSPACE = new ThreadLocal<>();
+    private static final ThreadWorkspaces WORKSPACES = ThreadWorkspaces.training(CHUNK);
 
     private final NetworkSpec spec;
     private final int lookback;
@@ -45,12 +45,7 @@ final class PartitionWork implements Serializable {
     }
 
     private Bptt workspace() {
-        Bptt k = WORKSPACE.get();
-        if (k == null || !k.spec().equals(spec) || k.window() != lookback) {
-            k = new Bptt(spec, KernelBackend.best(), CHUNK, lookback);
-            WORKSPACE.set(k);
-        }
-        return k;
+        return WORKSPACES.get(spec, lookback);
     }
 
     /** The number of training windows in a partition. */
