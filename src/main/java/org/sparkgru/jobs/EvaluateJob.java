@@ -80,17 +80,11 @@ public final class EvaluateJob implements Callable<Integer> {
     /** Runs the backtest and returns the summary. */
     ObjectNode run(SparkSession spark, GruModel m, TrainConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path out = report == null ? null : new Path(report);
-        if (out != null) {
-            FileSystem fs = HadoopFiles.of(out, sc.hadoopConfiguration());
-            if (fs.exists(out)) {
-                if (!overwrite) {
-                    throw new UserError("report " + out + " already exists; choose another --report or pass --overwrite");
-                }
-                fs.delete(out, true);
-            }
+        if (report == null) {
+            return Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, null);
         }
-        return Evaluation.backtest(spark, m, model, cfg, in.read(spark),
-                origins, season, out);
+        FileSystem fs = HadoopFiles.of(new Path(report), sc.hadoopConfiguration());
+        return StagedOutput.write(fs, new Path(report), overwrite, "report", "--report", staging ->
+                Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, staging));
     }
 }

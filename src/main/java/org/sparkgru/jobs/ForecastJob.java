@@ -90,51 +90,34 @@ public final class ForecastJob implements Callable<Integer> {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         FileSystem fs = HadoopFiles.of(new Path(output), sc.hadoopConfiguration());
         Path out = fs.makeQualified(new Path(output));
-        if (fs.exists(out) && !overwrite) {
-            throw new UserError("output " + out + " already exists; choose another --output or pass --overwrite");
-        }
-        // everything is written to a staging directory beside the output and moved into place when complete,
-        // so a failed run leaves neither a partial output nor a damaged previous one
-        Path staging = new Path(out.getParent(), "." + out.getName() + ".staging-" + java.util.UUID.randomUUID());
-        ObjectNode summary;
-        List<String[]> problems;
-        long forecastSeries;
-        try {
+        ObjectNode summary = StagedOutput.write(fs, out, overwrite, "output", "--output", staging -> {
             Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, in.read(spark), asOf);
             var writer = f.forecasts().write().mode("errorifexists");
             if (outputFormat.equals("csv")) {
                 writer = writer.option("header", "true");
             }
             writer.format(outputFormat).save(new Path(staging, "forecasts").toString());
-            forecastSeries = spark.read().format(outputFormat).option("header", "true")
+            long forecastSeries = spark.read().format(outputFormat).option("header", "true")
                     .load(new Path(staging, "forecasts").toString()).select("series").distinct().count();
-            problems = f.problems();
-            summary = JSON.createObjectNode();
-            summary.put("model", model);
-            summary.put("asOf", asOf);
-            summary.put("horizon", cfg.model().horizon());
-            summary.put("forecastSeries", forecastSeries);
-            summary.put("notForecast", problems.size());
-            ArrayNode list = summary.putArray("notForecastSeries");
+            List<String[]> problems = f.problems();
+            ObjectNode s = JSON.createObjectNode();
+            s.put("model", model);
+            s.put("asOf", asOf);
+            s.put("horizon", cfg.model().horizon());
+            s.put("forecastSeries", forecastSeries);
+            s.put("notForecast", problems.size());
+            ArrayNode list = s.putArray("notForecastSeries");
             problems.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject()
                     .put("series", p[0]).put("reason", p[1]));
             try (OutputStream o = fs.create(new Path(staging, "summary.json"), true)) {
-                o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+                o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
             }
             fs.create(new Path(staging, ModelStore.SUCCESS), true).close();
-            if (fs.exists(out) && !fs.delete(out, true)) {
-                throw new IOException("cannot delete the previous output " + out + " to replace it");
-            }
-            if (!fs.rename(staging, out)) {
-                throw new IOException("cannot move " + staging + " to " + out);
-            }
-        } finally {
-            if (fs.exists(staging)) {
-                fs.delete(staging, true);
-            }
-        }
+            return s;
+        });
         LOG.info("forecast summary: {}", summary);
-        return "forecasts of " + forecastSeries + " series written to " + out + "/forecasts ("
-                + problems.size() + " series could not be forecast: see " + out + "/summary.json)";
+        return "forecasts of " + summary.get("forecastSeries").asLong() + " series written to " + out
+                + "/forecasts (" + summary.get("notForecast").asInt() + " series could not be forecast: see " + out
+                + "/summary.json)";
     }
 }

@@ -432,4 +432,26 @@ class BadInputTest {
         assertEquals(0, forecast(m, "data-samples/hourly.csv", "--overwrite").code());
         assertTrue(Files.exists(out.resolve(ModelStore.SUCCESS)));
     }
+
+    @Test
+    void anExistingEvaluationReportIsKeptUnlessOverwriteAndThenOnlyForAGoodRun() throws IOException {
+        Path m = trainedModel();
+        Path report = tmp.resolve("report");
+        List<String> args = List.of("--model", m.toString(), "--input", "data-samples/hourly.csv", "--format", "csv",
+                "--report", report.toString());
+        assertEquals(0, run(new EvaluateJob(), args).code());
+        byte[] summary = Files.readAllBytes(report.resolve("summary.json"));
+        Outcome again = run(new EvaluateJob(), args);
+        assertEquals(UserError.EXIT_CODE, again.code());
+        assertTrue(again.err().endsWith("already exists; choose another --report or pass --overwrite"), again.err());
+        Outcome bad = run(new EvaluateJob(), List.of("--model", m.toString(), "--input",
+                csv("no-temperature.csv", HEADER, hourly("s0001", 200, 10)).toString(), "--format", "csv",
+                "--report", report.toString(), "--overwrite"));
+        assertEquals(UserError.EXIT_CODE, bad.code(), bad.err());
+        assertArrayEquals(summary, Files.readAllBytes(report.resolve("summary.json")), "the previous report is intact");
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".staging-")), "no staging left");
+        }
+    }
+
 }
