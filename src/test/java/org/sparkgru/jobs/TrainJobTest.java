@@ -186,31 +186,26 @@ class TrainJobTest {
         assertEquals(10.0, g.at("/featureMean/0").asDouble(), 0.5, "temperature swings around 10");
     }
 
-    private static final List<String> LBFGS = List.of("--set", "train.optimizer=lbfgs", "--set",
-            "train.iterations=12", "--set", "model.hidden=8", "--set", "train.validationEvery=6", "--set",
-            "train.checkpointEvery=4");
-
+    /**
+     * Full-batch L-BFGS descends, gives the same weights twice, and a run whose driver dies resumes from the
+     * checkpoint's Breeze state to exactly the weights (and metrics lines) of the uninterrupted run.
+     */
     @Test
-    void fullBatchLbfgsThroughBreezeDescendsDeterministically() throws IOException {
-        List<String> lbfgs = LBFGS;
-        String a = tmp.resolve("lbfgs-a").toString();
-        String b = tmp.resolve("lbfgs-b").toString();
-        train(a, lbfgs);
-        train(b, lbfgs);
-        assertArrayEquals(weights(a), weights(b), "full batch and exact sums: same weights");
-        List<String> lines = Files.readAllLines(Path.of(a, "metrics.jsonl"));
+    void fullBatchLbfgsThroughBreezeIsDeterministicAndResumesExactly() throws IOException {
+        List<String> lbfgs = List.of("--set", "train.optimizer=lbfgs", "--set", "train.iterations=12", "--set",
+                "model.hidden=8", "--set", "train.validationEvery=6", "--set", "train.checkpointEvery=4");
+        String whole = tmp.resolve("lbfgs-whole").toString();
+        String again = tmp.resolve("lbfgs-again").toString();
+        String broken = tmp.resolve("lbfgs-broken").toString();
+        train(whole, lbfgs);
+        train(again, lbfgs);
+        assertArrayEquals(weights(whole), weights(again), "full batch and exact sums: same weights");
+        List<String> lines = Files.readAllLines(Path.of(whole, "metrics.jsonl"));
         double first = JSON.readTree(lines.get(0)).get("trainLoss").asDouble();
         double last = JSON.readTree(lines.get(lines.size() - 1)).get("trainLoss").asDouble();
         assertTrue(last < 0.8 * first, "loss " + first + " -> " + last);
         assertTrue(JSON.readTree(lines.get(lines.size() - 1)).get("costEvaluations").asInt() >= lines.size());
-    }
 
-    @Test
-    void lbfgsResumedAfterADriverFailureEndsWithTheWeightsOfTheUninterruptedRun() throws IOException {
-        List<String> lbfgs = LBFGS;
-        String whole = tmp.resolve("lbfgs-whole").toString();
-        String broken = tmp.resolve("lbfgs-broken").toString();
-        train(whole, lbfgs);
         System.setProperty("org.sparkgru.test.stopDriverAt", "7");
         try {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> train(broken, lbfgs));
@@ -223,12 +218,11 @@ class TrainJobTest {
         resume.add("--resume");
         train(broken, resume);
         assertArrayEquals(weights(whole), weights(broken), "curvature history resumed: same weights");
-        List<String> a = Files.readAllLines(Path.of(whole, "metrics.jsonl"));
-        List<String> b = Files.readAllLines(Path.of(broken, "metrics.jsonl"));
-        assertEquals(a.size(), b.size());
-        for (int i = 0; i < a.size(); i++) {
-            JsonNode x = JSON.readTree(a.get(i));
-            JsonNode y = JSON.readTree(b.get(i));
+        List<String> resumed = Files.readAllLines(Path.of(broken, "metrics.jsonl"));
+        assertEquals(lines.size(), resumed.size());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode x = JSON.readTree(lines.get(i));
+            JsonNode y = JSON.readTree(resumed.get(i));
             assertEquals(x.get("trainLoss").asDouble(), y.get("trainLoss").asDouble(), 0.0, "loss, line " + i);
             // after the resume, Breeze's one-entry cost cache is empty: one extra evaluation at the restored point
             assertEquals(x.get("costEvaluations").asInt() + (i < 4 ? 0 : 1), y.get("costEvaluations").asInt(),
