@@ -4,8 +4,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark session a job runs in. A job started from the command line creates its session and stops it when it
- * ends; a job invoked inside an application that already has a default session (a notebook, a test suite, a
- * scheduler calling {@code main}) borrows that session and leaves it running.
+ * ends; a job invoked inside an application that already has a default session or SparkContext (a notebook, a
+ * test suite, a scheduler calling {@code main}) borrows it and leaves it running.
  */
 final class JobSession implements AutoCloseable {
     private final SparkSession spark;
@@ -20,15 +20,21 @@ final class JobSession implements AutoCloseable {
      *  (spark-submit), else {@code local[*]}. */
     static JobSession open(String appName, String master) {
         if (SparkSession.getDefaultSession().isDefined()) {
+            if (master != null) {
+                org.slf4j.LoggerFactory.getLogger(JobSession.class).warn("--master {} is ignored: the job runs in"
+                        + " the application's existing Spark session", master);
+            }
             return new JobSession(SparkSession.getDefaultSession().get(), false);
         }
+        // a SparkContext of the application without a session is reused by getOrCreate, and must not be stopped
+        boolean contextExisted = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
         if (master != null) {
             builder.master(master);
         } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
             builder.master("local[*]");
         }
-        return new JobSession(builder.getOrCreate(), true);
+        return new JobSession(builder.getOrCreate(), !contextExisted);
     }
 
     SparkSession spark() {

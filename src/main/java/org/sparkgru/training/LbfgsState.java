@@ -27,6 +27,14 @@ import org.sparkgru.model.ModelFormatException;
  */
 record LbfgsState(FirstOrderMinimizer.State<DenseVector<Object>, Object, Object> state, int evaluations) {
     private static final int MAGIC = 0x4c424653; // "LBFS"
+    /**
+     * Only Breeze's and Scala's classes, the history record and boxed numbers may be read back: a checkpoint is a
+     * file anyone with write access to the model directory could replace.
+     */
+    private static final java.io.ObjectInputFilter FILTER = java.io.ObjectInputFilter.Config.createFilter(
+            "maxdepth=64;maxrefs=1000000;breeze.**;scala.**;" + History.class.getName()
+                    + ";java.lang.Number;java.lang.Double;java.lang.Integer;java.lang.Long;java.lang.Boolean;"
+                    + "java.lang.Object;java.lang.invoke.SerializedLambda;java.lang.Class;java.lang.String;!*");
 
     /** The curvature pairs of {@code LBFGS.ApproximateInverseHessian}, without its (unserializable) vector space. */
     private record History(int m, IndexedSeq<DenseVector<Object>> memStep, IndexedSeq<DenseVector<Object>> memGradDelta)
@@ -75,6 +83,7 @@ record LbfgsState(FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>
             ObjectInputStream in = new ObjectInputStream(data) {
                 {
                     enableResolveObject(true);
+                    setObjectInputFilter(FILTER);
                 }
 
                 @Override
@@ -97,10 +106,17 @@ record LbfgsState(FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>
                         + " parameters but the model has " + parameters + "; it belongs to another model");
             }
             return new LbfgsState(state, evaluations);
+        } catch (ModelFormatException e) {
+            throw e;
         } catch (InvalidClassException | ClassNotFoundException e) {
+            if (String.valueOf(e.getMessage()).contains("REJECTED")) {
+                throw new ModelFormatException("the checkpoint's L-BFGS state holds objects other than Breeze's"
+                        + " optimizer state (" + e.getMessage() + "); it was not written by spark-gru, so it is not"
+                        + " read; train without --resume", e);
+            }
             throw new ModelFormatException("the checkpoint's L-BFGS state was written by another Breeze version ("
                     + e.getMessage() + "); train without --resume", e);
-        } catch (IOException | ClassCastException e) {
+        } catch (IOException | RuntimeException e) {
             throw new ModelFormatException("the checkpoint's L-BFGS state is corrupt (" + e + "); train without"
                     + " --resume", e);
         }

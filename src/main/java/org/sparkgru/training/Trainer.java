@@ -199,7 +199,8 @@ public final class Trainer {
      * {@code treeAggregate} ({@link FullBatchCost}). Validation, best weights, metrics and checkpoints work as for
      * the minibatch optimizers; checkpoints also hold Breeze's whole optimizer state (iterate and gradient in double
      * precision, curvature history, convergence bookkeeping), so a resumed run continues exactly where the
-     * uninterrupted one was and ends with the same weights.
+     * uninterrupted one was and ends with the same weights. One exception: Breeze gives up at the second failed line
+     * search of a run, and the count of failures so far is not part of its state.
      */
     private Result fitLbfgs(JavaRDD<Series> series, PartitionWork work, long total, boolean resume) throws IOException {
         TrainConfig.Train t = cfg.train();
@@ -217,8 +218,8 @@ public final class Trainer {
             if (s != null) {
                 if (s.solver() == null) {
                     throw new UserError("the newest checkpoint in " + new Path(modelDir, "checkpoints") + " has no"
-                            + " L-BFGS state (it was written by another train.optimizer); resume with the same"
-                            + " configuration");
+                            + " L-BFGS state (it was written with another train.optimizer or by an older spark-gru);"
+                            + " resume with the configuration it was written with, or start again with --overwrite");
                 }
                 start = s.iteration();
                 params = s.params();
@@ -232,7 +233,12 @@ public final class Trainer {
             for (int i = 0; i < x0.length; i++) {
                 x0[i] = params[i];
             }
-            initial = new LbfgsState(lbfgs.initialState(f, new breeze.linalg.DenseVector<>(x0)), 0);
+            // initialState evaluates the cost once; the count includes it
+            initial = new LbfgsState(lbfgs.initialState(f, new breeze.linalg.DenseVector<>(x0)), cost.evaluations());
+        }
+        if (!Double.isFinite(initial.state().value())) {
+            throw new UserError("L-BFGS: the loss at the " + (start == 0 ? "initial" : "restored") + " weights is not"
+                    + " finite; check the data for extreme values, or use train.optimizer = adam");
         }
         cost.countFrom(initial.evaluations());
         scala.collection.Iterator<breeze.optimize.FirstOrderMinimizer.State<breeze.linalg.DenseVector<Object>, Object,
@@ -241,13 +247,27 @@ public final class Trainer {
         FileSystem fs = HadoopFiles.of(metricsPath, hadoop);
         String stop = null;
         int it = start;
+        int validatedAt = -1;
         try (MetricsLog metrics = new MetricsLog(fs, metricsPath, start)) {
             long t0 = System.nanoTime();
+            states.next(); // the starting state itself
             while (true) {
                 FaultInjection.beforeIteration(it);
                 var state = states.next();
-                if (state.iter() <= start) {
-                    t0 = System.nanoTime();
+                // Breeze's iterations() applies this check; infiniteIterations(), which can start from a restored
+                // state, leaves it to the caller
+                scala.Option<breeze.optimize.FirstOrderMinimizer.ConvergenceReason> converged =
+                        lbfgs.convergenceCheck().apply(state, state.convergenceInfo());
+                if (state.iter() == it) {
+                    // no step: a failed line search made Breeze drop its curvature history (it retries) or give up
+                    if (converged.isDefined()) {
+                        if (validatedAt != it) {
+                            best.offer(it, validate(series, work, params), params, JSON.createObjectNode());
+                        }
+                        stop = "L-BFGS stopped at iteration " + it + " (" + converged.get().reason() + ")";
+                        break;
+                    }
+                    LOG.warn("L-BFGS iteration {}: line search failed, curvature history reset", it + 1);
                     continue;
                 }
                 it = state.iter();
@@ -271,13 +291,10 @@ public final class Trainer {
                 line.put("costEvaluations", cost.evaluations());
                 line.put("seconds", (System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
-                // Breeze's iterations() applies this check; infiniteIterations(), which can start from a restored
-                // state, leaves it to the caller
-                scala.Option<breeze.optimize.FirstOrderMinimizer.ConvergenceReason> converged =
-                        lbfgs.convergenceCheck().apply(state, state.convergenceInfo());
                 boolean last = converged.isDefined();
                 if (it % t.validationEvery() == 0 || last) {
                     double[] m = validate(series, work, params);
+                    validatedAt = it;
                     best.offer(it, m, params, line);
                     LOG.info("L-BFGS iteration {}/{}: loss {} | validation MAE {} | grad norm {} | {} cost evaluations",
                             it, t.iterations(), fmt(state.value()), fmt(m[0]), fmt(norm), cost.evaluations());
