@@ -8,11 +8,10 @@ out="$root/target/bench"
 data="$out/100k.parquet"
 model="$out/forecast-bench-model"
 mkdir -p "$out"
-(cd "$root" && mvn -B -q -DskipTests compile)
-cp="$root/target/classes:$(cat "$root/target/runtime-classpath.txt")"
 # shellcheck source=../../jobs/common.sh
 source "$root/jobs/common.sh"
-[ -d "$data" ] || java -Xmx8g "${SPARK_GRU_JVM_OPTS[@]}" -cp "$cp" org.sparkgru.data.SampleGenerator "$data" 100000 100 3 parquet 2>/dev/null
+spark_gru_build
+[ -d "$data" ] || (JAVA_OPTS=-Xmx8g spark_gru_run org.sparkgru.data.SampleGenerator "$data" 100000 100 3 parquet) 2>/dev/null
 if [ ! -f "$model/_SUCCESS" ]; then
   rm -rf "$model"
   "$root/jobs/train.sh" --input "$root/data-samples/hourly.parquet" --model "$model" --set model.hidden=128 \

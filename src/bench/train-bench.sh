@@ -8,11 +8,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/target/bench"
 data="$out/10m.parquet"
 mkdir -p "$out"
-(cd "$root" && mvn -B -q -DskipTests compile)
-cp="$root/target/classes:$(cat "$root/target/runtime-classpath.txt")"
 # shellcheck source=../../jobs/common.sh
 source "$root/jobs/common.sh"
-[ -d "$data" ] || java -Xmx8g "${SPARK_GRU_JVM_OPTS[@]}" -cp "$cp" org.sparkgru.data.SampleGenerator "$data" 10000 1000 1 parquet 2>/dev/null
+spark_gru_build
+[ -d "$data" ] || (JAVA_OPTS=-Xmx8g spark_gru_run org.sparkgru.data.SampleGenerator "$data" 10000 1000 1 parquet) 2>/dev/null
 batch=${1:-}
 iterations=${2:-60}
 for master in 'local[1]' 'local[2]'; do

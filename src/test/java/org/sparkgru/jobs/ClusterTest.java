@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sparkgru.testing.FaultHooks;
 
 /**
  * The jobs on a real Spark standalone cluster: a master and two workers as separate JVMs on 127.0.0.1, started from
@@ -194,8 +195,8 @@ class ClusterTest {
     }
 
     /** Executors read the test hooks ({@code FaultInjection}) from their own JVM's system properties. */
-    private static List<String> executorProperty(String key, String value) {
-        return List.of("spark.executor.extraJavaOptions=-D" + key + "=" + value);
+    private static List<String> executorHook(String name, String value) {
+        return List.of("spark.executor.extraJavaOptions=-D" + FaultHooks.PREFIX + name + "=" + value);
     }
 
     /**
@@ -244,7 +245,7 @@ class ClusterTest {
         Path retried = HOME.resolve("retried");
         clean(retried);
         assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "retried.log",
-                executorProperty("org.sparkgru.test.failTaskAt", "15"), longTraining(retried)),
+                executorHook("failTaskAt", "15"), longTraining(retried)),
                 "see target/cluster-test/retried.log");
         assertTrue(Files.readString(HOME.resolve("retried.log")).contains("injected task failure at iteration 15"),
                 "the task failed once on an executor and was retried");
@@ -260,7 +261,7 @@ class ClusterTest {
         Path poisoned = HOME.resolve("poisoned");
         clean(poisoned);
         int code = submit("org.sparkgru.jobs.TrainJob", "poisoned.log",
-                executorProperty("org.sparkgru.test.poisonAt", "15,41,42,43,44,45"), longTraining(poisoned));
+                executorHook("poisonAt", "15,41,42,43,44,45"), longTraining(poisoned));
         String log = Files.readString(HOME.resolve("poisoned.log"));
         assertEquals(2, code, "see target/cluster-test/poisoned.log");
         assertTrue(log.contains("error: 5 non-finite gradients in a row at iteration 46; the data may hold extreme"

@@ -2,6 +2,7 @@ package org.sparkgru.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.sparkgru.ml.Forecasting;
 import org.sparkgru.ml.Training;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
+import org.sparkgru.testing.FaultHooks;
 import org.sparkgru.testing.SparkTests;
 
 /**
@@ -70,15 +72,10 @@ class HdfsTest {
         }
 
         String broken = root + "/models/broken";
-        System.setProperty("org.sparkgru.test.stopDriverAt", "25");
-        try {
-            Training.train(spark, TrainConfig.load(null, SETTINGS), spark.read().parquet(root + "/data/hourly"),
-                    broken, false, false);
-        } catch (IllegalStateException expected) {
-            assertTrue(expected.getMessage().contains("injected driver failure"));
-        } finally {
-            System.clearProperty("org.sparkgru.test.stopDriverAt");
-        }
+        IllegalStateException stopped = FaultHooks.with("stopDriverAt", "25", () -> assertThrows(
+                IllegalStateException.class, () -> Training.train(spark, TrainConfig.load(null, SETTINGS),
+                        spark.read().parquet(root + "/data/hourly"), broken, false, false)));
+        assertTrue(stopped.getMessage().contains("injected driver failure"), stopped.getMessage());
         Training.train(spark, TrainConfig.load(null, SETTINGS), spark.read().parquet(root + "/data/hourly"), broken,
                 true, false);
         GruModel a = ModelStore.load(whole, conf);

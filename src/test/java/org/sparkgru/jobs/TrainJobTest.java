@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
+import org.sparkgru.testing.FaultHooks;
 import org.sparkgru.testing.SparkTests;
 import picocli.CommandLine;
 
@@ -96,12 +97,7 @@ class TrainJobTest {
         String a = tmp.resolve("a").toString();
         String b = tmp.resolve("b").toString();
         train(a, SMALL);
-        System.setProperty("org.sparkgru.test.failTaskAt", "7");
-        try {
-            train(b, SMALL);
-        } finally {
-            System.clearProperty("org.sparkgru.test.failTaskAt");
-        }
+        FaultHooks.with("failTaskAt", "7", () -> train(b, SMALL));
         assertArrayEquals(weights(a), weights(b));
     }
 
@@ -110,13 +106,9 @@ class TrainJobTest {
         String whole = tmp.resolve("whole").toString();
         String broken = tmp.resolve("broken").toString();
         train(whole, SMALL);
-        System.setProperty("org.sparkgru.test.stopDriverAt", "25");
-        try {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> train(broken, SMALL));
-            assertTrue(e.getMessage().contains("injected driver failure"));
-        } finally {
-            System.clearProperty("org.sparkgru.test.stopDriverAt");
-        }
+        IllegalStateException e = FaultHooks.with("stopDriverAt", "25",
+                () -> assertThrows(IllegalStateException.class, () -> train(broken, SMALL)));
+        assertTrue(e.getMessage().contains("injected driver failure"));
         assertFalse(Files.exists(Path.of(broken, "_SUCCESS")), "no complete-looking model after a failure");
         UserError notResumed = assertThrows(UserError.class, () -> train(broken, SMALL));
         assertTrue(notResumed.getMessage().contains("holds an unfinished training; pass --resume"));
@@ -206,13 +198,9 @@ class TrainJobTest {
         assertTrue(last < 0.8 * first, "loss " + first + " -> " + last);
         assertTrue(JSON.readTree(lines.get(lines.size() - 1)).get("costEvaluations").asInt() >= lines.size());
 
-        System.setProperty("org.sparkgru.test.stopDriverAt", "7");
-        try {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> train(broken, lbfgs));
-            assertTrue(e.getMessage().contains("injected driver failure before iteration 7"), e.getMessage());
-        } finally {
-            System.clearProperty("org.sparkgru.test.stopDriverAt");
-        }
+        IllegalStateException e = FaultHooks.with("stopDriverAt", "7",
+                () -> assertThrows(IllegalStateException.class, () -> train(broken, lbfgs)));
+        assertTrue(e.getMessage().contains("injected driver failure before iteration 7"), e.getMessage());
         assertTrue(Files.exists(Path.of(broken, "checkpoints", "ckpt-000000004.solver")), "L-BFGS state saved");
         List<String> resume = new ArrayList<>(lbfgs);
         resume.add("--resume");
@@ -233,12 +221,7 @@ class TrainJobTest {
     @Test
     void aNonFiniteGradientSkipsTheStepHalvesTheRateAndRepeatedOnesStopTheJob() throws IOException {
         String dir = tmp.resolve("poisoned").toString();
-        System.setProperty("org.sparkgru.test.poisonAt", "12");
-        try {
-            train(dir, SMALL);
-        } finally {
-            System.clearProperty("org.sparkgru.test.poisonAt");
-        }
+        FaultHooks.with("poisonAt", "12", () -> train(dir, SMALL));
         List<String> lines = Files.readAllLines(Path.of(dir, "metrics.jsonl"));
         JsonNode skipped = JSON.readTree(lines.get(12));
         assertEquals(13, skipped.get("iteration").asInt());
@@ -247,16 +230,12 @@ class TrainJobTest {
         assertEquals(0.0015, JSON.readTree(lines.get(13)).get("learningRate").asDouble(), 1e-12, "halved");
 
         String failing = tmp.resolve("poisoned-twice").toString();
-        System.setProperty("org.sparkgru.test.poisonAt", "21,22");
-        try {
-            List<String> args = new ArrayList<>(SMALL);
-            args.addAll(List.of("--set", "train.maxBadSteps=2"));
-            UserError e = assertThrows(UserError.class, () -> train(failing, args));
-            assertTrue(e.getMessage().startsWith("2 non-finite gradients in a row at iteration 23")
-                    && e.getMessage().contains("last good checkpoint is kept"), e.getMessage());
-        } finally {
-            System.clearProperty("org.sparkgru.test.poisonAt");
-        }
+        List<String> args = new ArrayList<>(SMALL);
+        args.addAll(List.of("--set", "train.maxBadSteps=2"));
+        UserError e = FaultHooks.with("poisonAt", "21,22", () -> assertThrows(UserError.class,
+                () -> train(failing, args)));
+        assertTrue(e.getMessage().startsWith("2 non-finite gradients in a row at iteration 23")
+                && e.getMessage().contains("last good checkpoint is kept"), e.getMessage());
         assertTrue(Files.exists(Path.of(failing, "checkpoints", "ckpt-000000020.json")), "good checkpoint kept");
         assertFalse(Files.exists(Path.of(failing, "_SUCCESS")));
     }
