@@ -1,6 +1,7 @@
 package org.sparkgru.jobs;
 
 import org.apache.spark.sql.SparkSession;
+import org.sparkgru.kernel.KernelBackend;
 
 /**
  * The Spark session a job runs in. A job started from the command line creates its session and stops it when it
@@ -8,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
  * test suite, a scheduler calling {@code main}) borrows it and leaves it running.
  */
 final class JobSession implements AutoCloseable {
+    private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
     private final SparkSession spark;
     private final boolean owned;
 
@@ -28,13 +30,29 @@ final class JobSession implements AutoCloseable {
         }
         // a SparkContext of the application without a session is reused by getOrCreate, and must not be stopped
         boolean contextExisted = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
-        SparkSession.Builder builder = SparkSession.builder().appName(appName);
+        SparkSession.Builder builder = SparkSession.builder().appName(appName)
+                .config(EXECUTOR_OPTIONS, withJitOptions(new org.apache.spark.SparkConf().get(EXECUTOR_OPTIONS, "")));
         if (master != null) {
             builder.master(master);
         } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
             builder.master("local[*]");
         }
         return new JobSession(builder.getOrCreate(), !contextExisted);
+    }
+
+    /**
+     * The executors' JVM options with {@link KernelBackend#JIT_OPTIONS} in front, except those the user already
+     * sets in {@code options} (their value wins).
+     */
+    static String withJitOptions(String options) {
+        StringBuilder all = new StringBuilder();
+        for (String o : KernelBackend.JIT_OPTIONS) {
+            String name = o.substring("-XX:".length()).replaceFirst("^[+-]", "").replaceFirst("=.*", "");
+            if (!options.contains(name)) {
+                all.append(o).append(' ');
+            }
+        }
+        return (all + options).strip();
     }
 
     SparkSession spark() {

@@ -19,6 +19,16 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
     /** System property that forces a backend: {@code vector} or {@code javablas}. */
     public static final String PROPERTY = "org.sparkgru.kernel.backend";
 
+    /**
+     * HotSpot options every JVM running the vector kernel inside Spark needs: on JDK 17, C2 speculates on the
+     * argument types profiled at the method-handle call sites every lambda in the JVM shares, which Spark fills with
+     * its own types; the Vector API calls then stay in their allocating Java fallback (tens of KB of garbage per
+     * training window). conf/jvm.options holds them for embedded runs, the jobs add them to Spark's driver and
+     * executor options.
+     */
+    public static final java.util.List<String> JIT_OPTIONS = java.util.List.of("-XX:TypeProfileLevel=0",
+            "-XX:-UseTypeSpeculation");
+
     private static final Logger LOG = LoggerFactory.getLogger(KernelBackend.class);
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
@@ -92,7 +102,25 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
             }
             LOG.info("spark-gru kernel backend: {} with {} gates ({})", b.sgemm().name(),
                     b.gates().getClass().getSimpleName(), why);
+            if (vectorAvailable() && !jitOptionsSet()) {
+                LOG.warn("this JVM runs without {}: on JDK 17 the Vector API kernel then often runs through its"
+                        + " allocating fallback inside Spark (slower, constant garbage collection); add them to the"
+                        + " JVM options (spark.driver.extraJavaOptions / spark.executor.extraJavaOptions)",
+                        String.join(" ", JIT_OPTIONS));
+            }
             return b;
+        }
+
+        /** Whether this JVM runs with {@link #JIT_OPTIONS} (true where HotSpot's options cannot be read). */
+        private static boolean jitOptionsSet() {
+            try {
+                var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+                        com.sun.management.HotSpotDiagnosticMXBean.class);
+                return hotspot == null || ("0".equals(hotspot.getVMOption("TypeProfileLevel").getValue())
+                        && "false".equals(hotspot.getVMOption("UseTypeSpeculation").getValue()));
+            } catch (RuntimeException e) {
+                return true;
+            }
         }
     }
 }

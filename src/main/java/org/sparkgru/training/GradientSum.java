@@ -25,6 +25,8 @@ public final class GradientSum implements Serializable {
     long count;
     /** Nanoseconds the tasks spent computing (summed over partitions), to tell compute from overhead. */
     long computeNanos;
+    /** Heap bytes the tasks allocated during that work (summed over partitions). */
+    long allocatedBytes;
     boolean overflow;
 
     GradientSum(int size) {
@@ -70,6 +72,7 @@ public final class GradientSum implements Serializable {
         loss += o.loss;
         count += o.count;
         computeNanos += o.computeNanos;
+        allocatedBytes += o.allocatedBytes;
         overflow |= o.overflow;
         return this;
     }

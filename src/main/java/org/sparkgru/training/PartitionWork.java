@@ -24,6 +24,8 @@ final class PartitionWork implements Serializable {
     /** Windows per kernel call. */
     static final int CHUNK = 256;
     private static final ThreadWorkspaces WORKSPACES = ThreadWorkspaces.training(CHUNK);
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final NetworkSpec spec;
     private final int lookback;
@@ -69,6 +71,7 @@ final class PartitionWork implements Serializable {
     GradientSum gradient(int partition, Iterator<Series> it, float[] params, int iteration, int share) {
         FaultInjection.beforeGradientTask(iteration, partition);
         long started = System.nanoTime();
+        long allocated = allocatedBytes();
         GradientSum sum = new GradientSum(params.length);
         if (share == 0) {
             return sum;
@@ -111,7 +114,16 @@ final class PartitionWork implements Serializable {
             sum.add(grad, l, batch);
         }
         sum.computeNanos = System.nanoTime() - started;
+        sum.allocatedBytes = allocatedBytes() - allocated;
         return sum;
+    }
+
+    /**
+     * Bytes this thread has allocated on the heap so far (HotSpot's thread allocation counter), or 0 where the JVM
+     * does not count them: the gradient work should allocate nothing per window once compiled.
+     */
+    private static long allocatedBytes() {
+        return THREADS instanceof com.sun.management.ThreadMXBean t ? t.getCurrentThreadAllocatedBytes() : 0;
     }
 
     /** Gradient sum over every training window of the partition, in order (full batch, for L-BFGS). */

@@ -160,6 +160,7 @@ public final class Trainer {
                 line.put("executorSeconds", (t1 - t0) / 1e9);
                 line.put("driverSeconds", (System.nanoTime() - t1) / 1e9);
                 line.put("computeShare", Math.min(1, compute / wall));
+                line.put("taskHeapBytesPerWindow", sum.allocatedBytes / Math.max(1, sum.count));
                 boolean last = it == t.iterations();
                 if (it % t.validationEvery() == 0 || last) {
                     double[] m = validate(series, work, params);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.sparkgru.kernel.KernelBackend;
 
 /**
  * {@code conf/jvm.options} is the one list of JVM options spark-gru needs; the scripts and the cluster test read it,
@@ -35,6 +36,18 @@ class JvmOptionsTest {
         assertTrue(m.find(), "pom.xml defines jvm.module.args");
         assertEquals(options(), Arrays.asList(m.group(1).strip().split("\\s+")));
         assertTrue(options().contains("--add-modules=jdk.incubator.vector"));
+    }
+
+    @Test
+    void theKernelsJitOptionsAreAmongThemAndReachTheExecutors() {
+        assertTrue(options().containsAll(KernelBackend.JIT_OPTIONS), "conf/jvm.options holds " + KernelBackend.JIT_OPTIONS);
+        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation", JobSession.withJitOptions(""));
+        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -Dx=\"a b\"",
+                JobSession.withJitOptions("-Dx=\"a b\""));
+        assertEquals("-XX:-UseTypeSpeculation -XX:TypeProfileLevel=111",
+                JobSession.withJitOptions("-XX:TypeProfileLevel=111"), "the user's own value wins");
+        assertEquals("-XX:TypeProfileLevel=0 -XX:+UseTypeSpeculation",
+                JobSession.withJitOptions("-XX:+UseTypeSpeculation"));
     }
 
     @Test

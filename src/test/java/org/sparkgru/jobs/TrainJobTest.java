@@ -294,6 +294,23 @@ class TrainJobTest {
     }
 
     @Test
+    void theGradientTasksAllocateNothingPerWindowOnceCompiled() throws IOException {
+        // on JDK 17, without KernelBackend.JIT_OPTIONS, the Vector API kernel ran through its allocating fallback
+        // inside Spark: 29-51 KB per window; what remains is per-task bookkeeping (sums, index), ~160 B per window
+        String dir = tmp.resolve("garbage").toString();
+        train(dir, List.of("--set", "data.features=[temperature]", "--set", "model.hidden=64", "--set",
+                "train.iterations=20", "--set", "train.batchSize=2048", "--set", "train.validationEvery=1000",
+                "--set", "train.checkpointEvery=0", "--set", "data.partitions=2"));
+        List<String> lines = Files.readAllLines(Path.of(dir, "metrics.jsonl"));
+        List<Long> perWindow = new ArrayList<>();
+        for (String l : lines.subList(lines.size() - 5, lines.size())) {
+            perWindow.add(JSON.readTree(l).get("taskHeapBytesPerWindow").asLong());
+        }
+        assertTrue(perWindow.stream().mapToLong(Long::longValue).min().getAsLong() < 1024,
+                "heap bytes per window in the last iterations: " + perWindow);
+    }
+
+    @Test
     void cachedSeriesStayProportionalToTheRawData() throws IOException {
         String dir = tmp.resolve("size").toString();
         // with lookback 96, materialized windows would be ~96x the data; cached arrays are ~1x
