@@ -5,12 +5,9 @@ set -euo pipefail
 SPARK_GRU_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # The JVM options spark-gru needs (conf/jvm.options: the Vector API module, Spark's opens), and its logging setup.
-# The -XX: ones (the kernel's JIT options) also go to the driver when the jobs run through spark-submit.
 SPARK_GRU_JVM_OPTS=()
-SPARK_GRU_JIT_OPTS=""
 while read -r opt; do
   [ -z "$opt" ] || [ "${opt:0:1}" = "#" ] || SPARK_GRU_JVM_OPTS+=("$opt")
-  [ "${opt:0:4}" != "-XX:" ] || SPARK_GRU_JIT_OPTS="${SPARK_GRU_JIT_OPTS:+$SPARK_GRU_JIT_OPTS }$opt"
 done < "$SPARK_GRU_HOME/conf/jvm.options"
 SPARK_GRU_JVM_OPTS+=("-Dlog4j2.configurationFile=$SPARK_GRU_HOME/conf/log4j2.properties")
 # JVM options of one launch (embedded --conf and --driver-memory), kept whole even when they hold spaces
@@ -36,7 +33,7 @@ spark_gru_run() {
   spark_gru_build
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   # shellcheck disable=SC2086
-  exec "$java" "${SPARK_GRU_JVM_OPTS[@]}" ${JAVA_OPTS:-} "${SPARK_GRU_EXTRA_OPTS[@]}" \
+  exec "$java" "${SPARK_GRU_JVM_OPTS[@]}" ${JAVA_OPTS:-} ${SPARK_GRU_EXTRA_OPTS[@]+"${SPARK_GRU_EXTRA_OPTS[@]}"} \
     -cp "$SPARK_GRU_HOME/target/classes:$(cat "$SPARK_GRU_HOME/target/runtime-classpath.txt")" "$main" "$@"
 }
 
@@ -72,14 +69,20 @@ spark_gru_launch() {
   local submit
   submit=$(spark_gru_find_submit)
   if [ -z "$submit" ]; then
-    # embedded: Spark options become what spark-submit would make of them in local mode (--conf k=v is the
-    # system property k, which SparkConf reads; --driver-memory is the heap); --master goes to the job itself
+    # embedded: --conf spark.k=v becomes the system property spark.k, which SparkConf reads; --driver-memory (or
+    # spark.driver.memory) the heap; --master goes to the job itself
     local rest=()
     while [ $# -gt 0 ]; do
       case "$1" in
         --conf|--driver-memory)
           [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
           case "$1:$2" in
+            --conf:spark.driver.memory=*) SPARK_GRU_EXTRA_OPTS+=("-Xmx${2#*=}") ;;
+            --conf:spark.driver.extraJavaOptions=*|--conf:spark.driver.extraClassPath=*)
+              echo "error: --conf $2: an embedded run cannot change its own JVM this way; put the options in" \
+                "JAVA_OPTS instead (or run through spark-submit)" >&2
+              exit 2
+              ;;
             --conf:spark.*=*) SPARK_GRU_EXTRA_OPTS+=("-D$2") ;;
             --conf:*) echo "error: --conf $2: expected spark.KEY=VALUE" >&2; exit 2 ;;
             --driver-memory:*) SPARK_GRU_EXTRA_OPTS+=("-Xmx$2") ;;
@@ -92,28 +95,14 @@ spark_gru_launch() {
           ;;
       esac
     done
-    spark_gru_run "$main" "${rest[@]}"
+    spark_gru_run "$main" ${rest[@]+"${rest[@]}"}
   fi
-  # the driver's JVM options: the kernel's JIT options first, then the user's (which win on a conflict)
-  local spark_args=() job_args=() driver_opts="$SPARK_GRU_JIT_OPTS"
+  local spark_args=() job_args=()
   while [ $# -gt 0 ]; do
     case "$1" in
-      --driver-java-options)
-        [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
-        driver_opts="$driver_opts $2"
-        shift 2
-        ;;
-      --conf)
-        [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
-        case "$2" in
-          spark.driver.extraJavaOptions=*) driver_opts="$driver_opts ${2#*=}" ;;
-          *) spark_args+=("$1" "$2") ;;
-        esac
-        shift 2
-        ;;
-      --master|--deploy-mode|--driver-memory|--driver-cores|--executor-memory|--executor-cores|\
+      --master|--deploy-mode|--conf|--driver-memory|--driver-cores|--executor-memory|--executor-cores|\
       --num-executors|--total-executor-cores|--queue|--name|--jars|--packages|--repositories|--files|\
-      --archives|--properties-file|--driver-class-path|--driver-library-path|\
+      --archives|--properties-file|--driver-java-options|--driver-class-path|--driver-library-path|\
       --principal|--keytab|--exclude-packages)
         [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
         spark_args+=("$1" "$2")
@@ -131,5 +120,5 @@ spark_gru_launch() {
   done
   local jar
   jar=$(spark_gru_jar)
-  exec "$submit" --class "$main" --driver-java-options "$driver_opts" "${spark_args[@]}" "$jar" "${job_args[@]}"
+  exec "$submit" --class "$main" ${spark_args[@]+"${spark_args[@]}"} "$jar" ${job_args[@]+"${job_args[@]}"}
 }

@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
-import org.sparkgru.kernel.Bptt;
-import org.sparkgru.kernel.ThreadWorkspaces;
+import org.sparkgru.kernel.WorkspacePool;
 import org.sparkgru.model.NetworkSpec;
 import org.sparkgru.training.Windows;
 
@@ -21,7 +20,7 @@ import org.sparkgru.training.Windows;
 public final class Forecaster implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int BATCH = 256;
-    private static final ThreadWorkspaces WORKSPACES = ThreadWorkspaces.inference(BATCH);
+    private static final WorkspacePool WORKSPACES = WorkspacePool.inference(BATCH);
 
     /** One forecast point: series, grid tick of the forecast time, step (1..horizon), value. */
     public record Point(String id, long tick, int step, double value) implements Serializable {
@@ -46,10 +45,6 @@ public final class Forecaster implements Serializable {
         this.horizon = horizon;
         this.calendar = calendar;
         this.windowScaling = windowScaling;
-    }
-
-    private Bptt workspace() {
-        return WORKSPACES.get(spec, lookback);
     }
 
     /**
@@ -100,7 +95,9 @@ public final class Forecaster implements Serializable {
      * {@code out[b * horizon + h]}.
      */
     void predict(List<Series> batch, int[] ends, double[] out) {
-        Windows.forecast(workspace(), params, batch, ends, calendar, windowScaling, out);
+        try (WorkspacePool.Lease lease = WORKSPACES.lease(spec, lookback)) {
+            Windows.forecast(lease.kernel(), params, batch, ends, calendar, windowScaling, out);
+        }
     }
 
     int lookback() {

@@ -48,7 +48,7 @@ final class JobSession implements AutoCloseable {
         StringBuilder all = new StringBuilder();
         for (String o : KernelBackend.JIT_OPTIONS) {
             String name = o.substring("-XX:".length()).replaceFirst("^[+-]", "").replaceFirst("=.*", "");
-            if (!options.contains(name)) {
+            if (!java.util.regex.Pattern.compile("(^|\\s)-XX:[+-]?" + name + "(=|\\s|$)").matcher(options).find()) {
                 all.append(o).append(' ');
             }
         }

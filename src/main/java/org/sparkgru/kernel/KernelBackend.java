@@ -102,8 +102,8 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
             }
             LOG.info("spark-gru kernel backend: {} with {} gates ({})", b.sgemm().name(),
                     b.gates().getClass().getSimpleName(), why);
-            if (vectorAvailable() && !jitOptionsSet()) {
-                LOG.warn("this JVM runs without {}: on JDK 17 the Vector API kernel then often runs through its"
+            if (!(b.gates() instanceof ScalarGates) && Runtime.version().feature() < 25 && !jitOptionsSet()) {
+                LOG.warn("this JVM runs without {}: before JDK 25 the Vector API kernel then often runs through its"
                         + " allocating fallback inside Spark (slower, constant garbage collection); add them to the"
                         + " JVM options (spark.driver.extraJavaOptions / spark.executor.extraJavaOptions)",
                         String.join(" ", JIT_OPTIONS));
@@ -118,7 +118,7 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
                         com.sun.management.HotSpotDiagnosticMXBean.class);
                 return hotspot == null || ("0".equals(hotspot.getVMOption("TypeProfileLevel").getValue())
                         && "false".equals(hotspot.getVMOption("UseTypeSpeculation").getValue()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 return true;
             }
         }

@@ -9,7 +9,7 @@ import java.util.Random;
 import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
 import org.sparkgru.kernel.Bptt;
-import org.sparkgru.kernel.ThreadWorkspaces;
+import org.sparkgru.kernel.WorkspacePool;
 import org.sparkgru.kernel.Loss;
 import org.sparkgru.model.NetworkSpec;
 
@@ -17,15 +17,14 @@ import org.sparkgru.model.NetworkSpec;
  * What one partition does per iteration, on the executor: draw its share of the batch's windows (random generator
  * seeded by seed, iteration and partition), run forward + BPTT through the kernel in chunks of at most
  * {@value #CHUNK} windows, and return the fixed-point gradient sum; or forecast its validation windows and return
- * error sums in the original scale. One kernel workspace per executor thread, reused across iterations.
+ * error sums in the original scale. Kernel workspaces come from a JVM-wide pool ({@link WorkspacePool}), one per
+ * concurrently running task, reused across iterations.
  */
 final class PartitionWork implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Windows per kernel call. */
     static final int CHUNK = 256;
-    private static final ThreadWorkspaces WORKSPACES = ThreadWorkspaces.training(CHUNK);
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final WorkspacePool WORKSPACES = WorkspacePool.training(CHUNK);
 
     private final NetworkSpec spec;
     private final int lookback;
@@ -46,8 +45,8 @@ final class PartitionWork implements Serializable {
         this.windowScaling = windowScaling;
     }
 
-    private Bptt workspace() {
-        return WORKSPACES.get(spec, lookback);
+    private WorkspacePool.Lease workspace() {
+        return WORKSPACES.lease(spec, lookback);
     }
 
     /** The number of training windows in a partition. */
@@ -67,88 +66,92 @@ final class PartitionWork implements Serializable {
         return z ^ (z >>> 31);
     }
 
-    /** Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. */
+    /**
+     * Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. Also records the
+     * task's compute time and the heap bytes its kernel loop allocated (none once compiled; the task's own sums and
+     * index are allocated before and not counted).
+     */
     GradientSum gradient(int partition, Iterator<Series> it, float[] params, int iteration, int share) {
         FaultInjection.beforeGradientTask(iteration, partition);
         long started = System.nanoTime();
-        long allocated = allocatedBytes();
         GradientSum sum = new GradientSum(params.length);
         if (share == 0) {
             return sum;
         }
-        List<Series> series = new ArrayList<>();
-        List<Long> prefix = new ArrayList<>();
+        Series[] series = new Series[16];
+        long[] ends = new long[16];
+        int n = 0;
         long total = 0;
         while (it.hasNext()) {
             Series s = it.next();
             int w = Windows.trainingWindows(s, lookback, horizon);
             if (w > 0) {
-                series.add(s);
+                if (n == series.length) {
+                    series = Arrays.copyOf(series, 2 * n);
+                    ends = Arrays.copyOf(ends, 2 * n);
+                }
+                series[n] = s;
                 total += w;
-                prefix.add(total);
+                ends[n++] = total;
             }
         }
         if (total == 0) {
             return sum;
         }
-        long[] ends = prefix.stream().mapToLong(Long::longValue).toArray();
         Random rnd = new Random(streamSeed(seed, iteration, partition));
-        Bptt k = workspace();
         float[] grad = new float[params.length];
         float[] ms = new float[2];
-        for (int done = 0; done < share; done += CHUNK) {
-            int batch = Math.min(CHUNK, share - done);
-            for (int b = 0; b < batch; b++) {
-                long g = (long) (rnd.nextDouble() * total);
-                int si = Arrays.binarySearch(ends, g + 1);
-                si = si >= 0 ? si : -si - 1;
-                long before = si == 0 ? 0 : ends[si - 1];
-                Series s = series.get(si);
-                int offset = (int) (g - before);
-                Windows.fill(s, calendar, offset, lookback, horizon, b, batch, k.input(), k.targets(),
-                        Windows.scaler(s, offset, lookback, windowScaling, ms));
+        try (WorkspacePool.Lease lease = workspace()) {
+            Bptt k = lease.kernel();
+            long allocated = AllocationCounter.bytes();
+            for (int done = 0; done < share; done += CHUNK) {
+                int batch = Math.min(CHUNK, share - done);
+                for (int b = 0; b < batch; b++) {
+                    long g = (long) (rnd.nextDouble() * total);
+                    int si = Arrays.binarySearch(ends, 0, n, g + 1);
+                    si = si >= 0 ? si : -si - 1;
+                    long before = si == 0 ? 0 : ends[si - 1];
+                    Series s = series[si];
+                    int offset = (int) (g - before);
+                    Windows.fill(s, calendar, offset, lookback, horizon, b, batch, k.input(), k.targets(),
+                            Windows.scaler(s, offset, lookback, windowScaling, ms));
+                }
+                Arrays.fill(grad, 0f);
+                double l = k.lossAndGradient(params, batch, loss, grad, 1f);
+                FaultInjection.afterGradient(iteration, partition, grad);
+                sum.add(grad, l, batch);
             }
-            Arrays.fill(grad, 0f);
-            double l = k.lossAndGradient(params, batch, loss, grad, 1f);
-            FaultInjection.afterGradient(iteration, partition, grad);
-            sum.add(grad, l, batch);
+            sum.allocatedBytes = AllocationCounter.bytes() - allocated;
         }
         sum.computeNanos = System.nanoTime() - started;
-        sum.allocatedBytes = allocatedBytes() - allocated;
         return sum;
-    }
-
-    /**
-     * Bytes this thread has allocated on the heap so far (HotSpot's thread allocation counter), or 0 where the JVM
-     * does not count them: the gradient work should allocate nothing per window once compiled.
-     */
-    private static long allocatedBytes() {
-        return THREADS instanceof com.sun.management.ThreadMXBean t ? t.getCurrentThreadAllocatedBytes() : 0;
     }
 
     /** Gradient sum over every training window of the partition, in order (full batch, for L-BFGS). */
     GradientSum fullGradient(Iterator<Series> it, float[] params) {
         long started = System.nanoTime();
         GradientSum sum = new GradientSum(params.length);
-        Bptt k = workspace();
         float[] grad = new float[params.length];
         float[] ms = new float[2];
-        int batch = 0;
-        while (it.hasNext()) {
-            Series s = it.next();
-            int windows = Windows.trainingWindows(s, lookback, horizon);
-            for (int offset = 0; offset < windows; offset++) {
-                Windows.fill(s, calendar, offset, lookback, horizon, batch, CHUNK, k.input(), k.targets(),
-                        Windows.scaler(s, offset, lookback, windowScaling, ms));
-                if (++batch == CHUNK) {
-                    accumulate(k, params, grad, sum, batch);
-                    batch = 0;
+        try (WorkspacePool.Lease lease = workspace()) {
+            Bptt k = lease.kernel();
+            int batch = 0;
+            while (it.hasNext()) {
+                Series s = it.next();
+                int windows = Windows.trainingWindows(s, lookback, horizon);
+                for (int offset = 0; offset < windows; offset++) {
+                    Windows.fill(s, calendar, offset, lookback, horizon, batch, CHUNK, k.input(), k.targets(),
+                            Windows.scaler(s, offset, lookback, windowScaling, ms));
+                    if (++batch == CHUNK) {
+                        accumulate(k, params, grad, sum, batch);
+                        batch = 0;
+                    }
                 }
             }
-        }
-        if (batch > 0) {
-            repack(k, batch);
-            accumulate(k, params, grad, sum, batch);
+            if (batch > 0) {
+                repack(k, batch);
+                accumulate(k, params, grad, sum, batch);
+            }
         }
         sum.computeNanos = System.nanoTime() - started;
         return sum;
@@ -181,20 +184,22 @@ final class PartitionWork implements Serializable {
      */
     double[] validate(Iterator<Series> it, float[] params) {
         double[] m = new double[6];
-        Bptt k = workspace();
         List<Series> batch = new ArrayList<>(CHUNK);
-        while (it.hasNext()) {
-            Series s = it.next();
-            if (Windows.hasValidation(s, lookback, horizon)) {
-                batch.add(s);
-                if (batch.size() == CHUNK) {
-                    validateBatch(batch, k, params, m);
-                    batch.clear();
+        try (WorkspacePool.Lease lease = workspace()) {
+            Bptt k = lease.kernel();
+            while (it.hasNext()) {
+                Series s = it.next();
+                if (Windows.hasValidation(s, lookback, horizon)) {
+                    batch.add(s);
+                    if (batch.size() == CHUNK) {
+                        validateBatch(batch, k, params, m);
+                        batch.clear();
+                    }
                 }
             }
-        }
-        if (!batch.isEmpty()) {
-            validateBatch(batch, k, params, m);
+            if (!batch.isEmpty()) {
+                validateBatch(batch, k, params, m);
+            }
         }
         return m;
     }

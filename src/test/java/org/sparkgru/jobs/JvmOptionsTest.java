@@ -48,6 +48,8 @@ class JvmOptionsTest {
                 JobSession.withJitOptions("-XX:TypeProfileLevel=111"), "the user's own value wins");
         assertEquals("-XX:TypeProfileLevel=0 -XX:+UseTypeSpeculation",
                 JobSession.withJitOptions("-XX:+UseTypeSpeculation"));
+        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -Dnote=UseTypeSpeculation -XX:TypeProfileLevel2",
+                JobSession.withJitOptions("-Dnote=UseTypeSpeculation -XX:TypeProfileLevel2"), "only whole options count");
     }
 
     @Test

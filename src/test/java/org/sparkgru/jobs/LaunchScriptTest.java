@@ -42,23 +42,26 @@ class LaunchScriptTest {
     @Test
     void embeddedRunsTurnConfAndDriverMemoryIntoJvmOptions() throws Exception {
         List<String> out = launch(false, "--conf", "spark.eventLog.enabled=true", "--model", "m", "--conf",
-                "spark.executor.extraJavaOptions=-Da=1 -Db=2", "--driver-memory", "3g", "--master", "local[2]");
+                "spark.executor.extraJavaOptions=-Da=1 -Db=2", "--driver-memory", "3g", "--master", "local[2]",
+                "--conf", "spark.driver.memory=5g");
         assertEquals(List.of("embedded", "-Dspark.eventLog.enabled=true",
-                "-Dspark.executor.extraJavaOptions=-Da=1 -Db=2", "-Xmx3g", "Main", "--model", "m", "--master", "local[2]"),
-                out);
+                "-Dspark.executor.extraJavaOptions=-Da=1 -Db=2", "-Xmx3g", "-Xmx5g", "Main", "--model", "m",
+                "--master", "local[2]"), out);
+        assertEquals(List.of("embedded", "Main"), launch(false));
         List<String> bad = launch(false, "--conf", "eventLog=true");
         assertTrue(bad.get(0).startsWith("error: --conf eventLog=true: expected spark.KEY=VALUE"), bad.toString());
+        List<String> driver = launch(false, "--conf", "spark.driver.extraJavaOptions=-Dx=1");
+        assertTrue(driver.get(0).startsWith("error: --conf spark.driver.extraJavaOptions=-Dx=1: an embedded run"
+                + " cannot change its own JVM this way; put the options in JAVA_OPTS"), driver.toString());
     }
 
     @Test
-    void spark_submitGetsTheSparkOptionsAndTheDriverTheKernelsJitOptions() throws Exception {
-        assertEquals(List.of("submit", "--class", "Main", "--driver-java-options",
-                "-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation", "--master", "spark://h:7077", "--conf",
-                "spark.eventLog.enabled=true", "app.jar", "--model", "m"),
-                launch(true, "--master", "spark://h:7077", "--model", "m", "--conf", "spark.eventLog.enabled=true"));
-        // the user's driver options come after ours, from either spelling
-        assertEquals(List.of("submit", "--class", "Main", "--driver-java-options",
-                "-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -Dx=1 -Dy=2", "app.jar"),
-                launch(true, "--driver-java-options", "-Dx=1", "--conf", "spark.driver.extraJavaOptions=-Dy=2"));
+    void spark_submitGetsTheSparkOptionsAndTheJobTheRest() throws Exception {
+        assertEquals(List.of("submit", "--class", "Main", "--master", "spark://h:7077", "--conf",
+                "spark.eventLog.enabled=true", "--driver-java-options", "-Dx=1 -Dy=2", "app.jar", "--model", "m",
+                "--set", "a=b c"),
+                launch(true, "--master", "spark://h:7077", "--model", "m", "--conf", "spark.eventLog.enabled=true",
+                        "--driver-java-options", "-Dx=1 -Dy=2", "--set", "a=b c"));
+        assertEquals(List.of("submit", "--class", "Main", "app.jar"), launch(true));
     }
 }
