@@ -12,7 +12,8 @@ import org.apache.spark.storage.StorageLevel;
  * The cost of a Spark job that does no work, to compare with a training iteration (BENCHMARKS.md, issue 3): on
  * {@code local[2]} with a cached two-partition RDD, the median over 300 jobs of (1) {@code count()} and (2) what an
  * iteration does around its compute: broadcast 52 KB of weights, return a 104 KB array per task through
- * {@code treeAggregate}, destroy the broadcast. Run by {@code src/bench/iteration-floor.sh}.
+ * {@code treeAggregate}, destroy the broadcast; and (3) for comparison, one step of a loop that keeps two barrier
+ * tasks alive and exchanges the same arrays with {@code allGather}. Run by {@code src/bench/iteration-floor.sh}.
  */
 public final class SparkJobFloor {
     private SparkJobFloor() {
@@ -47,6 +48,44 @@ public final class SparkJobFloor {
                 }
             }
         }
+        barrierExchange(rdd, params);
         sc.stop();
+    }
+
+    /**
+     * The per-step floor of the alternative to a job per iteration: one barrier stage whose two tasks stay alive and
+     * exchange their 104 KB gradient sums every step through {@code BarrierTaskContext.allGather} (strings, so
+     * Base64), timing 60 steps after 20 warm-up ones inside each task.
+     */
+    private static void barrierExchange(JavaRDD<Integer> rdd, int params) {
+        scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<double[]>> steps =
+                (scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<double[]>>
+                        & java.io.Serializable) it -> {
+                    org.apache.spark.BarrierTaskContext ctx = org.apache.spark.BarrierTaskContext.get();
+                    String mine = java.util.Base64.getEncoder().encodeToString(new byte[8 * params]);
+                    double[] ms = new double[60];
+                    for (int i = -20; i < ms.length; i++) {
+                        long t0 = System.nanoTime();
+                        long sum = 0;
+                        for (String s : ctx.allGather(mine)) {
+                            sum += java.util.Base64.getDecoder().decode(s).length;
+                        }
+                        if (sum != 16L * params) {
+                            throw new IllegalStateException("allGather lost data");
+                        }
+                        if (i >= 0) {
+                            ms[i] = (System.nanoTime() - t0) / 1e6;
+                        }
+                    }
+                    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(ms).iterator());
+                };
+        Object[] perTask = (Object[]) rdd.rdd().barrier().mapPartitions(steps, false,
+                scala.reflect.ClassTag$.MODULE$.apply(double[].class)).collect();
+        for (Object t : perTask) {
+            double[] ms = (double[]) t;
+            Arrays.sort(ms);
+            System.out.printf("barrier task, allGather of 104 KB per step: median %.2f ms (p10 %.2f, p90 %.2f) over"
+                    + " %d steps%n", ms[30], ms[6], ms[54], ms.length);
+        }
     }
 }
