@@ -53,32 +53,32 @@ final class Checkpoints {
         fs.mkdirs(dir);
         String base = String.format("ckpt-%09d", iteration);
         if (solver != null) {
-            Path stmp = new Path(dir, "." + base + ".solver.tmp");
-            try (OutputStream out = fs.create(stmp, true)) {
-                out.write(solver);
-            }
-            rename(stmp, new Path(dir, base + ".solver"));
+            writeFile(base + ".solver", out -> out.write(solver));
         }
-        Path weights = new Path(dir, base + ".safetensors");
-        Path tmp = new Path(dir, "." + base + ".safetensors.tmp");
-        try (OutputStream out = fs.create(tmp, true)) {
-            int n = params.length;
-            List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>(List.of(
-                    new SafeTensors.Tensor("params", new int[] {n}, params, 0),
-                    new SafeTensors.Tensor("best", new int[] {n}, best, 0)));
-            new java.util.TreeMap<>(optimizerState).forEach((name, a) ->
-                    tensors.add(new SafeTensors.Tensor(name, new int[] {n}, a, 0)));
-            SafeTensors.write(out, tensors, Map.of());
-        }
-        rename(tmp, weights);
+        int n = params.length;
+        List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>(List.of(
+                new SafeTensors.Tensor("params", new int[] {n}, params, 0),
+                new SafeTensors.Tensor("best", new int[] {n}, best, 0)));
+        new java.util.TreeMap<>(optimizerState).forEach((name, a) ->
+                tensors.add(new SafeTensors.Tensor(name, new int[] {n}, a, 0)));
+        writeFile(base + ".safetensors", out -> SafeTensors.write(out, tensors, Map.of()));
         info.put("iteration", iteration);
         info.put("optimizerSteps", optimizerSteps);
-        Path json = new Path(dir, base + ".json");
-        Path jtmp = new Path(dir, "." + base + ".json.tmp");
-        try (OutputStream out = fs.create(jtmp, true)) {
-            out.write(JSON.writeValueAsBytes(info));
+        writeFile(base + ".json", out -> out.write(JSON.writeValueAsBytes(info)));
+    }
+
+    /** What goes into one checkpoint file. */
+    private interface Content {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code name} in the checkpoint directory under a temporary name, then renames it into place. */
+    private void writeFile(String name, Content content) throws IOException {
+        Path tmp = new Path(dir, "." + name + ".tmp");
+        try (OutputStream out = fs.create(tmp, true)) {
+            content.write(out);
         }
-        rename(jtmp, json);
+        rename(tmp, new Path(dir, name));
     }
 
     private void rename(Path from, Path to) throws IOException {
