@@ -30,11 +30,12 @@ final class JobSession implements AutoCloseable {
         }
         // a SparkContext of the application without a session is reused by getOrCreate, and must not be stopped
         boolean contextExisted = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
+        org.apache.spark.SparkConf configured = new org.apache.spark.SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName(appName)
-                .config(EXECUTOR_OPTIONS, withJitOptions(new org.apache.spark.SparkConf().get(EXECUTOR_OPTIONS, "")));
+                .config(EXECUTOR_OPTIONS, withJitOptions(configured.get(EXECUTOR_OPTIONS, "")));
         if (master != null) {
             builder.master(master);
-        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+        } else if (!configured.contains("spark.master")) {
             builder.master("local[*]");
         }
         return new JobSession(builder.getOrCreate(), !contextExisted);

@@ -23,8 +23,8 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
      * HotSpot options every JVM running the vector kernel inside Spark needs: on JDK 17, C2 speculates on the
      * argument types profiled at the method-handle call sites every lambda in the JVM shares, which Spark fills with
      * its own types; the Vector API calls then stay in their allocating Java fallback (tens of KB of garbage per
-     * training window). conf/jvm.options holds them for embedded runs, the jobs add them to Spark's driver and
-     * executor options.
+     * training window). conf/jvm.options holds them for embedded runs; the jobs add them to the executors' options
+     * ({@code JobSession}); a driver that runs the kernel itself (a local master) needs them in its own options.
      */
     public static final java.util.List<String> JIT_OPTIONS = java.util.List.of("-XX:TypeProfileLevel=0",
             "-XX:-UseTypeSpeculation");
