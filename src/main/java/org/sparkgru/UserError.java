@@ -1,8 +1,10 @@
 package org.sparkgru;
 
 /**
- * An error the user can fix (bad argument, bad path, unusable model): the jobs print its message alone, without a
- * stack trace, and exit with status {@value #EXIT_CODE}.
+ * An error the user can fix (bad argument, bad path, configuration, data, unusable model files): the jobs print its
+ * message alone, without a stack trace, and exit with status {@value #EXIT_CODE}. Every user-caused error is this
+ * type or a subtype ({@code ConfigError}, {@code DataError}, {@code ModelFormatException}); anything else is an
+ * internal error (exit status 1, with its stack trace).
  */
 public class UserError extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.kernel.Loss;
 import org.sparkgru.model.Variant;
 
@@ -22,16 +21,17 @@ import org.sparkgru.model.Variant;
  * <p>Layers, highest priority first: {@code --set key=value} overrides, the {@code --config} file, and the built-in
  * defaults, which are {@code conf/train.conf} itself (packaged into the jar). Validation happens here, before any
  * Spark work: an unknown key, a wrong type or an out-of-range value is a {@link ConfigError} whose message names the
- * key, the value and what is allowed. {@link #render()} gives the effective configuration for logs and the model.
+ * key, the value and what is allowed. Every choice is parsed here into its enum ({@link Choice}), so no code past
+ * this class compares mode strings. {@link #render()} gives the effective configuration for logs and the model.
  */
 public final class TrainConfig {
     /** Classpath resource holding the defaults (a copy of conf/train.conf made by the build). */
     public static final String DEFAULTS = "org/sparkgru/config/train.conf";
 
     /** Columns and data-quality policies. */
-    public record Data(String id, String time, String target, List<String> features, List<String> calendar,
-                       String scaling, String missing, String duplicates, String gaps, int partitions,
-                       int chunkPoints) {
+    public record Data(String id, String time, String target, List<String> features,
+                       List<CalendarFeature> calendar, Scaling scaling, MissingPolicy missing,
+                       DuplicatePolicy duplicates, GapPolicy gaps, int partitions, int chunkPoints) {
     }
 
     /** Architecture and loss. */
@@ -39,8 +39,9 @@ public final class TrainConfig {
     }
 
     /** Optimization. */
-    public record Train(int iterations, int batchSize, String optimizer, double learningRate, double weightDecay,
-                        double momentum, boolean nesterov, String schedule, int stepEvery, double stepFactor,
+    public record Train(int iterations, int batchSize, OptimizerKind optimizer, double learningRate,
+                        double weightDecay, double momentum, boolean nesterov, Schedule schedule, int stepEvery,
+                        double stepFactor,
                         int warmup, double clipNorm, long seed, int validationEvery, int patience,
                         int checkpointEvery, int treeDepth, int maxBadSteps, int lbfgsMemory) {
     }
@@ -53,10 +54,10 @@ public final class TrainConfig {
     private TrainConfig(Config config) {
         this.config = config;
         this.data = new Data(text("data.id"), text("data.time"), text("data.target"), list("data.features"),
-                calendar(), choice("data.scaling", "series", "global", "window", "none"),
-                choice("data.missing", "error", "drop", "interpolate"),
-                choice("data.duplicates", "error", "last"),
-                choice("data.gaps", "error", "interpolate"),
+                calendar(), choice("data.scaling", Scaling.values()),
+                choice("data.missing", MissingPolicy.values()),
+                choice("data.duplicates", DuplicatePolicy.values()),
+                choice("data.gaps", GapPolicy.values()),
                 integer("data.partitions", 0, 100_000), integer("data.chunkPoints", 0, 1_000_000_000));
         int lookback = integer("model.lookback", 1, 100_000);
         int horizon = integer("model.horizon", 1, 100_000);
@@ -66,9 +67,9 @@ public final class TrainConfig {
         this.model = new Model(lookback, horizon, integer("model.hidden", 1, 4096), integer("model.layers", 1, 16),
                 variant, new Loss(Loss.Kind.parse(lossName), delta));
         this.train = new Train(integer("train.iterations", 1, 100_000_000), integer("train.batchSize", 1, 1 << 20),
-                choice("train.optimizer", "adam", "adamw", "sgd", "lbfgs"), number("train.learningRate", Double.MIN_VALUE, 10),
+                choice("train.optimizer", OptimizerKind.values()), number("train.learningRate", Double.MIN_VALUE, 10),
                 number("train.weightDecay", 0, 1), number("train.momentum", 0, 0.999), bool("train.nesterov"),
-                choice("train.schedule", "constant", "step", "cosine"), integer("train.stepEvery", 1, 100_000_000),
+                choice("train.schedule", Schedule.values()), integer("train.stepEvery", 1, 100_000_000),
                 number("train.stepFactor", Double.MIN_VALUE, 1),
                 integer("train.warmup", 0, 100_000_000), number("train.clipNorm", 0, 1e30),
                 longValue("train.seed"), integer("train.validationEvery", 1, 100_000_000),
@@ -207,18 +208,31 @@ public final class TrainConfig {
         }
     }
 
-    private List<String> calendar() {
+    private List<CalendarFeature> calendar() {
         List<String> c = list("data.calendar");
+        List<CalendarFeature> features = new java.util.ArrayList<>();
         for (String k : c) {
-            if (!CalendarFeatures.NAMES.contains(k)) {
-                throw new ConfigError("data.calendar lists '" + k + "'; allowed are " + String.join(", ",
-                        CalendarFeatures.NAMES));
+            CalendarFeature f = Choice.find(CalendarFeature.values(), k);
+            if (f == null) {
+                throw new ConfigError("data.calendar lists '" + k + "'; allowed are "
+                        + Choice.ids(CalendarFeature.values(), ", "));
             }
+            features.add(f);
         }
         if (c.size() != c.stream().distinct().count()) {
             throw new ConfigError("data.calendar = " + c + " lists a feature twice");
         }
-        return c;
+        return List.copyOf(features);
+    }
+
+    private <E extends Choice> E choice(String key, E[] allowed) {
+        String v = text(key);
+        E e = Choice.find(allowed, v);
+        if (e == null) {
+            throw new ConfigError(key + " = " + describe(key) + " is not allowed; choose one of "
+                    + Choice.ids(allowed, ", "));
+        }
+        return e;
     }
 
     private String choice(String key, String... allowed) {

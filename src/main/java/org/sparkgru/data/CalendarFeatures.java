@@ -3,6 +3,7 @@ package org.sparkgru.data;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.List;
+import org.sparkgru.config.CalendarFeature;
 
 /**
  * Calendar inputs derived from a grid point's time, each as a (sine, cosine) pair so that the end of a cycle
@@ -12,9 +13,7 @@ import java.util.List;
  *
  * @param kinds the configured features, in configuration order
  */
-public record CalendarFeatures(List<String> kinds) implements Serializable {
-    /** The accepted names. */
-    public static final List<String> NAMES = List.of("hour-of-day", "day-of-week", "day-of-year");
+public record CalendarFeatures(List<CalendarFeature> kinds) implements Serializable {
 
     public CalendarFeatures {
         kinds = List.copyOf(kinds);
@@ -35,9 +34,9 @@ public record CalendarFeatures(List<String> kinds) implements Serializable {
         double hour = Math.floorMod(micros, 86_400_000_000L) / 3_600_000_000.0;
         for (int i = 0; i < kinds.size(); i++) {
             double phase = switch (kinds.get(i)) {
-                case "hour-of-day" -> hour / 24;
-                case "day-of-week" -> Math.floorMod(day + 3, 7) / 7.0;
-                default -> {
+                case HOUR_OF_DAY -> hour / 24;
+                case DAY_OF_WEEK -> Math.floorMod(day + 3, 7) / 7.0;
+                case DAY_OF_YEAR -> {
                     LocalDate d = LocalDate.ofEpochDay(day);
                     yield (d.getDayOfYear() - 1) / (double) d.lengthOfYear();
                 }

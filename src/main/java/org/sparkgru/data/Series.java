@@ -14,7 +14,7 @@ import java.util.Arrays;
  * 0 for the other chunks of a long series).
  */
 public final class Series implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     public final String id;
     /** 0 for a whole series; chunk number for the chunks of a long one. */
@@ -23,16 +23,15 @@ public final class Series implements Serializable {
     public final float[] values;
     public final float[] features;
     public final int featureCount;
-    /** Target scaler (mean 0, scale 1 when the target is not scaled per series). */
-    public final float mean;
-    public final float scale;
-    /** Covariate scalers. */
-    public final float[] featureMean;
-    public final float[] featureScale;
+    /** Target and covariate scalers (identity for what is not scaled per series). */
+    public final Scaler scaler;
     /** Validation points at the end: horizon, or 0 for a chunk that is not the last. */
     public final int validationPoints;
-    /** Mean absolute one-step change over the whole series' training part: MASE's scale. */
-    public final float naiveScale;
+    /**
+     * MASE's scale: the in-sample mean absolute error of seasonal naive over the whole series' training part
+     * ({@link org.sparkgru.metrics.ErrorSums#maseScale}, with the grid's season).
+     */
+    public final double maseScale;
     public final Quality quality;
 
     /** What cleaning did to a series: counts per policy. */
@@ -40,35 +39,31 @@ public final class Series implements Serializable {
             implements Serializable {
     }
 
-    public Series(String id, int chunk, TimeGrid grid, float[] values, float[] features,
-                  int featureCount, float mean, float scale, float[] featureMean, float[] featureScale,
-                  int validationPoints, float naiveScale, Quality quality) {
+    public Series(String id, int chunk, TimeGrid grid, float[] values, float[] features, int featureCount,
+                  Scaler scaler, int validationPoints, double maseScale, Quality quality) {
         this.id = id;
         this.chunk = chunk;
         this.grid = grid;
         this.values = values;
         this.features = features;
         this.featureCount = featureCount;
-        this.mean = mean;
-        this.scale = scale;
-        this.featureMean = featureMean;
-        this.featureScale = featureScale;
+        this.scaler = scaler;
         this.validationPoints = validationPoints;
-        this.naiveScale = naiveScale;
+        this.maseScale = maseScale;
         this.quality = quality;
     }
 
-    /** The same series with other scalers (arrays shared). */
-    public Series withScalers(float mean, float scale, float[] featureMean, float[] featureScale) {
-        return new Series(id, chunk, grid, values, features, featureCount, mean, scale,
-                featureMean, featureScale, validationPoints, naiveScale, quality);
+    /** The same series with another scaler (arrays shared). */
+    public Series withScaler(Scaler other) {
+        return new Series(id, chunk, grid, values, features, featureCount, other, validationPoints, maseScale,
+                quality);
     }
 
     /** Points {@code [from, to)} as chunk {@code number}; it keeps the validation tail only if it ends the series. */
     public Series slice(int from, int to, int number) {
         return new Series(id, number, grid.from(from), Arrays.copyOfRange(values, from, to),
-                Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount, mean, scale,
-                featureMean, featureScale, to == values.length ? validationPoints : 0, naiveScale, quality);
+                Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount, scaler,
+                to == values.length ? validationPoints : 0, maseScale, quality);
     }
 
     /** Number of grid points. */

@@ -6,6 +6,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkgru.config.DuplicatePolicy;
+import org.sparkgru.config.GapPolicy;
+import org.sparkgru.config.MissingPolicy;
+import org.sparkgru.config.Scaling;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.metrics.ErrorSums;
 
 /**
  * Turns the rows of one series (any order) into a {@link Series} on a regular grid, applying the data policies of
@@ -16,8 +22,8 @@ import java.util.Map;
  * {@code interpolate}); infer the step as the most frequent difference between consecutive times (the smallest
  * among ties); points off that grid are an error (irregular spacing); missing grid points ({@code error} or
  * {@code interpolate} linearly); series shorter than {@code lookback + horizon} are skipped; finally the
- * standardization (mean, standard deviation; 1 for a constant series) is fitted on the training part, which
- * excludes the last {@code horizon} points (per {@code data.scaling}).
+ * scalers ({@link Scaler#fit}, per {@code data.scaling}) and MASE's scale (seasonal naive with the grid's season)
+ * are fitted on the training part, which excludes the last {@code horizon} points.
  */
 public final class SeriesAssembler implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -50,31 +56,31 @@ public final class SeriesAssembler implements java.io.Serializable {
     public record Failed(String id, String message) implements Result, java.io.Serializable {
     }
 
-    private final String missing;
-    private final String duplicates;
-    private final String gaps;
-    private final int lookback;
-    private final int horizon;
-    private final boolean standardizeTarget;
-    private final boolean standardizeFeatures;
+    private final MissingPolicy missing;
+    private final DuplicatePolicy duplicates;
+    private final GapPolicy gaps;
+    private final Scaling scaling;
+    private final WindowShape shape;
 
     /**
-     * @param missing     policy for null/NaN/Inf: error, drop, interpolate
-     * @param duplicates  policy for repeated times: error, last
-     * @param gaps        policy for missing grid points: error, interpolate
-     * @param scaling     {@code series}: fit target and covariate scalers per series; {@code window}: covariates
-     *                    only (the target is scaled per window at use); {@code global} and {@code none}: no
-     *                    per-series scalers (mean 0, scale 1; global ones are set afterwards)
+     * @param scaling {@code series}: fit target and covariate scalers per series; {@code window}: covariates
+     *                only (the target is scaled per window at use); {@code global} and {@code none}: no
+     *                per-series scalers (identity; a global one is set afterwards)
+     * @param shape   series shorter than {@code lookback + horizon} are skipped; the last {@code horizon} points
+     *                are the validation tail, left out of the scalers and MASE's scale (0 to forecast)
      */
-    public SeriesAssembler(String missing, String duplicates, String gaps, int lookback, int horizon,
-                           String scaling) {
+    public SeriesAssembler(MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps, Scaling scaling,
+                           WindowShape shape) {
         this.missing = missing;
         this.duplicates = duplicates;
         this.gaps = gaps;
-        this.lookback = lookback;
-        this.horizon = horizon;
-        this.standardizeTarget = scaling.equals("series");
-        this.standardizeFeatures = scaling.equals("series") || scaling.equals("window");
+        this.scaling = scaling;
+        this.shape = shape;
+    }
+
+    /** The assembler of {@code data}'s policies and scaling for windows of {@code shape}. */
+    public static SeriesAssembler of(TrainConfig.Data data, WindowShape shape) {
+        return new SeriesAssembler(data.missing(), data.duplicates(), data.gaps(), data.scaling(), shape);
     }
 
     /** Assembles one series from its points (in input order; the list is not modified). */
@@ -85,7 +91,7 @@ public final class SeriesAssembler implements java.io.Serializable {
         List<Point> unique = new ArrayList<>(pts.size());
         for (Point p : pts) {
             if (!unique.isEmpty() && unique.get(unique.size() - 1).t() == p.t()) {
-                if (duplicates.equals("error")) {
+                if (duplicates == DuplicatePolicy.ERROR) {
                     return new Failed(id, "series '" + id + "' has several rows at time " + TimeFormat.format(kind, p.t())
                             + "; remove them or set data.duplicates = last");
                 }
@@ -101,19 +107,19 @@ public final class SeriesAssembler implements java.io.Serializable {
         for (Point p : unique) {
             if (finite(p)) {
                 kept.add(p);
-            } else if (missing.equals("error")) {
+            } else if (missing == MissingPolicy.ERROR) {
                 return new Failed(id, "series '" + id + "' has a null, NaN or infinite value at time "
                         + TimeFormat.format(kind, p.t()) + "; clean the input or set data.missing = drop or interpolate");
-            } else if (missing.equals("drop")) {
+            } else if (missing == MissingPolicy.DROP) {
                 dropped++;
             } else {
                 kept.add(p);
                 missingCount++;
             }
         }
-        if (kept.size() < Math.max(2, lookback + horizon)) {
-            return new Skipped(id, "too short: " + kept.size() + " points, needs at least "
-                    + Math.max(2, lookback + horizon));
+        int minimum = Math.max(2, shape.lookback() + shape.horizon());
+        if (kept.size() < minimum) {
+            return new Skipped(id, "too short: " + kept.size() + " points, needs at least " + minimum);
         }
         long[] ticks = kept.stream().mapToLong(Point::t).toArray();
         long step = inferStep(ticks);
@@ -142,7 +148,7 @@ public final class SeriesAssembler implements java.io.Serializable {
         }
         int n = (int) span;
         int gapCount = n - kept.size();
-        if (gapCount > 0 && gaps.equals("error")) {
+        if (gapCount > 0 && gaps == GapPolicy.ERROR) {
             return new Failed(id, "series '" + id + "' misses " + gapCount + " of its " + n + " points on its "
                     + grid.describeStep() + " grid; fill them or set data.gaps = interpolate");
         }
@@ -165,22 +171,17 @@ public final class SeriesAssembler implements java.io.Serializable {
             return new Failed(id, "series '" + id + "' has no valid value at all in its target or a covariate;"
                     + " remove the series or fix the input");
         }
-        int train = n - horizon;
-        float[] yScaler = standardizeTarget ? fit(y, 0, 1, train) : new float[] {0f, 1f};
+        int train = n - shape.horizon();
+        float[] yScaler = scaling.perSeriesTarget() ? Scaler.fit(y, 0, 1, train) : new float[] {0f, 1f};
         float[] fMean = new float[featureCount];
         float[] fScale = new float[featureCount];
         for (int f = 0; f < featureCount; f++) {
-            float[] s = standardizeFeatures ? fit(x, f, featureCount, train) : new float[] {0f, 1f};
+            float[] s = scaling.perSeriesFeatures() ? Scaler.fit(x, f, featureCount, train) : new float[] {0f, 1f};
             fMean[f] = s[0];
             fScale[f] = s[1];
         }
-        double naive = 0;
-        for (int t = 1; t < train; t++) {
-            naive += Math.abs(y[t] - y[t - 1]);
-        }
-        float naiveScale = train > 1 ? (float) (naive / (train - 1)) : 0f;
-        return new Ok(new Series(id, 0, grid, y, x, featureCount, yScaler[0], yScaler[1], fMean, fScale,
-                horizon, naiveScale,
+        return new Ok(new Series(id, 0, grid, y, x, featureCount, new Scaler(yScaler[0], yScaler[1], fMean, fScale),
+                shape.horizon(), ErrorSums.maseScale(y, train, grid.season()),
                 new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
     }
 
@@ -258,24 +259,5 @@ public final class SeriesAssembler implements java.io.Serializable {
         for (int k = prev + 1; k < n && prev >= 0; k++) {
             a[off + k * stride] = a[off + prev * stride];
         }
-    }
-
-    /** {mean, standard deviation} of the first {@code count} values of a strided column; deviation 1 if constant. */
-    static float[] fit(float[] a, int off, int stride, int count) {
-        double sum = 0;
-        for (int i = 0; i < count; i++) {
-            sum += a[off + i * stride];
-        }
-        double mean = sum / count;
-        double ss = 0;
-        for (int i = 0; i < count; i++) {
-            double d = a[off + i * stride] - mean;
-            ss += d * d;
-        }
-        double sd = Math.sqrt(ss / count);
-        if (!(sd > 1e-12 * Math.max(1, Math.abs(mean)))) {
-            sd = 1;
-        }
-        return new float[] {(float) mean, (float) sd};
     }
 }

@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
+import org.sparkgru.config.CalendarFeature;
+import org.sparkgru.config.FileFormat;
 import org.sparkgru.config.TrainConfig;
 
 /**
@@ -37,9 +39,9 @@ public final class SeriesSource {
     }
 
     /** Reads {@code input} ({@code csv} with header and schema inference, {@code parquet}, {@code orc}, {@code json}). */
-    public static Dataset<Row> read(SparkSession spark, String input, String format) {
-        var reader = spark.read().format(format);
-        if (format.equals("csv")) {
+    public static Dataset<Row> read(SparkSession spark, String input, FileFormat format) {
+        var reader = spark.read().format(format.id());
+        if (format == FileFormat.CSV) {
             reader = reader.option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST");
         }
         return reader.load(input);
@@ -57,7 +59,7 @@ public final class SeriesSource {
         if (t instanceof IntegerType || t instanceof LongType) {
             return TimeKind.INDEX;
         }
-        throw new IllegalArgumentException("time column '" + cfg.time() + "' has type " + t.simpleString()
+        throw new DataError("time column '" + cfg.time() + "' has type " + t.simpleString()
                 + "; it must be a timestamp, a date or an integer index (cast strings with to_timestamp first)");
     }
 
@@ -67,7 +69,7 @@ public final class SeriesSource {
                 return f;
             }
         }
-        throw new IllegalArgumentException("column '" + name + "' is not in the input; it has "
+        throw new DataError("column '" + name + "' is not in the input; it has "
                 + String.join(", ", df.columns()) + " (set data.id, data.time, data.target, data.features)");
     }
 
@@ -75,7 +77,8 @@ public final class SeriesSource {
     public static void validate(Dataset<Row> df, TrainConfig.Data cfg) {
         field(df, cfg.id());
         if (timeKind(df, cfg) == TimeKind.INDEX && !cfg.calendar().isEmpty()) {
-            throw new IllegalArgumentException("data.calendar = " + cfg.calendar() + " needs a timestamp or date"
+            throw new DataError("data.calendar = " + cfg.calendar().stream().map(CalendarFeature::id).toList()
+                    + " needs a timestamp or date"
                     + " time column, but '" + cfg.time() + "' is an integer index; set data.calendar = []");
         }
         List<String> numeric = new ArrayList<>(cfg.features());
@@ -83,17 +86,10 @@ public final class SeriesSource {
         for (String c : numeric) {
             DataType t = field(df, c).dataType();
             if (!(t instanceof NumericType)) {
-                throw new IllegalArgumentException("column '" + c + "' has type " + t.simpleString()
+                throw new DataError("column '" + c + "' has type " + t.simpleString()
                         + " but must be numeric (it is the target or a listed feature)");
             }
         }
-    }
-
-    /** Assembles every series of {@code df} into {@code partitions} partitions, for training. */
-    public static JavaRDD<SeriesAssembler.Result> assemble(Dataset<Row> df, TrainConfig cfg, int partitions) {
-        TrainConfig.Data d = cfg.data();
-        return assemble(df, d, new SeriesAssembler(d.missing(), d.duplicates(), d.gaps(), cfg.model().lookback(),
-                cfg.model().horizon(), d.scaling()), partitions);
     }
 
     /** Assembles every series of {@code df} with {@code assembler} into {@code partitions} partitions. */

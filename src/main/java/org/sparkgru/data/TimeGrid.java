@@ -57,6 +57,21 @@ public record TimeGrid(TimeKind kind, long start, long step, boolean monthly, in
         };
     }
 
+    /**
+     * The season length of this grid's frequency, for seasonal naive and MASE: 24 hourly, 7 daily, 52 weekly,
+     * 12 monthly, 4 quarterly, 1 otherwise.
+     */
+    public int season() {
+        return switch (frequency()) {
+            case "PT1H" -> 24;
+            case "P1D", "PT24H" -> 7;
+            case "P7D", "PT168H" -> 52;
+            case "P1M" -> 12;
+            case "P3M" -> 4;
+            default -> 1;
+        };
+    }
+
     /** The step in words for messages and chart labels ("1 hour", "1 month"): {@link TimeFormat#formatStep}. */
     public String describeStep() {
         return monthly ? TimeFormat.count(step, "month") : TimeFormat.formatStep(kind, step);

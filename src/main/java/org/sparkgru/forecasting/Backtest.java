@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
+import org.sparkgru.metrics.ErrorSums;
 
 /**
  * A rolling-origin backtest of one partition's series: for origins {@code k = 0 .. K-1} the {@code horizon}
  * points from {@code n - (K - k) horizon} are forecast from the history before them by the model and by two
  * baselines, computed on the same windows: naive (the last value repeated) and seasonal naive (the value one season
  * of {@code season} steps earlier, from the last full season before the origin). Error sums are kept per series and
- * method; {@link Metrics} turns them into MAE, RMSE, MAPE, sMAPE and MASE.
+ * method ({@link ErrorSums}, which also defines the metrics), with the series' MASE scale: seasonal naive's
+ * in-sample error on the history before the first origin.
  */
 public final class Backtest implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -20,10 +23,11 @@ public final class Backtest implements Serializable {
     public static final List<String> METHODS = List.of("model", "naive", "seasonal_naive");
 
     /**
-     * Per-series sums: for each method {abs error, squared error, abs percentage error (non-zero actuals), sMAPE
-     * term}, then {points, non-zero actuals, MASE scale}; or a reason when the series cannot be evaluated.
+     * One series' outcome: error sums per method (in {@link #METHODS} order) and the MASE scale; or a reason when
+     * the series cannot be evaluated ({@code sums} null).
      */
-    public record SeriesResult(String id, double[] sums, String skipped) implements Serializable {
+    public record SeriesResult(String id, ErrorSums[] sums, double maseScale, String skipped)
+            implements Serializable {
     }
 
     private final Forecaster forecaster;
@@ -36,46 +40,40 @@ public final class Backtest implements Serializable {
         this.season = season;
     }
 
-    /** Evaluates every series of a partition. */
-    public Iterator<SeriesResult> run(Iterator<Series> it, Map<String, Forecaster.Scaler> trained) {
+    /** Evaluates every series of a partition; {@code trained} as for {@link Forecaster#forecast}. */
+    public Iterator<SeriesResult> run(Iterator<Series> it, Map<String, Scaler> trained) {
         int lookback = forecaster.lookback();
         int horizon = forecaster.horizon();
         List<SeriesResult> out = new ArrayList<>();
         List<Series> batch = new ArrayList<>();
         List<Integer> ends = new ArrayList<>();
-        List<double[]> pending = new ArrayList<>();
+        List<ErrorSums> pending = new ArrayList<>();
         while (it.hasNext()) {
             Series s = Forecaster.withTrainedScaler(it.next(), trained);
             int n = s.length();
             int first = n - origins * horizon;
             int need = Math.max(lookback, season + 1);
             if (first < need) {
-                out.add(new SeriesResult(s.id, null, "too short: " + n + " points, " + origins + " origin(s) of "
+                out.add(new SeriesResult(s.id, null, 0, "too short: " + n + " points, " + origins + " origin(s) of "
                         + horizon + " need at least " + (need + origins * horizon)));
                 continue;
             }
-            double[] sums = new double[4 * METHODS.size() + 3];
-            double scale = 0;
-            for (int t = season; t < first; t++) {
-                scale += Math.abs(s.values[t] - s.values[t - season]);
+            ErrorSums[] sums = new ErrorSums[METHODS.size()];
+            for (int m = 0; m < sums.length; m++) {
+                sums[m] = new ErrorSums();
             }
-            sums[4 * METHODS.size() + 2] = scale / (first - season);
-            out.add(new SeriesResult(s.id, sums, null));
+            out.add(new SeriesResult(s.id, sums, ErrorSums.maseScale(s.values, first, season), null));
             for (int k = 0; k < origins; k++) {
                 int origin = first + k * horizon;
                 for (int h = 0; h < horizon; h++) {
                     double actual = s.values[origin + h];
-                    add(sums, 1, actual, s.values[origin - 1]);
+                    sums[1].add(s.values[origin - 1], actual);
                     int back = season * ((h / season) + 1);
-                    add(sums, 2, actual, s.values[origin + h - back]);
-                    sums[4 * METHODS.size()]++;
-                    if (actual != 0) {
-                        sums[4 * METHODS.size() + 1]++;
-                    }
+                    sums[2].add(s.values[origin + h - back], actual);
                 }
                 batch.add(s);
                 ends.add(origin);
-                pending.add(sums);
+                pending.add(sums[0]);
                 if (batch.size() == Forecaster.BATCH) {
                     flush(batch, ends, pending);
                 }
@@ -97,7 +95,7 @@ public final class Backtest implements Serializable {
     }
 
     /** The curve of one series (which must be long enough, see {@link #run}). */
-    public Curve curve(Series raw, Map<String, Forecaster.Scaler> trained) {
+    public Curve curve(Series raw, Map<String, Scaler> trained) {
         Series s = Forecaster.withTrainedScaler(raw, trained);
         int horizon = forecaster.horizon();
         int n = s.length();
@@ -126,62 +124,18 @@ public final class Backtest implements Serializable {
         return new Curve(s.id, s.grid.describeStep(), ticks, actual, model, seasonal);
     }
 
-    private void flush(List<Series> batch, List<Integer> ends, List<double[]> pending) {
+    private void flush(List<Series> batch, List<Integer> ends, List<ErrorSums> pending) {
         int horizon = forecaster.horizon();
         double[] y = new double[batch.size() * horizon];
         forecaster.predict(batch, ends.stream().mapToInt(Integer::intValue).toArray(), y);
         for (int b = 0; b < batch.size(); b++) {
             Series s = batch.get(b);
             for (int h = 0; h < horizon; h++) {
-                add(pending.get(b), 0, s.values[ends.get(b) + h], y[b * horizon + h]);
+                pending.get(b).add(y[b * horizon + h], s.values[ends.get(b) + h]);
             }
         }
         batch.clear();
         ends.clear();
         pending.clear();
-    }
-
-    private static void add(double[] sums, int method, double actual, double forecast) {
-        double e = Math.abs(forecast - actual);
-        int o = 4 * method;
-        sums[o] += e;
-        sums[o + 1] += e * e;
-        if (actual != 0) {
-            sums[o + 2] += e / Math.abs(actual);
-        }
-        sums[o + 3] += smapeTerm(forecast, actual);
-    }
-
-    /** One point's sMAPE term, {@code 2 |f - a| / (|f| + |a|)}, 0 when both are 0 (validation uses it too). */
-    public static double smapeTerm(double forecast, double actual) {
-        double den = Math.abs(forecast) + Math.abs(actual);
-        return den == 0 ? 0 : 2 * Math.abs(forecast - actual) / den;
-    }
-
-    /**
-     * Metrics from error sums: {MAE, RMSE, MAPE %, sMAPE %, MASE}. MAPE averages over non-zero actuals only
-     * (zeros are counted, not divided by); sMAPE = 200 |f - a| / (|f| + |a|) %, 0 when both are 0; MASE = MAE
-     * divided by the in-sample MAE of seasonal naive on the history before the first origin (NaN when that is 0).
-     */
-    public static double[] metrics(double[] sums, int method) {
-        int o = 4 * method;
-        double points = sums[4 * METHODS.size()];
-        double nonZero = sums[4 * METHODS.size() + 1];
-        double scale = sums[4 * METHODS.size() + 2];
-        double mae = sums[o] / points;
-        return new double[] {mae, Math.sqrt(sums[o + 1] / points), nonZero > 0 ? 100 * sums[o + 2] / nonZero
-                : Double.NaN, 100 * sums[o + 3] / points, scale > 0 ? mae / scale : Double.NaN};
-    }
-
-    /** The season length of a grid frequency: 24 hourly, 7 daily, 52 weekly, 12 monthly, 4 quarterly, else 1. */
-    public static int season(String frequency) {
-        return switch (frequency) {
-            case "PT1H" -> 24;
-            case "P1D", "PT24H" -> 7;
-            case "P7D", "PT168H" -> 52;
-            case "P1M" -> 12;
-            case "P3M" -> 4;
-            default -> 1;
-        };
     }
 }

@@ -5,16 +5,16 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.sparkgru.data.CalendarFeatures;
+import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
+import org.sparkgru.data.WindowLayout;
 import org.sparkgru.kernel.WorkspacePool;
 import org.sparkgru.model.NetworkSpec;
-import org.sparkgru.training.Windows;
 
 /**
  * Forecasts series on an executor: for every series, the last {@code lookback} points are scaled (with the
- * series' training scalers when the model has them, its own history otherwise, or per window), run through the
- * kernel's forward pass in batches of up to {@value #BATCH} series (an inference workspace: no backward buffers),
+ * series' training scalers when the model has them, its own history otherwise, or per window) and laid out by the
+ * model's {@link WindowLayout}, run through the kernel's forward pass in batches of up to {@value #BATCH} series (an inference workspace: no backward buffers),
  * and the {@code horizon} outputs are unscaled and emitted with their future times on the series' grid.
  */
 public final class Forecaster implements Serializable {
@@ -26,25 +26,14 @@ public final class Forecaster implements Serializable {
     public record Point(String id, long tick, int step, double value) implements Serializable {
     }
 
-    /** Per-series target and covariate scalers learned in training. */
-    public record Scaler(float mean, float scale, float[] featureMean, float[] featureScale) implements Serializable {
-    }
-
     private final NetworkSpec spec;
     private final float[] params;
-    private final int lookback;
-    private final int horizon;
-    private final CalendarFeatures calendar;
-    private final boolean windowScaling;
+    private final WindowLayout layout;
 
-    public Forecaster(NetworkSpec spec, float[] params, int lookback, int horizon, CalendarFeatures calendar,
-                      boolean windowScaling) {
+    public Forecaster(NetworkSpec spec, float[] params, WindowLayout layout) {
         this.spec = spec;
         this.params = params;
-        this.lookback = lookback;
-        this.horizon = horizon;
-        this.calendar = calendar;
-        this.windowScaling = windowScaling;
+        this.layout = layout;
     }
 
     /**
@@ -70,7 +59,7 @@ public final class Forecaster implements Serializable {
     /** {@code s} with its training scalers when it was seen in training, unchanged otherwise. */
     static Series withTrainedScaler(Series s, Map<String, Scaler> trained) {
         Scaler sc = trained.get(s.id);
-        return sc == null ? s : s.withScalers(sc.mean(), sc.scale(), sc.featureMean(), sc.featureScale());
+        return sc == null ? s : s.withScaler(sc);
     }
 
     private void run(List<Series> batch, List<Point> out) {
@@ -79,6 +68,7 @@ public final class Forecaster implements Serializable {
         for (int b = 0; b < n; b++) {
             ends[b] = batch.get(b).length();
         }
+        int horizon = horizon();
         double[] y = new double[n * horizon];
         predict(batch, ends, y);
         for (int b = 0; b < n; b++) {
@@ -95,16 +85,16 @@ public final class Forecaster implements Serializable {
      * {@code out[b * horizon + h]}.
      */
     void predict(List<Series> batch, int[] ends, double[] out) {
-        try (WorkspacePool.Lease lease = WORKSPACES.lease(spec, lookback)) {
-            Windows.forecast(lease.kernel(), params, batch, ends, calendar, windowScaling, out);
+        try (WorkspacePool.Lease lease = WORKSPACES.lease(spec, lookback())) {
+            layout.forecast(lease.kernel(), params, batch, ends, out);
         }
     }
 
     int lookback() {
-        return lookback;
+        return layout.shape().lookback();
     }
 
     int horizon() {
-        return horizon;
+        return spec.outputs();
     }
 }

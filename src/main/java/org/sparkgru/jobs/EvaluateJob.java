@@ -15,7 +15,8 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.forecasting.Backtest;
 import org.sparkgru.model.GruModel;
-import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.reporting.HtmlReport;
 import picocli.CommandLine.Mixin;
@@ -84,7 +85,7 @@ public final class EvaluateJob implements Callable<Integer> {
             return Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, null);
         }
         FileSystem fs = HadoopFiles.of(new Path(report), sc.hadoopConfiguration());
-        return StagedOutput.write(fs, new Path(report), overwrite, "report", "--report", staging ->
+        return AtomicFiles.writeDirectory(fs, new Path(report), overwrite, "report", "--report", staging ->
                 Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, staging));
     }
 }

@@ -2,13 +2,13 @@ package org.sparkgru.jobs;
 
 import org.sparkgru.UserError;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.config.ExportFormat;
+import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.model.TorchExport;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code jobs/export.sh}: converts a saved model to another framework's format. Only {@code torch} for now: a
  * PyTorch {@code nn.GRU} + {@code nn.Linear} state dict in safetensors format (see {@link TorchExport}). The output
- * is written to a temporary file and renamed into place, so a failed export leaves nothing behind.
+ * goes through {@link AtomicFiles#writeFile}, so a failed export leaves nothing that looks complete.
  */
 @Command(name = "export.sh", mixinStandardHelpOptions = true,
         description = "Export a spark-gru model to another framework's format.")
@@ -43,9 +43,7 @@ public final class ExportJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!format.equals("torch")) {
-            throw new UserError("unknown export format '" + format + "': supported is torch");
-        }
+        ExportFormat.parse(format); // torch, the only one
         Configuration conf = new Configuration();
         GruModel m = ModelStore.load(model, conf);
         Path out = new Path(output);
@@ -53,20 +51,7 @@ public final class ExportJob implements Callable<Integer> {
         if (fs.exists(out) && !overwrite) {
             throw new UserError("output " + out + " already exists; remove it or pass --overwrite");
         }
-        Path tmp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + UUID.randomUUID());
-        try {
-            try (OutputStream os = fs.create(tmp, false)) {
-                TorchExport.write(m, os);
-            }
-            if (fs.exists(out)) {
-                fs.delete(out, false);
-            }
-            if (!fs.rename(tmp, out)) {
-                throw new IOException("cannot move the export into " + out);
-            }
-        } finally {
-            fs.delete(tmp, false);
-        }
+        AtomicFiles.writeFile(fs, out, os -> TorchExport.write(m, os));
         System.out.println("exported " + model + " (" + m.spec().variant().id() + ", " + m.spec().layers()
                 + " layer(s), hidden " + m.spec().hidden() + ") to " + out + " as a PyTorch state dict");
         return 0;

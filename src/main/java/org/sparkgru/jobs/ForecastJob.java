@@ -2,13 +2,11 @@ package org.sparkgru.jobs;
 
 import org.sparkgru.ml.Forecasting;
 import org.sparkgru.ml.ModelInput;
-import org.sparkgru.UserError;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
-import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.config.FileFormat;
+import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.model.ModelStore;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
@@ -71,9 +71,7 @@ public final class ForecastJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!List.of("parquet", "csv").contains(outputFormat)) {
-            throw new UserError("unknown --output-format '" + outputFormat + "': choose parquet or csv");
-        }
+        FileFormat.parse("--output-format", outputFormat, FileFormat.OUTPUT);
         GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
         TrainConfig cfg = config(m);
         try (JobSession session = in.session("spark-gru forecast")) {
@@ -90,14 +88,15 @@ public final class ForecastJob implements Callable<Integer> {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         FileSystem fs = HadoopFiles.of(new Path(output), sc.hadoopConfiguration());
         Path out = fs.makeQualified(new Path(output));
-        ObjectNode summary = StagedOutput.write(fs, out, overwrite, "output", "--output", staging -> {
+        FileFormat format = FileFormat.parse("--output-format", outputFormat, FileFormat.OUTPUT);
+        ObjectNode summary = AtomicFiles.writeDirectory(fs, out, overwrite, "output", "--output", staging -> {
             Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, in.read(spark), asOf);
             var writer = f.forecasts().write().mode("errorifexists");
-            if (outputFormat.equals("csv")) {
+            if (format == FileFormat.CSV) {
                 writer = writer.option("header", "true");
             }
-            writer.format(outputFormat).save(new Path(staging, "forecasts").toString());
-            long forecastSeries = spark.read().format(outputFormat).option("header", "true")
+            writer.format(format.id()).save(new Path(staging, "forecasts").toString());
+            long forecastSeries = spark.read().format(format.id()).option("header", "true")
                     .load(new Path(staging, "forecasts").toString()).select("series").distinct().count();
             List<String[]> problems = f.problems();
             ObjectNode s = JSON.createObjectNode();
@@ -109,10 +108,9 @@ public final class ForecastJob implements Callable<Integer> {
             ArrayNode list = s.putArray("notForecastSeries");
             problems.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject()
                     .put("series", p[0]).put("reason", p[1]));
-            try (OutputStream o = fs.create(new Path(staging, "summary.json"), true)) {
-                o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
-            }
-            fs.create(new Path(staging, ModelStore.SUCCESS), true).close();
+            AtomicFiles.writeFile(fs, new Path(staging, "summary.json"),
+                    o -> o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s)));
+            AtomicFiles.markComplete(fs, staging);
             return s;
         });
         LOG.info("forecast summary: {}", summary);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkgru.config.FileFormat;
 import org.sparkgru.ml.ModelInput;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -33,10 +34,8 @@ public final class InputOptions {
 
     /** Reads the input; unknown formats and unreadable paths are user errors. */
     Dataset<Row> read(SparkSession spark) throws IOException {
-        if (!java.util.List.of("csv", "parquet", "orc", "json").contains(format)) {
-            throw new org.sparkgru.UserError("unknown --format '" + format + "': choose csv, parquet, orc or json");
-        }
-        return ModelInput.read(spark, source.input, source.table, format);
+        return ModelInput.read(spark, source.input, source.table, FileFormat.parse("--format", format,
+                FileFormat.INPUT));
     }
 
     /** The job's Spark session: see {@link JobSession#open}. */

@@ -3,12 +3,11 @@ package org.sparkgru.jobs;
 import org.sparkgru.UserError;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.sparkgru.model.ModelFormatException;
 import picocli.CommandLine;
 
 /**
- * Runs a picocli job command and maps failures to exit codes: 0 success, 2 a user error (bad arguments, paths,
- * configuration, model files: one line {@code error: ...} on stderr), 1 an internal error (with stack trace).
+ * Runs a picocli job command and maps failures to exit codes: 0 success, 2 a {@link UserError} or a bad command
+ * line (one line {@code error: ...} on stderr), 1 anything else, an internal error, with its stack trace.
  */
 public final class JobRunner {
     private JobRunner() {
@@ -24,7 +23,7 @@ public final class JobRunner {
         CommandLine cl = new CommandLine(job);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof UserError || e instanceof ModelFormatException || e instanceof IllegalArgumentException) {
+            if (e instanceof UserError) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return UserError.EXIT_CODE;
             }

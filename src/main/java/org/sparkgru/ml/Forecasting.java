@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgru.config.TrainConfig;
+import org.sparkgru.data.Scaler;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.forecasting.Forecaster;
 import org.sparkgru.model.GruModel;
@@ -47,7 +48,7 @@ public final class Forecasting {
                                      Dataset<Row> df, String asOf) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
-        Broadcast<Map<String, Forecaster.Scaler>> scalers = sc.broadcast(in.trained());
+        Broadcast<Map<String, Scaler>> scalers = sc.broadcast(in.trained());
         Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
         TimeKind kind = in.kind();
         DataType timeType = switch (kind) {

@@ -21,7 +21,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
-import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.HadoopFiles;
+import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.ModelStore;
 
 /**
@@ -146,12 +148,13 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
                     FileSystem src = HadoopFiles.of(from, conf);
                     Path to = new Path(path);
                     FileSystem dst = HadoopFiles.of(to, conf);
-                    for (String part : new String[] {"scalers", "metrics.jsonl", "report"}) {
+                    for (String part : new String[] {ModelDirectory.SCALERS, ModelDirectory.METRICS,
+                            ModelDirectory.REPORT}) {
                         if (src.exists(new Path(from, part))) {
                             FileUtil.copy(src, new Path(from, part), dst, new Path(to, part), false, conf);
                         }
                     }
-                    dst.create(new Path(to, "_SUCCESS"), true).close();
+                    AtomicFiles.markComplete(dst, to);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -23,12 +23,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkgru.config.TrainConfig;
+import org.sparkgru.config.FileFormat;
+import org.sparkgru.config.Scaling;
 import org.sparkgru.data.CalendarFeatures;
-import org.sparkgru.data.GlobalScaler;
+import org.sparkgru.data.Scaler;
+import org.sparkgru.data.ScalerTable;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.SeriesAssembler;
 import org.sparkgru.data.SeriesSource;
 import org.sparkgru.data.TimeKind;
+import org.sparkgru.data.WindowLayout;
+import org.sparkgru.data.WindowShape;
+import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.forecasting.Forecaster;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelFormatException;
@@ -45,7 +51,7 @@ import org.sparkgru.model.ModelFormatException;
  * @param kind       the time column's kind
  */
 public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
-                  Map<String, Forecaster.Scaler> trained, TimeKind kind) {
+                         Map<String, Scaler> trained, TimeKind kind) {
 
     /** The model's stored configuration with {@code data.*} overrides. */
     public static TrainConfig config(GruModel m, String modelDir, List<String> sets) {
@@ -63,7 +69,8 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
     }
 
     /** Reads {@code --input} or {@code --table}, with read errors as user errors. */
-    public static Dataset<Row> read(SparkSession spark, String input, String table, String format) throws IOException {
+    public static Dataset<Row> read(SparkSession spark, String input, String table, FileFormat format)
+            throws IOException {
         try {
             return table != null ? spark.table(table) : SeriesSource.read(spark, input, format);
         } catch (Exception e) {
@@ -98,9 +105,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         if (asOf != null) {
             df = df.where(col(d.time()).leq(asOfLiteral(kind, asOf)));
         }
-        String scaling = d.scaling();
-        SeriesAssembler assembler = new SeriesAssembler(d.missing(), d.duplicates(), d.gaps(),
-                cfg.model().lookback(), 0, scaling.equals("global") ? "none" : scaling);
+        SeriesAssembler assembler = SeriesAssembler.of(d, new WindowShape(cfg.model().lookback(), 0));
         JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, d, assembler, sc.defaultParallelism())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<String[]> problems = results.filter(r -> !(r instanceof SeriesAssembler.Ok)).map(r ->
@@ -108,37 +113,40 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
                         : ((SeriesAssembler.Failed) r).message()}).collect();
         JavaRDD<Series> series = results.filter(r -> r instanceof SeriesAssembler.Ok)
                 .map(r -> ((SeriesAssembler.Ok) r).series());
-        if (scaling.equals("global")) {
-            JsonNode g = m.metadata().at("/data/globalScaler");
-            series = new GlobalScaler((float) g.get("mean").asDouble(), (float) g.get("scale").asDouble(),
-                    floats(g.get("featureMean")), floats(g.get("featureScale"))).apply(series);
+        if (d.scaling() == Scaling.GLOBAL) {
+            series = globalScaler(m).apply(series);
         }
-        Map<String, Forecaster.Scaler> trained = scaling.equals("series") || scaling.equals("window")
-                ? trainedScalers(spark, modelDir, scaling.equals("window")) : Map.of();
-        Forecaster forecaster = new Forecaster(m.spec(), m.params(), cfg.model().lookback(), cfg.model().horizon(),
-                new CalendarFeatures(d.calendar()), scaling.equals("window"));
-        return new ModelInput(series, problems, forecaster, trained, kind);
+        Map<String, Scaler> trained = switch (d.scaling()) {
+            case SERIES -> ScalerTable.read(spark, scalers(modelDir));
+            case WINDOW -> withoutTargets(ScalerTable.read(spark, scalers(modelDir)));
+            case GLOBAL, NONE -> Map.of();
+        };
+        return new ModelInput(series, problems, forecaster(m, cfg), trained, kind);
     }
 
-    private static Map<String, Forecaster.Scaler> trainedScalers(SparkSession spark, String modelDir,
-                                                                 boolean featuresOnly) {
-        Map<String, Forecaster.Scaler> map = new HashMap<>();
-        for (Row r : spark.read().parquet(new Path(modelDir, "scalers").toString()).collectAsList()) {
-            float[] fm = floats(r.getList(r.fieldIndex("featureMean")));
-            float[] fs = floats(r.getList(r.fieldIndex("featureScale")));
-            map.put(r.getString(r.fieldIndex("id")), featuresOnly ? new Forecaster.Scaler(0f, 1f, fm, fs)
-                    : new Forecaster.Scaler(r.getFloat(r.fieldIndex("mean")), r.getFloat(r.fieldIndex("scale")), fm,
-                    fs));
-        }
+    private static String scalers(String modelDir) {
+        return new Path(modelDir, ModelDirectory.SCALERS).toString();
+    }
+
+    /** The model's forecaster: its network on windows laid out as in training. */
+    static Forecaster forecaster(GruModel m, TrainConfig cfg) {
+        TrainConfig.Data d = cfg.data();
+        return new Forecaster(m.spec(), m.params(), new WindowLayout(new WindowShape(cfg.model().lookback(),
+                cfg.model().horizon()), d.features().size(), new CalendarFeatures(d.calendar()), d.scaling()));
+    }
+
+    /** The global scaler stored in the model's metadata ({@code data.scaling = global}). */
+    private static Scaler globalScaler(GruModel m) {
+        JsonNode g = m.metadata().at("/data/globalScaler");
+        return new Scaler((float) g.get("mean").asDouble(), (float) g.get("scale").asDouble(),
+                floats(g.get("featureMean")), floats(g.get("featureScale")));
+    }
+
+    /** {@code data.scaling = window}: the covariates' training scalers; the target is scaled per window. */
+    private static Map<String, Scaler> withoutTargets(Map<String, Scaler> scalers) {
+        Map<String, Scaler> map = new HashMap<>();
+        scalers.forEach((id, sc) -> map.put(id, sc.withoutTarget()));
         return map;
-    }
-
-    private static float[] floats(List<Object> l) {
-        float[] a = new float[l.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = ((Number) l.get(i)).floatValue();
-        }
-        return a;
     }
 
     private static float[] floats(JsonNode n) {

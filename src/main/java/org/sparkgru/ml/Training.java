@@ -7,37 +7,43 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgru.config.CalendarFeature;
+import org.sparkgru.config.ConfigError;
+import org.sparkgru.config.Scaling;
 import org.sparkgru.config.TrainConfig;
-import org.sparkgru.data.GlobalScaler;
+import org.sparkgru.data.CalendarFeatures;
+import org.sparkgru.data.DataError;
+import org.sparkgru.data.Scaler;
+import org.sparkgru.data.ScalerTable;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.SeriesAssembler;
 import org.sparkgru.data.SeriesChunker;
 import org.sparkgru.data.SeriesSource;
-import org.sparkgru.data.TimeFormat;
+import org.sparkgru.data.TimeKind;
+import org.sparkgru.data.WindowLayout;
+import org.sparkgru.data.WindowShape;
+import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.GruModel;
-import org.sparkgru.model.HadoopFiles;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.model.NetworkSpec;
-import org.sparkgru.training.Trainer;
+import org.sparkgru.training.TrainingLoop;
+import org.sparkgru.training.Validation;
 
 /**
  * The training pipeline behind {@code jobs/train.sh} and {@link GruForecaster#fit}: model directory checks,
  * Spark SQL ingestion and series assembly with the data-quality report, scaling and chunking, the distributed
- * training loop, the model files, the scaler table, the validation-tail report, and {@code _SUCCESS} last.
+ * training loop, the model files, the scaler table, the validation-tail report (on the cached series and the
+ * in-memory scalers), and {@code _SUCCESS} last.
  */
 public final class Training {
     private static final Logger LOG = LoggerFactory.getLogger(Training.class);
@@ -52,14 +58,14 @@ public final class Training {
      * @param modelDir the model directory written
      * @param training the training loop's result
      */
-    public record TrainingRun(String modelDir, Trainer.Result training) {
+    public record TrainingRun(String modelDir, TrainingLoop.Result training) {
         /** A two-line human summary: where the model is and its validation metrics. */
         public String summary() {
-            double[] m = training.bestMetrics();
+            Validation m = training.bestMetrics();
             return "model written to " + modelDir + " (best iteration " + training.bestIteration() + " of "
                     + training.iterations() + ", " + training.stopReason() + ")\nvalidation: "
                     + (m == null ? "none" : String.format("MAE %.5g  RMSE %.5g  sMAPE %.3g%%  MASE %.4g",
-                    m[0], m[1], m[2], m[3]));
+                    m.mae(), m.rmse(), m.smape(), m.mase()));
         }
     }
 
@@ -68,28 +74,31 @@ public final class Training {
      * model directory, assembles and reports the data, trains, and writes the complete model directory.
      */
     public static TrainingRun train(SparkSession spark, TrainConfig cfg, Dataset<Row> df, String model, boolean resume,
-                               boolean overwrite) throws IOException {
+                                    boolean overwrite) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Configuration hadoop = sc.hadoopConfiguration();
-        Path dir = new Path(model);
-        FileSystem fs = HadoopFiles.of(dir, hadoop);
-        if (fs.exists(new Path(dir, ModelStore.SUCCESS)) && !overwrite && !resume) {
-            throw new UserError("model directory " + dir + " already holds a complete model; choose another"
+        ModelDirectory dir = ModelDirectory.of(model, sc.hadoopConfiguration());
+        FileSystem fs = dir.fs();
+        if (dir.isComplete() && !overwrite && !resume) {
+            throw new UserError("model directory " + dir.root() + " already holds a complete model; choose another"
                     + " --model, or pass --overwrite to replace it");
         }
-        if (fs.exists(dir) && !fs.exists(new Path(dir, ModelStore.SUCCESS)) && !resume && !overwrite
-                && fs.listStatus(dir).length > 0) {
-            throw new UserError("model directory " + dir + " holds an unfinished training; pass --resume to continue"
-                    + " it or --overwrite to start again");
+        if (!dir.isComplete() && !resume && !overwrite && dir.hasContent()) {
+            throw new UserError("model directory " + dir.root() + " holds an unfinished training; pass --resume to"
+                    + " continue it or --overwrite to start again");
         }
-        int partitions = cfg.data().partitions() > 0 ? cfg.data().partitions() : sc.defaultParallelism();
+        TrainConfig.Data d = cfg.data();
+        WindowShape shape = new WindowShape(cfg.model().lookback(), cfg.model().horizon());
+        int partitions = d.partitions() > 0 ? d.partitions() : sc.defaultParallelism();
         JavaRDD<SeriesAssembler.Result> results;
-        ObjectNode quality;
+        Quality quality;
+        TimeKind kind;
         try {
             if (df.isEmpty()) {
-                throw new UserError("the input has no rows; check --input or --table");
+                throw new DataError("the input has no rows; check --input or --table");
             }
-            results = SeriesSource.assemble(df, cfg, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+            results = SeriesSource.assemble(df, d, SeriesAssembler.of(d, shape), partitions)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            kind = SeriesSource.timeKind(df, d);
             quality = qualityReport(results);
         } catch (Exception e) {
             throw inputError(e);
@@ -99,55 +108,90 @@ public final class Training {
         long count = series.count();
         results.unpersist();
         if (count == 0) {
-            throw new UserError("no series to train on: " + quality.path("skipped").asInt() + " series were too short"
-                    + " for lookback + horizon = " + (cfg.model().lookback() + cfg.model().horizon()));
+            throw new DataError("no series to train on: " + quality.report().path("skipped").asInt() + " series were"
+                    + " too short for lookback + horizon = " + (shape.lookback() + shape.horizon()));
         }
         // the input is usable: only now does --overwrite replace the old model, so bad data never destroys it
-        if (overwrite && !resume && fs.exists(dir)) {
-            fs.delete(dir, true);
+        if (overwrite && !resume && fs.exists(dir.root())) {
+            fs.delete(dir.root(), true);
         }
-        fs.delete(new Path(dir, ModelStore.SUCCESS), false);
-        GlobalScaler global = null;
-        if (cfg.data().scaling().equals("global") && count > 0) {
-            global = GlobalScaler.fit(series, cfg.model().horizon(), cfg.data().features().size());
+        dir.clearComplete();
+        Scaler global = null;
+        if (d.scaling() == Scaling.GLOBAL) {
+            global = Scaler.fitGlobal(series, d.features().size());
             JavaRDD<Series> scaled = global.apply(series).persist(StorageLevel.MEMORY_AND_DISK());
             scaled.count();
             series.unpersist();
             series = scaled;
         }
-        writeScalers(spark, series, new Path(dir, "scalers").toString());
-        long points = series.map(s -> (long) s.length()).reduce(Long::sum);
-        int maxPoints = cfg.data().chunkPoints() > 0 ? cfg.data().chunkPoints()
-                : SeriesChunker.autoChunkPoints(points, partitions, cfg.model().lookback(), cfg.model().horizon());
-        int longest = series.map(Series::length).reduce(Math::max);
-        if (longest > maxPoints) {
-            JavaRDD<Series> chunks = SeriesChunker.rebalance(series, maxPoints, cfg.model().lookback(),
-                    cfg.model().horizon(), partitions).persist(StorageLevel.MEMORY_AND_DISK());
-            long n = chunks.count();
-            LOG.info("series longer than {} points cut into chunks: {} series became {} chunks", maxPoints, count, n);
-            series.unpersist();
-            series = chunks;
-        }
+        ScalerTable.write(spark, series, dir.scalers().toString());
+        JavaRDD<Series> chunks = chunked(sc, series, d, shape, partitions, count);
         long cachedBytes = 0;
         for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
-            if (info.id() == series.id()) {
+            if (info.id() == chunks.id()) {
                 cachedBytes = info.memSize() + info.diskSize();
             }
         }
         LOG.info("{} series cached in {} bytes", count, cachedBytes);
-        int inputSize = 1 + cfg.data().features().size() + 2 * cfg.data().calendar().size();
-        NetworkSpec spec = NetworkSpec.regression(inputSize, cfg.model().hidden(), cfg.model().layers(),
-                cfg.model().variant(), cfg.model().horizon(), 1);
-        Trainer.Result training = new Trainer(sc, cfg, spec, model, hadoop).fit(series, resume);
+        WindowLayout layout = new WindowLayout(shape, d.features().size(), new CalendarFeatures(d.calendar()),
+                d.scaling());
+        NetworkSpec spec;
+        try {
+            spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
+                    cfg.model().variant(), cfg.model().horizon(), 1);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = " + cfg.model().layers()
+                    + ": " + e.getMessage() + "; choose a smaller network");
+        }
+        TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume);
+        if (chunks != series) {
+            chunks.unpersist();
+        }
+        GruModel trained = new GruModel(spec, training.best(), metadata(cfg, global, quality, training, count,
+                cachedBytes));
+        ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
+        fs.delete(dir.report(), true);
+        Evaluation.run(spark, new ModelInput(series, quality.problems(), ModelInput.forecaster(trained, cfg), Map.of(),
+                kind), model, shape.horizon(), 1, null, dir.report());
+        dir.markComplete();
+        series.unpersist();
+        return new TrainingRun(model, training);
+    }
+
+    /**
+     * The series cut into chunks when the longest is longer than {@code data.chunkPoints} (automatic: a quarter of
+     * a partition's share of the points), cached beside the whole series, which the report needs; else
+     * {@code series} itself.
+     */
+    private static JavaRDD<Series> chunked(JavaSparkContext sc, JavaRDD<Series> series, TrainConfig.Data d,
+                                           WindowShape shape, int partitions, long count) {
+        long points = series.map(s -> (long) s.length()).reduce(Long::sum);
+        int maxPoints = d.chunkPoints() > 0 ? d.chunkPoints()
+                : SeriesChunker.autoChunkPoints(points, partitions, shape.lookback(), shape.horizon());
+        int longest = series.map(Series::length).reduce(Math::max);
+        if (longest <= maxPoints) {
+            return series;
+        }
+        JavaRDD<Series> chunks = SeriesChunker.rebalance(series, maxPoints, shape.lookback(), shape.horizon(),
+                partitions).persist(StorageLevel.MEMORY_AND_DISK());
+        long n = chunks.count();
+        LOG.info("series longer than {} points cut into chunks: {} series became {} chunks", maxPoints, count, n);
+        return chunks;
+    }
+
+    /** The model's metadata: configuration, data schema and scalers, data quality and the training summary. */
+    private static ObjectNode metadata(TrainConfig cfg, Scaler global, Quality quality, TrainingLoop.Result training,
+                                       long count, long cachedBytes) throws IOException {
+        TrainConfig.Data d = cfg.data();
         ObjectNode meta = JSON.createObjectNode();
         meta.set("configuration", JSON.readTree(cfg.renderJson()));
         ObjectNode schema = meta.putObject("data");
-        schema.put("id", cfg.data().id());
-        schema.put("time", cfg.data().time());
-        schema.put("target", cfg.data().target());
-        schema.set("features", JSON.valueToTree(cfg.data().features()));
-        schema.set("calendar", JSON.valueToTree(cfg.data().calendar()));
-        schema.put("scaling", cfg.data().scaling());
+        schema.put("id", d.id());
+        schema.put("time", d.time());
+        schema.put("target", d.target());
+        schema.set("features", JSON.valueToTree(d.features()));
+        schema.set("calendar", JSON.valueToTree(d.calendar().stream().map(CalendarFeature::id).toList()));
+        schema.put("scaling", d.scaling().id());
         if (global != null) {
             ObjectNode g = schema.putObject("globalScaler");
             g.put("mean", global.mean());
@@ -156,7 +200,7 @@ public final class Training {
             g.set("featureScale", JSON.valueToTree(global.featureScale()));
         }
         schema.put("inputs", "per step: standardized target, standardized features, calendar sine/cosine pairs");
-        meta.set("dataQuality", quality);
+        meta.set("dataQuality", quality.report());
         ObjectNode summary = meta.putObject("training");
         summary.put("iterations", training.iterations());
         summary.put("bestIteration", training.bestIteration());
@@ -164,21 +208,14 @@ public final class Training {
         summary.put("trainingWindows", training.trainingWindows());
         summary.put("series", count);
         summary.put("cachedBytes", cachedBytes);
-        if (training.bestMetrics() != null) {
-            double[] m = training.bestMetrics();
-            summary.put("validationMAE", m[0]);
-            summary.put("validationRMSE", m[1]);
-            summary.put("validationSMAPE", m[2]);
-            summary.put("validationMASE", m[3]);
+        Validation m = training.bestMetrics();
+        if (m != null) {
+            summary.put("validationMAE", m.mae());
+            summary.put("validationRMSE", m.rmse());
+            summary.put("validationSMAPE", m.smape());
+            summary.put("validationMASE", m.mase());
         }
-        GruModel trained = new GruModel(spec, training.best(), meta);
-        ModelStore.writeFiles(trained, model, hadoop);
-        Path report = new Path(dir, "report");
-        fs.delete(report, true);
-        Evaluation.backtest(spark, trained, model, cfg, df, 1, null, report);
-        fs.create(new Path(dir, ModelStore.SUCCESS), true).close();
-        series.unpersist();
-        return new TrainingRun(model, training);
+        return meta;
     }
 
     /**
@@ -198,8 +235,15 @@ public final class Training {
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
+    /**
+     * The data-quality report of an assembly: the counts and examples stored in the model, and every series left out
+     * of training with the reason (the report lists them as not evaluated).
+     */
+    private record Quality(ObjectNode report, List<String[]> problems) {
+    }
+
     /** Counts every data-cleaning outcome, with example series ids; data errors stop the job here. */
-    private static ObjectNode qualityReport(JavaRDD<SeriesAssembler.Result> results) {
+    private static Quality qualityReport(JavaRDD<SeriesAssembler.Result> results) {
         List<String[]> outcomes = results.map(r -> {
             if (r instanceof SeriesAssembler.Ok ok) {
                 Series.Quality q = ok.series().quality;
@@ -212,6 +256,7 @@ public final class Training {
             return new String[] {"failed", r.id(), ((SeriesAssembler.Failed) r).message()};
         }).collect();
         List<String> failures = new ArrayList<>();
+        List<String[]> problems = new ArrayList<>();
         ObjectNode q = JSON.createObjectNode();
         int ok = 0;
         int skipped = 0;
@@ -234,6 +279,7 @@ public final class Training {
                 }
                 case "skipped" -> {
                     skipped++;
+                    problems.add(new String[] {o[1], o[2]});
                     if (skippedIds.size() < 5) {
                         skippedIds.add(o[1] + " (" + o[2] + ")");
                     }
@@ -243,7 +289,7 @@ public final class Training {
         }
         if (!failures.isEmpty()) {
             failures.sort(null);
-            throw new UserError(failures.size() + " series have data errors under the configured policies; first: "
+            throw new DataError(failures.size() + " series have data errors under the configured policies; first: "
                     + String.join(" | ", failures.subList(0, Math.min(3, failures.size()))));
         }
         q.put("series", outcomes.size());
@@ -255,26 +301,6 @@ public final class Training {
         }
         q.set("examples", examples);
         LOG.info("data quality: {}", q);
-        return q;
-    }
-
-    private static Float[] boxed(float[] a) {
-        Float[] b = new Float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
-    }
-
-    private static void writeScalers(SparkSession spark, JavaRDD<Series> series, String path) {
-        StructType schema = new StructType().add("id", DataTypes.StringType).add("mean", DataTypes.FloatType)
-                .add("scale", DataTypes.FloatType).add("start", DataTypes.StringType)
-                .add("frequency", DataTypes.StringType).add("length", DataTypes.IntegerType)
-                .add("featureMean", DataTypes.createArrayType(DataTypes.FloatType, false))
-                .add("featureScale", DataTypes.createArrayType(DataTypes.FloatType, false));
-        JavaRDD<Row> rows = series.map(s -> RowFactory.create(s.id, s.mean, s.scale,
-                TimeFormat.format(s.grid.kind(), s.grid.timeAt(0)), s.grid.frequency(), s.length(),
-                boxed(s.featureMean), boxed(s.featureScale)));
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(path);
+        return new Quality(q, problems);
     }
 }

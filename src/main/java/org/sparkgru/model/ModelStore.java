@@ -8,16 +8,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.DataInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkgru.UserError;
+import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.HadoopFiles;
+import org.sparkgru.io.ModelDirectory;
 
 /**
  * Reads and writes model directories on any Hadoop FileSystem ({@code file:}, {@code hdfs:}, {@code s3a:}).
@@ -30,17 +32,15 @@ import org.apache.hadoop.fs.Path;
  *   <li>{@value #WEIGHTS}: the parameters as safetensors, one tensor per {@link ParameterLayout} block, under the
  *       block names and shapes documented there, in layout order.</li>
  * </ul>
- * Saving writes both files into a temporary sibling directory and renames it into place, so a reader never sees a
- * half-written model; an existing directory is replaced only when asked. Loading validates the description, then
+ * Saving writes both files into a staging sibling directory and moves it into place ({@link AtomicFiles}), so a
+ * reader never sees a half-written model; an existing directory is replaced only when asked. Loading validates the description, then
  * the weights header against the file length and the architecture before allocating the parameters.
  */
 public final class ModelStore {
     /** The JSON description's file name. */
-    public static final String DESCRIPTION = "model.json";
+    public static final String DESCRIPTION = ModelDirectory.DESCRIPTION;
     /** The weights' file name. */
-    public static final String WEIGHTS = "weights.safetensors";
-    /** The marker a job writes last into a complete output directory (model, forecasts, report). */
-    public static final String SUCCESS = "_SUCCESS";
+    public static final String WEIGHTS = ModelDirectory.WEIGHTS;
     /** The format identifier in the description. */
     public static final String FORMAT = "spark-gru-model";
     /** The description format version this build reads and writes. */
@@ -54,60 +54,28 @@ public final class ModelStore {
     /**
      * Saves {@code model} to {@code dir}.
      *
-     * @param overwrite replace an existing directory; otherwise an existing {@code dir} is an error
+     * @param overwrite replace an existing directory; otherwise an existing {@code dir} is a {@link UserError}
      */
     public static void save(GruModel model, String dir, boolean overwrite, Configuration conf) throws IOException {
         Path target = new Path(dir);
-        FileSystem fs = HadoopFiles.of(target, conf);
-        if (fs.exists(target) && !overwrite) {
-            throw new IllegalArgumentException("model directory " + target + " already exists; choose another path or"
-                    + " allow overwriting");
-        }
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        try {
-            writeFiles(model, tmp.toString(), conf);
-            if (fs.exists(target) && !fs.delete(target, true)) {
-                throw new IOException("cannot replace the existing model directory " + target);
-            }
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot move the new model into " + target);
-            }
-        } finally {
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, true);
-            }
-        }
+        AtomicFiles.writeDirectory(HadoopFiles.of(target, conf), target, overwrite, "model directory",
+                "path", staging -> {
+                    writeFiles(model, staging.toString(), conf);
+                    return null;
+                });
     }
 
     /**
      * Writes {@value #WEIGHTS} then {@value #DESCRIPTION} into {@code dir} (created if needed, other files left
-     * alone), each under a temporary name renamed into place, so neither is ever seen half-written. The training
-     * job uses this for its model directory, which also holds checkpoints and metrics, and marks it complete with
-     * {@code _SUCCESS} afterwards.
+     * alone), each through {@link AtomicFiles#writeFile}, so neither is ever seen half-written. The training
+     * job uses this for its model directory, which also holds checkpoints and metrics, and marks it complete
+     * afterwards.
      */
     public static void writeFiles(GruModel model, String dir, Configuration conf) throws IOException {
-        Path root = new Path(dir);
-        FileSystem fs = HadoopFiles.of(root, conf);
-        fs.mkdirs(root);
-        Path wTmp = new Path(root, "." + WEIGHTS + ".tmp");
-        try (OutputStream out = fs.create(wTmp, true)) {
-            SafeTensors.write(out, tensors(model), Map.of("format", FORMAT));
-        }
-        replace(fs, wTmp, new Path(root, WEIGHTS));
-        Path dTmp = new Path(root, "." + DESCRIPTION + ".tmp");
-        try (OutputStream out = fs.create(dTmp, true)) {
-            out.write(JSON.writeValueAsBytes(describe(model)));
-        }
-        replace(fs, dTmp, new Path(root, DESCRIPTION));
-    }
-
-    private static void replace(FileSystem fs, Path from, Path to) throws IOException {
-        if (fs.exists(to) && !fs.delete(to, false)) {
-            throw new IOException("cannot replace " + to);
-        }
-        if (!fs.rename(from, to)) {
-            throw new IOException("cannot rename " + from + " to " + to);
-        }
+        ModelDirectory d = ModelDirectory.of(dir, conf);
+        AtomicFiles.writeFile(d.fs(), d.weights(), out -> SafeTensors.write(out, tensors(model),
+                Map.of("format", FORMAT)));
+        AtomicFiles.writeFile(d.fs(), d.description(), out -> out.write(JSON.writeValueAsBytes(describe(model))));
     }
 
     /** Loads and validates the model in {@code dir}. */

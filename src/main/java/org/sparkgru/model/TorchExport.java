@@ -38,11 +38,11 @@ public final class TorchExport {
         SafeTensors.write(out, tensors(model), Map.of("format", "pt", "source", "spark-gru"));
     }
 
-    /** The PyTorch tensors of a model; throws {@link IllegalArgumentException} for a reset-before model. */
+    /** The PyTorch tensors of a model; throws {@link ModelFormatException} for a reset-before model. */
     public static List<SafeTensors.Tensor> tensors(GruModel model) {
         NetworkSpec spec = model.spec();
         if (spec.variant() != Variant.RESET_AFTER) {
-            throw new IllegalArgumentException("this model uses the reset-before GRU variant, which torch.nn.GRU"
+            throw new ModelFormatException("this model uses the reset-before GRU variant, which torch.nn.GRU"
                     + " cannot represent (PyTorch implements reset-after only); train with model.variant ="
                     + " reset-after to export to PyTorch");
         }

@@ -1,7 +1,5 @@
 package org.sparkgru.training;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -9,40 +7,39 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * metrics of the best validation, and how many validations have passed without improvement.
  */
 final class BestSoFar {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private float[] weights;
-    private double mae = Double.POSITIVE_INFINITY;
+    private double mae;
     private int iteration;
-    private double[] metrics;
+    private Validation metrics;
     private int sinceBest;
 
-    BestSoFar(float[] initial) {
-        weights = initial.clone();
-    }
-
-    /** Restores the bookkeeping saved by {@link #save} and the best weights of a checkpoint. */
-    void restore(JsonNode info, float[] bestWeights) {
-        weights = bestWeights;
-        mae = info.get("bestMae").asDouble();
-        iteration = info.get("bestIteration").asInt();
-        sinceBest = info.get("sinceBest").asInt();
-        metrics = info.has("bestMetrics") ? JSON.convertValue(info.get("bestMetrics"), double[].class) : null;
+    /** Starts from a checkpoint's record, or from the initial weights when {@code saved} is null. */
+    BestSoFar(TrainingState.Best saved, float[] initial) {
+        if (saved == null) {
+            weights = initial.clone();
+            mae = Double.POSITIVE_INFINITY;
+        } else {
+            weights = saved.weights();
+            mae = saved.mae();
+            iteration = saved.iteration();
+            sinceBest = saved.sinceBest();
+            metrics = saved.metrics();
+        }
     }
 
     /**
-     * Records the validation metrics {MAE, RMSE, sMAPE, MASE} of {@code params} at {@code it} into the metrics
-     * line, and keeps a copy of the weights when the MAE improved.
+     * Records the validation metrics of {@code params} at {@code it} into the metrics line, and keeps a copy of the
+     * weights when the MAE improved.
      */
-    void offer(int it, double[] m, float[] params, ObjectNode line) {
-        line.put("valMAE", m[0]);
-        line.put("valRMSE", m[1]);
-        line.put("valSMAPE", m[2]);
-        line.put("valMASE", m[3]);
-        if (m[0] < mae) {
-            mae = m[0];
+    void offer(int it, Validation v, float[] params, ObjectNode line) {
+        line.put("valMAE", v.mae());
+        line.put("valRMSE", v.rmse());
+        line.put("valSMAPE", v.smape());
+        line.put("valMASE", v.mase());
+        if (v.mae() < mae) {
+            mae = v.mae();
             iteration = it;
-            metrics = m;
+            metrics = v;
             weights = params.clone();
             sinceBest = 0;
         } else {
@@ -55,14 +52,9 @@ final class BestSoFar {
         return patience > 0 && sinceBest >= patience;
     }
 
-    /** Writes the bookkeeping into checkpoint info. */
-    void save(ObjectNode info) {
-        info.put("bestMae", mae);
-        info.put("bestIteration", iteration);
-        info.put("sinceBest", sinceBest);
-        if (metrics != null) {
-            info.set("bestMetrics", JSON.valueToTree(metrics));
-        }
+    /** The record a checkpoint saves. */
+    TrainingState.Best save() {
+        return new TrainingState.Best(weights, mae, iteration, sinceBest, metrics);
     }
 
     float[] weights() {
@@ -73,7 +65,8 @@ final class BestSoFar {
         return iteration;
     }
 
-    double[] metrics() {
+    /** The best validation, or null before the first one. */
+    Validation metrics() {
         return metrics;
     }
 }

@@ -5,93 +5,84 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkgru.model.HadoopFiles;
+import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.ModelFormatException;
 import org.sparkgru.model.SafeTensors;
 
 /**
- * Checkpoints under {@code MODEL_DIR/checkpoints/}: {@code ckpt-<iteration>.safetensors} holds the current weights,
- * the best weights so far and Adam's moments; {@code ckpt-<iteration>.json} the iteration, optimizer step count,
- * learning-rate factor, best-so-far bookkeeping and the configuration; for L-BFGS {@code ckpt-<iteration>.solver}
- * holds Breeze's optimizer state (Java serialization: the iterate and gradient in double precision and the
- * curvature history). Each file is written under a temporary name and renamed, the JSON last, so a checkpoint exists
- * only once it is complete.
+ * Checkpoints under {@code MODEL_DIR/checkpoints/}, each one {@link TrainingState}: {@code ckpt-<iteration>.safetensors}
+ * holds the current weights, the best weights so far and the optimizer's arrays (Adam's moments, SGD's velocity);
+ * {@code ckpt-<iteration>.json} the iteration, optimizer step count, learning-rate factor, bad-step count,
+ * best-so-far bookkeeping and the configuration; for L-BFGS {@code ckpt-<iteration>.solver} holds Breeze's optimizer
+ * state ({@link LbfgsState}). Each file goes through {@link AtomicFiles#writeFile}, the JSON last, so a checkpoint
+ * exists only once it is complete.
  */
 final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A restored training state. */
-    record State(int iteration, float[] params, float[] best, Map<String, float[]> optimizer, long optimizerSteps,
-                 JsonNode info, byte[] solver) {
-    }
-
     private final FileSystem fs;
     private final Path dir;
 
-    Checkpoints(String modelDir, Configuration conf) throws IOException {
-        this.dir = new Path(modelDir, "checkpoints");
-        this.fs = HadoopFiles.of(dir, conf);
+    Checkpoints(ModelDirectory model) {
+        this.dir = model.checkpoints();
+        this.fs = model.fs();
     }
 
-    void write(int iteration, float[] params, float[] best, Map<String, float[]> optimizerState, long optimizerSteps,
-               ObjectNode info) throws IOException {
-        write(iteration, params, best, optimizerState, optimizerSteps, info, null);
+    /** The directory, for messages. */
+    Path dir() {
+        return dir;
     }
 
-    /** As above, with {@code solver} (may be null) stored as {@code ckpt-<iteration>.solver}. */
-    void write(int iteration, float[] params, float[] best, Map<String, float[]> optimizerState, long optimizerSteps,
-               ObjectNode info, byte[] solver) throws IOException {
-        fs.mkdirs(dir);
-        String base = String.format("ckpt-%09d", iteration);
-        if (solver != null) {
-            writeFile(base + ".solver", out -> out.write(solver));
+    /** Saves {@code state}, with the effective configuration (JSON) for the record. */
+    void write(TrainingState state, String configuration) throws IOException {
+        String base = String.format("ckpt-%09d", state.iteration());
+        TrainingState.Rule rule = state.rule();
+        if (rule.solver() != null) {
+            AtomicFiles.writeFile(fs, new Path(dir, base + ".solver"), out -> out.write(rule.solver()));
         }
-        int n = params.length;
-        List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>(List.of(
-                new SafeTensors.Tensor("params", new int[] {n}, params, 0),
-                new SafeTensors.Tensor("best", new int[] {n}, best, 0)));
-        new java.util.TreeMap<>(optimizerState).forEach((name, a) ->
+        int n = state.params().length;
+        List<SafeTensors.Tensor> tensors = new ArrayList<>(List.of(
+                new SafeTensors.Tensor("params", new int[] {n}, state.params(), 0),
+                new SafeTensors.Tensor("best", new int[] {n}, state.best().weights(), 0)));
+        new TreeMap<>(rule.optimizer()).forEach((name, a) ->
                 tensors.add(new SafeTensors.Tensor(name, new int[] {n}, a, 0)));
-        writeFile(base + ".safetensors", out -> SafeTensors.write(out, tensors, Map.of()));
-        info.put("iteration", iteration);
-        info.put("optimizerSteps", optimizerSteps);
-        writeFile(base + ".json", out -> out.write(JSON.writeValueAsBytes(info)));
-    }
-
-    /** What goes into one checkpoint file. */
-    private interface Content {
-        void write(OutputStream out) throws IOException;
-    }
-
-    /** Writes {@code name} in the checkpoint directory under a temporary name, then renames it into place. */
-    private void writeFile(String name, Content content) throws IOException {
-        Path tmp = new Path(dir, "." + name + ".tmp");
-        try (OutputStream out = fs.create(tmp, true)) {
-            content.write(out);
+        AtomicFiles.writeFile(fs, new Path(dir, base + ".safetensors"),
+                out -> SafeTensors.write(out, tensors, Map.of()));
+        ObjectNode info = JSON.createObjectNode();
+        info.put("lrFactor", rule.lrFactor());
+        info.put("badSteps", rule.badSteps());
+        TrainingState.Best best = state.best();
+        info.put("bestMae", best.mae());
+        info.put("bestIteration", best.iteration());
+        info.put("sinceBest", best.sinceBest());
+        if (best.metrics() != null) {
+            info.set("bestMetrics", JSON.valueToTree(best.metrics().toArray()));
         }
-        rename(tmp, new Path(dir, name));
+        info.put("configuration", configuration);
+        info.put("iteration", state.iteration());
+        info.put("optimizerSteps", rule.optimizerSteps());
+        AtomicFiles.writeFile(fs, new Path(dir, base + ".json"), out -> out.write(JSON.writeValueAsBytes(info)));
     }
 
-    private void rename(Path from, Path to) throws IOException {
-        if (fs.exists(to)) {
-            fs.delete(to, false);
-        }
-        if (!fs.rename(from, to)) {
-            throw new IOException("cannot rename " + from + " to " + to);
-        }
-    }
-
-    /** The newest complete checkpoint, or null when there is none. */
-    State newest(int parameters, java.util.Set<String> optimizerState) throws IOException {
+    /**
+     * The newest complete checkpoint, or null when there is none.
+     *
+     * @param parameters      the model's parameter count
+     * @param optimizerArrays the names of the optimizer's arrays the checkpoint must hold
+     */
+    TrainingState newest(int parameters, Set<String> optimizerArrays) throws IOException {
         if (!fs.exists(dir)) {
             return null;
         }
@@ -115,8 +106,8 @@ final class Checkpoints {
         try (FSDataInputStream raw = fs.open(weights); DataInputStream in = new DataInputStream(raw)) {
             SafeTensors.Header h = SafeTensors.readHeader(in, len, weights.toString());
             Map<String, Integer> offsets = new HashMap<>();
-            List<String> wanted = new java.util.ArrayList<>(List.of("params", "best"));
-            wanted.addAll(new java.util.TreeSet<>(optimizerState));
+            List<String> wanted = new ArrayList<>(List.of("params", "best"));
+            wanted.addAll(new TreeSet<>(optimizerArrays));
             String[] names = wanted.toArray(String[]::new);
             if (h.entries().size() != names.length) {
                 throw new ModelFormatException(weights + " holds " + h.entries().keySet() + " but this training needs "
@@ -134,11 +125,11 @@ final class Checkpoints {
             float[] all = new float[names.length * parameters];
             SafeTensors.readData(in, len - h.dataStart(), offsets, h, all, weights.toString());
             float[][] parts = new float[names.length][parameters];
-            Map<String, float[]> opt = new HashMap<>();
+            Map<String, float[]> optimizer = new HashMap<>();
             for (int i = 0; i < names.length; i++) {
                 System.arraycopy(all, i * parameters, parts[i], 0, parameters);
                 if (i >= 2) {
-                    opt.put(names[i], parts[i]);
+                    optimizer.put(names[i], parts[i]);
                 }
             }
             Path solverPath = new Path(dir, newest.getName().replace(".json", ".solver"));
@@ -148,8 +139,13 @@ final class Checkpoints {
                     solver = s.readAllBytes();
                 }
             }
-            return new State(info.get("iteration").asInt(), parts[0], parts[1], opt,
-                    info.get("optimizerSteps").asLong(), info, solver);
+            Validation metrics = info.has("bestMetrics")
+                    ? Validation.fromArray(JSON.convertValue(info.get("bestMetrics"), double[].class)) : null;
+            TrainingState.Best best = new TrainingState.Best(parts[1], info.get("bestMae").asDouble(),
+                    info.get("bestIteration").asInt(), info.get("sinceBest").asInt(), metrics);
+            TrainingState.Rule rule = new TrainingState.Rule(optimizer, info.get("optimizerSteps").asLong(),
+                    info.path("lrFactor").asDouble(1), info.path("badSteps").asInt(0), solver);
+            return new TrainingState(info.get("iteration").asInt(), parts[0], best, rule);
         }
     }
 }

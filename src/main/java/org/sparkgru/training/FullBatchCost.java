@@ -14,8 +14,8 @@ import org.sparkgru.data.Series;
 import scala.Tuple2;
 
 /**
- * The full-batch cost function L-BFGS minimizes, as Spark MLlib's multilayer perceptron does: the mean loss and
- * mean gradient over every training window, each evaluation one broadcast of the weights and one
+ * The full-batch cost function {@link LbfgsStep} minimizes, as Spark MLlib's multilayer perceptron does: the mean
+ * loss and mean gradient over every training window, each evaluation one broadcast of the weights and one
  * {@code treeAggregate} of exact fixed-point partition sums ({@link GradientSum}). Breeze works in double; the
  * kernel in float.
  */

@@ -23,10 +23,6 @@ public final class GradientSum implements Serializable {
     long[] grad;
     long loss;
     long count;
-    /** Nanoseconds the tasks spent computing (summed over partitions), to tell compute from overhead. */
-    long computeNanos;
-    /** Heap bytes the tasks allocated during that work (summed over partitions). */
-    long allocatedBytes;
     boolean overflow;
 
     GradientSum(int size) {
@@ -71,8 +67,6 @@ public final class GradientSum implements Serializable {
         }
         loss += o.loss;
         count += o.count;
-        computeNanos += o.computeNanos;
-        allocatedBytes += o.allocatedBytes;
         overflow |= o.overflow;
         return this;
     }

@@ -6,19 +6,22 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import org.sparkgru.data.CalendarFeatures;
 import org.sparkgru.data.Series;
+import org.sparkgru.data.WindowLayout;
+import org.sparkgru.data.WindowShape;
 import org.sparkgru.kernel.Bptt;
 import org.sparkgru.kernel.WorkspacePool;
 import org.sparkgru.kernel.Loss;
+import org.sparkgru.metrics.ErrorSums;
 import org.sparkgru.model.NetworkSpec;
 
 /**
  * What one partition does per iteration, on the executor: draw its share of the batch's windows (random generator
  * seeded by seed, iteration and partition), run forward + BPTT through the kernel in chunks of at most
  * {@value #CHUNK} windows, and return the fixed-point gradient sum; or forecast its validation windows and return
- * error sums in the original scale. Kernel workspaces come from a JVM-wide pool ({@link WorkspacePool}), one per
- * concurrently running task, reused across iterations.
+ * their error sums in the original scale. Windows become kernel input through the {@link WindowLayout}. Kernel
+ * workspaces come from a JVM-wide pool ({@link WorkspacePool}), one per concurrently running task, reused across
+ * iterations.
  */
 final class PartitionWork implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -27,33 +30,38 @@ final class PartitionWork implements Serializable {
     private static final WorkspacePool WORKSPACES = WorkspacePool.training(CHUNK);
 
     private final NetworkSpec spec;
-    private final int lookback;
-    private final int horizon;
+    private final WindowLayout layout;
+    private final WindowShape shape;
     private final Loss loss;
     private final long seed;
-    private final CalendarFeatures calendar;
-    private final boolean windowScaling;
+    private final FaultPlan faults;
+    private final Telemetry telemetry;
 
-    PartitionWork(NetworkSpec spec, int lookback, int horizon, Loss loss, long seed, CalendarFeatures calendar,
-                  boolean windowScaling) {
+    PartitionWork(NetworkSpec spec, WindowLayout layout, Loss loss, long seed, FaultPlan faults,
+                  Telemetry telemetry) {
         this.spec = spec;
-        this.lookback = lookback;
-        this.horizon = horizon;
+        this.layout = layout;
+        this.shape = layout.shape();
         this.loss = loss;
         this.seed = seed;
-        this.calendar = calendar;
-        this.windowScaling = windowScaling;
+        this.faults = faults;
+        this.telemetry = telemetry;
+    }
+
+    /** The test hooks this work runs with. */
+    FaultPlan faults() {
+        return faults;
     }
 
     private WorkspacePool.Lease workspace() {
-        return WORKSPACES.lease(spec, lookback);
+        return WORKSPACES.lease(spec, shape.lookback());
     }
 
     /** The number of training windows in a partition. */
     long countWindows(Iterator<Series> it) {
         long n = 0;
         while (it.hasNext()) {
-            n += Windows.trainingWindows(it.next(), lookback, horizon);
+            n += shape.trainingWindows(it.next());
         }
         return n;
     }
@@ -67,24 +75,25 @@ final class PartitionWork implements Serializable {
     }
 
     /**
-     * Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. Also records the
-     * task's compute time and the heap bytes its kernel loop allocated (none once compiled; the task's own sums and
-     * index are allocated before and not counted).
+     * Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. Also records
+     * the task's compute time and the heap bytes its kernel loop allocated in the {@link Telemetry} (none once
+     * compiled; the task's own sums and index are allocated before and not counted).
      */
     GradientSum gradient(int partition, Iterator<Series> it, float[] params, int iteration, int share) {
-        FaultInjection.beforeGradientTask(iteration, partition);
+        faults.beforeGradientTask(iteration, partition);
         long started = System.nanoTime();
         GradientSum sum = new GradientSum(params.length);
         if (share == 0) {
             return sum;
         }
+        long allocated = 0;
         Series[] series = new Series[16];
         long[] ends = new long[16];
         int n = 0;
         long total = 0;
         while (it.hasNext()) {
             Series s = it.next();
-            int w = Windows.trainingWindows(s, lookback, horizon);
+            int w = shape.trainingWindows(s);
             if (w > 0) {
                 if (n == series.length) {
                     series = Arrays.copyOf(series, 2 * n);
@@ -103,7 +112,7 @@ final class PartitionWork implements Serializable {
         float[] ms = new float[2];
         try (WorkspacePool.Lease lease = workspace()) {
             Bptt k = lease.kernel();
-            long allocated = AllocationCounter.bytes();
+            long heapBefore = AllocationCounter.bytes();
             for (int done = 0; done < share; done += CHUNK) {
                 int batch = Math.min(CHUNK, share - done);
                 for (int b = 0; b < batch; b++) {
@@ -113,23 +122,21 @@ final class PartitionWork implements Serializable {
                     long before = si == 0 ? 0 : ends[si - 1];
                     Series s = series[si];
                     int offset = (int) (g - before);
-                    Windows.fill(s, calendar, offset, lookback, horizon, b, batch, k.input(), k.targets(),
-                            Windows.scaler(s, offset, lookback, windowScaling, ms));
+                    layout.fill(s, offset, b, batch, k.input(), k.targets(), layout.scaler(s, offset, ms));
                 }
                 Arrays.fill(grad, 0f);
                 double l = k.lossAndGradient(params, batch, loss, grad, 1f);
-                FaultInjection.afterGradient(iteration, partition, grad);
+                faults.afterGradient(iteration, partition, grad);
                 sum.add(grad, l, batch);
             }
-            sum.allocatedBytes = AllocationCounter.bytes() - allocated;
+            allocated = AllocationCounter.bytes() - heapBefore;
         }
-        sum.computeNanos = System.nanoTime() - started;
+        telemetry.record(System.nanoTime() - started, allocated);
         return sum;
     }
 
     /** Gradient sum over every training window of the partition, in order (full batch, for L-BFGS). */
     GradientSum fullGradient(Iterator<Series> it, float[] params) {
-        long started = System.nanoTime();
         GradientSum sum = new GradientSum(params.length);
         float[] grad = new float[params.length];
         float[] ms = new float[2];
@@ -138,10 +145,9 @@ final class PartitionWork implements Serializable {
             int batch = 0;
             while (it.hasNext()) {
                 Series s = it.next();
-                int windows = Windows.trainingWindows(s, lookback, horizon);
+                int windows = shape.trainingWindows(s);
                 for (int offset = 0; offset < windows; offset++) {
-                    Windows.fill(s, calendar, offset, lookback, horizon, batch, CHUNK, k.input(), k.targets(),
-                            Windows.scaler(s, offset, lookback, windowScaling, ms));
+                    layout.fill(s, offset, batch, CHUNK, k.input(), k.targets(), layout.scaler(s, offset, ms));
                     if (++batch == CHUNK) {
                         accumulate(k, params, grad, sum, batch);
                         batch = 0;
@@ -153,7 +159,6 @@ final class PartitionWork implements Serializable {
                 accumulate(k, params, grad, sum, batch);
             }
         }
-        sum.computeNanos = System.nanoTime() - started;
         return sum;
     }
 
@@ -170,7 +175,7 @@ final class PartitionWork implements Serializable {
     private void repack(Bptt k, int batch) {
         float[] x = k.input();
         int width = spec.inputSize();
-        for (int t = 0; t < lookback; t++) {
+        for (int t = 0; t < shape.lookback(); t++) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(x, (t * CHUNK + b) * width, x, (t * batch + b) * width, width);
             }
@@ -178,54 +183,51 @@ final class PartitionWork implements Serializable {
     }
 
     /**
-     * Validation error sums of this partition in the original scale: {abs error, squared error, sMAPE terms, MASE
-     * terms, forecast points, series}. sMAPE term = 2|f - a| / (|f| + |a|) (0 when both are 0); MASE term = |f - a|
-     * divided by the series' in-sample mean absolute one-step naive error on its training part.
+     * Validation error sums of this partition in the original scale: each series' validation window forecast from
+     * the {@code lookback} points before it, scored against its last {@code horizon} points, with the series' MASE
+     * scale ({@link ErrorSums}).
      */
-    double[] validate(Iterator<Series> it, float[] params) {
-        double[] m = new double[6];
+    ErrorSums validate(Iterator<Series> it, float[] params) {
+        ErrorSums sums = new ErrorSums();
         List<Series> batch = new ArrayList<>(CHUNK);
         try (WorkspacePool.Lease lease = workspace()) {
             Bptt k = lease.kernel();
             while (it.hasNext()) {
                 Series s = it.next();
-                if (Windows.hasValidation(s, lookback, horizon)) {
+                if (shape.hasValidation(s)) {
                     batch.add(s);
                     if (batch.size() == CHUNK) {
-                        validateBatch(batch, k, params, m);
+                        validateBatch(batch, k, params, sums);
                         batch.clear();
                     }
                 }
             }
             if (!batch.isEmpty()) {
-                validateBatch(batch, k, params, m);
+                validateBatch(batch, k, params, sums);
             }
         }
-        return m;
+        return sums;
     }
 
-    private void validateBatch(List<Series> batch, Bptt k, float[] params, double[] m) {
+    private void validateBatch(List<Series> batch, Bptt k, float[] params, ErrorSums sums) {
         int n = batch.size();
+        int horizon = shape.horizon();
         int[] ends = new int[n];
         for (int b = 0; b < n; b++) {
             ends[b] = batch.get(b).length() - horizon;
         }
         double[] forecasts = new double[n * horizon];
-        Windows.forecast(k, params, batch, ends, calendar, windowScaling, forecasts);
+        layout.forecast(k, params, batch, ends, forecasts);
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
-            double naive = s.naiveScale;
+            double abs = 0;
             for (int h = 0; h < horizon; h++) {
                 double f = forecasts[b * horizon + h];
                 double a = s.values[ends[b] + h];
-                double e = Math.abs(f - a);
-                m[0] += e;
-                m[1] += e * e;
-                m[2] += org.sparkgru.forecasting.Backtest.smapeTerm(f, a);
-                m[3] += naive > 0 ? e / naive : 0;
-                m[4]++;
+                sums.add(f, a);
+                abs += Math.abs(f - a);
             }
-            m[5]++;
+            sums.addMase(abs / horizon, s.maseScale);
         }
     }
 }

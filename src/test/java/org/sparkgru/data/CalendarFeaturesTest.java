@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sparkgru.config.CalendarFeature;
 
 class CalendarFeaturesTest {
 
     @Test
     void sineCosinePairsOfHourWeekdayAndYearDay() {
-        CalendarFeatures c = new CalendarFeatures(List.of("hour-of-day", "day-of-week", "day-of-year"));
+        CalendarFeatures c = new CalendarFeatures(List.of(CalendarFeature.HOUR_OF_DAY, CalendarFeature.DAY_OF_WEEK,
+                CalendarFeature.DAY_OF_YEAR));
         assertEquals(6, c.width());
         float[] x = new float[7];
         long micros = Instant.parse("2026-01-05T06:00:00Z").toEpochMilli() * 1000; // a Monday, 06:00

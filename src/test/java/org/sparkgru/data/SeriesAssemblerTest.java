@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sparkgru.config.Choice;
+import org.sparkgru.config.DuplicatePolicy;
+import org.sparkgru.config.GapPolicy;
+import org.sparkgru.config.MissingPolicy;
+import org.sparkgru.config.Scaling;
 import org.sparkgru.data.SeriesAssembler.Failed;
 import org.sparkgru.data.SeriesAssembler.Ok;
 import org.sparkgru.data.SeriesAssembler.Point;
@@ -16,27 +21,34 @@ import org.sparkgru.data.SeriesAssembler.Skipped;
 class SeriesAssemblerTest {
     private static final long DAY = 86_400_000_000L;
 
+    private static final WindowShape SHAPE = new WindowShape(3, 2);
+
     private static SeriesAssembler policies(String missing, String duplicates, String gaps) {
-        return new SeriesAssembler(missing, duplicates, gaps, 3, 2, "series");
+        return new SeriesAssembler(Choice.find(MissingPolicy.values(), missing),
+                Choice.find(DuplicatePolicy.values(), duplicates), Choice.find(GapPolicy.values(), gaps),
+                Scaling.SERIES, SHAPE);
+    }
+
+    private static SeriesAssembler scaling(Scaling mode) {
+        return new SeriesAssembler(MissingPolicy.ERROR, DuplicatePolicy.ERROR, GapPolicy.ERROR, mode, SHAPE);
     }
 
     @Test
     void scalingModesDecideWhichScalersArePerSeries() {
         List<Point> pts = daily(1, 2, 3, 4, 5, 100, 200);
-        Series window = ((Ok) new SeriesAssembler("error", "error", "error", 3, 2, "window")
-                .assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
-        assertEquals(0f, window.mean, 0f, "the target is scaled per window at use");
-        assertEquals(1f, window.scale, 0f);
-        assertEquals(20f, window.featureMean[0], 1e-6f, "covariates still per series");
-        for (String mode : List.of("global", "none")) {
-            Series s = ((Ok) new SeriesAssembler("error", "error", "error", 3, 2, mode)
-                    .assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
-            assertEquals(0f, s.mean, 0f, mode);
-            assertEquals(1f, s.featureScale[0], 0f, mode);
+        Series window = ((Ok) scaling(Scaling.WINDOW).assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
+        assertEquals(0f, window.scaler.mean(), 0f, "the target is scaled per window at use");
+        assertEquals(1f, window.scaler.scale(), 0f);
+        assertEquals(20f, window.scaler.featureMean()[0], 1e-6f, "covariates still per series");
+        for (Scaling mode : List.of(Scaling.GLOBAL, Scaling.NONE)) {
+            Series s = ((Ok) scaling(mode).assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
+            assertEquals(0f, s.scaler.mean(), 0f, mode.id());
+            assertEquals(1f, s.scaler.featureScale()[0], 0f, mode.id());
         }
-        float[] ms = org.sparkgru.training.Windows.scaler(window, 1, 3, true, new float[2]);
+        CalendarFeatures none = new CalendarFeatures(List.of());
+        float[] ms = new WindowLayout(SHAPE, 1, none, Scaling.WINDOW).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 3f}, ms, "mean |y| of the input window 2, 3, 4");
-        ms = org.sparkgru.training.Windows.scaler(window, 1, 3, false, new float[2]);
+        ms = new WindowLayout(SHAPE, 1, none, Scaling.SERIES).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 1f}, ms);
     }
 
@@ -55,9 +67,9 @@ class SeriesAssemblerTest {
         Series s = ((Ok) policies("error", "error", "error").assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
         assertEquals(DAY, s.grid.step());
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 100, 200}, s.values);
-        assertEquals(3f, s.mean, 1e-6f, "mean of the first n - horizon = 5 points");
-        assertEquals((float) Math.sqrt(2), s.scale, 1e-6f);
-        assertEquals(20f, s.featureMean[0], 1e-6f);
+        assertEquals(3f, s.scaler.mean(), 1e-6f, "mean of the first n - horizon = 5 points");
+        assertEquals((float) Math.sqrt(2), s.scaler.scale(), 1e-6f);
+        assertEquals(20f, s.scaler.featureMean()[0], 1e-6f);
     }
 
     @Test
@@ -137,7 +149,7 @@ class SeriesAssemblerTest {
         }
         Series c = ((Ok) policies("error", "error", "error").assemble("f", TimeKind.INDEX, flat, 0)).series();
         assertEquals(5, c.grid.step());
-        assertEquals(7f, c.mean, 0f);
-        assertEquals(1f, c.scale, 0f, "constant series: no division by zero");
+        assertEquals(7f, c.scaler.mean(), 0f);
+        assertEquals(1f, c.scaler.scale(), 0f, "constant series: no division by zero");
     }
 }

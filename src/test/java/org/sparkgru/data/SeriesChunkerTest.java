@@ -10,20 +10,19 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.sparkgru.testing.SparkTests;
-import org.sparkgru.training.Windows;
 
 class SeriesChunkerTest {
     private static final int LOOKBACK = 10;
     private static final int HORIZON = 3;
+    private static final WindowShape SHAPE = new WindowShape(LOOKBACK, HORIZON);
 
     private static Series series(String id, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = i;
         }
-        return new Series(id, 0, TimeGrid.fixed(TimeKind.INDEX, 100, 2), v, new float[0], 0, 5f, 2f, new float[0],
-                new float[0],
-                HORIZON, 1f, new Series.Quality(0, 0, 0, 0));
+        return new Series(id, 0, TimeGrid.fixed(TimeKind.INDEX, 100, 2), v, new float[0], 0,
+                new Scaler(5f, 2f, new float[0], new float[0]), HORIZON, 1f, new Series.Quality(0, 0, 0, 0));
     }
 
     @Test
@@ -35,15 +34,15 @@ class SeriesChunkerTest {
         int windows = 0;
         for (Series c : chunks) {
             assertTrue(c.length() <= 100 || c == chunks.get(chunks.size() - 1), "chunk size");
-            assertEquals(5f, c.mean, 0f, "scalers of the whole series");
+            assertEquals(5f, c.scaler.mean(), 0f, "scalers of the whole series");
             assertEquals(c.grid.timeAt(0), 100 + 2 * (long) c.values[0], "grid continues");
-            for (int o = 0; o < Windows.trainingWindows(c, LOOKBACK, HORIZON); o++) {
+            for (int o = 0; o < SHAPE.trainingWindows(c); o++) {
                 assertTrue(windowStarts.add(c.values[o]), "window starting at " + c.values[o] + " counted once");
                 windows++;
             }
-            assertEquals(c == chunks.get(chunks.size() - 1), Windows.hasValidation(c, LOOKBACK, HORIZON));
+            assertEquals(c == chunks.get(chunks.size() - 1), SHAPE.hasValidation(c));
         }
-        assertEquals(Windows.trainingWindows(s, LOOKBACK, HORIZON), windows, "no window lost");
+        assertEquals(SHAPE.trainingWindows(s), windows, "no window lost");
         Series last = chunks.get(chunks.size() - 1);
         assertEquals(999f, last.values[last.length() - 1], 0f, "the validation tail stays at the end");
         Series small = series("short", 90);
@@ -63,7 +62,7 @@ class SeriesChunkerTest {
                 .mapPartitions(it -> {
                     long w = 0;
                     while (it.hasNext()) {
-                        w += Windows.trainingWindows(it.next(), LOOKBACK, HORIZON);
+                        w += SHAPE.trainingWindows(it.next());
                     }
                     return List.of(w).iterator();
                 }).collect();

@@ -23,6 +23,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.UserError;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
@@ -94,7 +95,7 @@ class BadInputTest {
         assertEquals(UserError.EXIT_CODE, o.code(), o.err());
         assertTrue(o.err().startsWith("error: " + message), o.err());
         assertEquals(1, o.err().lines().count(), "one message line: " + o.err());
-        assertFalse(Files.exists(output.resolve(ModelStore.SUCCESS)), "no complete-looking output in " + output);
+        assertFalse(Files.exists(output.resolve(AtomicFiles.SUCCESS)), "no complete-looking output in " + output);
     }
 
     private JsonNode quality() throws IOException {
@@ -103,7 +104,7 @@ class BadInputTest {
 
     private void assertTrained(Outcome o) {
         assertEquals(0, o.code(), o.err());
-        assertTrue(Files.exists(model().resolve(ModelStore.SUCCESS)));
+        assertTrue(Files.exists(model().resolve(AtomicFiles.SUCCESS)));
     }
 
     // ---------------------------------------------------------------- input
@@ -314,7 +315,7 @@ class BadInputTest {
         assertEquals(UserError.EXIT_CODE, bad.code(), bad.err());
         assertArrayEquals(before, Files.readAllBytes(model().resolve(ModelStore.WEIGHTS)),
                 "bad input with --overwrite leaves the previous model as it was");
-        assertTrue(Files.exists(model().resolve(ModelStore.SUCCESS)));
+        assertTrue(Files.exists(model().resolve(AtomicFiles.SUCCESS)));
         assertTrained(train(good, "--overwrite", "train.seed=7"));
         assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(model().resolve(ModelStore.WEIGHTS))));
     }
@@ -425,12 +426,12 @@ class BadInputTest {
                 "--overwrite");
         assertEquals(UserError.EXIT_CODE, bad.code(), bad.err());
         assertArrayEquals(summary, Files.readAllBytes(out.resolve("summary.json")), "the previous output is intact");
-        assertTrue(Files.exists(out.resolve(ModelStore.SUCCESS)));
+        assertTrue(Files.exists(out.resolve(AtomicFiles.SUCCESS)));
         try (Stream<Path> s = Files.list(tmp)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".staging-")), "no staging left");
         }
         assertEquals(0, forecast(m, "data-samples/hourly.csv", "--overwrite").code());
-        assertTrue(Files.exists(out.resolve(ModelStore.SUCCESS)));
+        assertTrue(Files.exists(out.resolve(AtomicFiles.SUCCESS)));
     }
 
     @Test

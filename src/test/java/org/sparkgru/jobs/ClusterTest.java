@@ -43,9 +43,14 @@ class ClusterTest {
     }
 
     private static ProcessBuilder java(String main, List<String> args, String log) {
+        return java(main, List.of(), args, log);
+    }
+
+    private static ProcessBuilder java(String main, List<String> jvmOptions, List<String> args, String log) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx700m"));
         cmd.addAll(JVM);
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", HOME.resolve("spark-home/jars").toString() + "/*", main));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -118,16 +123,24 @@ class ClusterTest {
         return start(main, log, List.of(), args);
     }
 
-    /** Submits {@code main} with {@code conf} as extra {@code --conf key=value} settings. */
+    /**
+     * Submits {@code main} with {@code conf} as extra {@code --conf key=value} settings, except {@code -D} entries,
+     * which are system properties of the driver (the submitting JVM, in client mode).
+     */
     private static Process start(String main, String log, List<String> conf, String... args) throws IOException {
         List<String> a = new ArrayList<>(List.of("--master", master, "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=700m"));
+        List<String> driverOptions = new ArrayList<>();
         for (String c : conf) {
-            a.addAll(List.of("--conf", c));
+            if (c.startsWith("-D")) {
+                driverOptions.add(c);
+            } else {
+                a.addAll(List.of("--conf", c));
+            }
         }
         a.addAll(List.of("--class", main, appJar.toString()));
         a.addAll(List.of(args));
-        Process p = java("org.apache.spark.deploy.SparkSubmit", a, log).start();
+        Process p = java("org.apache.spark.deploy.SparkSubmit", driverOptions, a, log).start();
         SUBMITTED.add(p);
         return p;
     }
@@ -194,9 +207,12 @@ class ClusterTest {
         return weights(quiet);
     }
 
-    /** Executors read the test hooks ({@code FaultInjection}) from their own JVM's system properties. */
-    private static List<String> executorHook(String name, String value) {
-        return List.of("spark.executor.extraJavaOptions=-D" + FaultHooks.PREFIX + name + "=" + value);
+    /**
+     * The driver reads the test hooks ({@code FaultPlan}) from its system properties once per job and ships them to
+     * the executors with the tasks' work.
+     */
+    private static List<String> driverHook(String name, String value) {
+        return List.of("-D" + FaultHooks.PREFIX + name + "=" + value);
     }
 
     /**
@@ -245,7 +261,7 @@ class ClusterTest {
         Path retried = HOME.resolve("retried");
         clean(retried);
         assertEquals(0, submit("org.sparkgru.jobs.TrainJob", "retried.log",
-                executorHook("failTaskAt", "15"), longTraining(retried)),
+                driverHook("failTaskAt", "15"), longTraining(retried)),
                 "see target/cluster-test/retried.log");
         assertTrue(Files.readString(HOME.resolve("retried.log")).contains("injected task failure at iteration 15"),
                 "the task failed once on an executor and was retried");
@@ -261,7 +277,7 @@ class ClusterTest {
         Path poisoned = HOME.resolve("poisoned");
         clean(poisoned);
         int code = submit("org.sparkgru.jobs.TrainJob", "poisoned.log",
-                executorHook("poisonAt", "15,41,42,43,44,45"), longTraining(poisoned));
+                driverHook("poisonAt", "15,41,42,43,44,45"), longTraining(poisoned));
         String log = Files.readString(HOME.resolve("poisoned.log"));
         assertEquals(2, code, "see target/cluster-test/poisoned.log");
         assertTrue(log.contains("error: 5 non-finite gradients in a row at iteration 46; the data may hold extreme"

@@ -166,7 +166,7 @@ class TrainJobTest {
                 "--set", "train.learningRate=0.006", "--set", "train.schedule=cosine",
                 "--set", "train.checkpointEvery=0");
         Training.TrainingRun r = job.run(SparkTests.session(), TrainConfig.load(job.config, job.sets));
-        double model = r.training().bestMetrics()[0];
+        double model = r.training().bestMetrics().mae();
         double seasonalNaive = naiveErr / naiveN;
         assertTrue(model < 0.7 * seasonalNaive, "model MAE " + model + " vs seasonal naive " + seasonalNaive);
     }
@@ -177,7 +177,7 @@ class TrainJobTest {
             String dir = tmp.resolve("scaling-" + mode).toString();
             Training.TrainingRun r = train(dir, List.of("--set", "data.scaling=" + mode, "--set", "train.iterations=3",
                     "--set", "model.hidden=4", "--set", "data.features=[temperature]"));
-            assertTrue(Double.isFinite(r.training().bestMetrics()[0]), mode);
+            assertTrue(Double.isFinite(r.training().bestMetrics().mae()), mode);
             JsonNode data = ModelStore.load(dir, new Configuration()).metadata().get("data");
             assertEquals(mode, data.get("scaling").asText());
             assertEquals(mode.equals("global"), data.has("globalScaler"), mode);
@@ -287,11 +287,11 @@ class TrainJobTest {
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("m/_SUCCESS")));
 
-        IllegalArgumentException col = assertThrows(IllegalArgumentException.class, () -> train(
+        UserError col = assertThrows(UserError.class, () -> train(
                 tmp.resolve("m2").toString(), List.of("--set", "data.target=sales")));
         assertTrue(col.getMessage().contains("column 'sales' is not in the input; it has series, timestamp, value,"
                 + " temperature"), col.getMessage());
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> train(
+        UserError type = assertThrows(UserError.class, () -> train(
                 tmp.resolve("m3").toString(), List.of("--set", "data.target=series")));
         assertTrue(type.getMessage().contains("column 'series' has type string but must be numeric"),
                 type.getMessage());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.sparkgru.UserError;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelStoreTest {
@@ -68,8 +69,7 @@ class ModelStoreTest {
     void refusesToReplaceUnlessAsked() throws IOException {
         GruModel m = sample(Variant.RESET_AFTER);
         String dir = save(m);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelStore.save(m, dir, false, CONF));
+        UserError e = assertThrows(UserError.class, () -> ModelStore.save(m, dir, false, CONF));
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
         ModelStore.save(m, dir, true, CONF);
         assertArrayEquals(m.params(), ModelStore.load(dir, CONF).params());

@@ -158,7 +158,7 @@ class TorchExportTest {
     @Test
     void resetBeforeIsRefused() {
         NetworkSpec spec = NetworkSpec.regression(2, 3, 1, Variant.RESET_BEFORE, 1, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> TorchExport.write(GruModel.of(spec, Initializer.keras(spec, 1)), OutputStream.nullOutputStream()));
         assertTrue(e.getMessage().contains("reset-before GRU variant, which torch.nn.GRU cannot represent"), e.getMessage());
     }

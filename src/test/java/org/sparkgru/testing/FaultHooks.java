@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * Test code run with one of the training's fault hooks switched on ({@code org.sparkgru.test.NAME} system
- * properties, read by {@code org.sparkgru.training.FaultInjection}): {@code failTaskAt}, {@code stopDriverAt},
- * {@code poisonAt}. The hook is switched off again whatever the code does.
+ * properties, read once per training job by {@code org.sparkgru.training.FaultPlan}): {@code failTaskAt},
+ * {@code stopDriverAt}, {@code poisonAt}. The hook is switched off again whatever the code does.
  */
 public final class FaultHooks {
     /** The prefix of the hooks' system properties. */

@@ -42,24 +42,24 @@ class OptimizersTest {
     void learningRateSchedules() {
         TrainConfig.Train step = TrainConfig.load(null, List.of("train.schedule=step", "train.stepEvery=10",
                 "train.stepFactor=0.5", "train.warmup=4", "train.iterations=100")).train();
-        assertEquals(0.25, Trainer.schedule(step, 0), 1e-12, "warm-up: iteration 1 of 4");
-        assertEquals(1.0, Trainer.schedule(step, 3), 1e-12);
-        assertEquals(1.0, Trainer.schedule(step, 13), 1e-12);
-        assertEquals(0.5, Trainer.schedule(step, 14), 1e-12);
-        assertEquals(0.25, Trainer.schedule(step, 24), 1e-12);
+        assertEquals(0.25, MinibatchStep.schedule(step, 0), 1e-12, "warm-up: iteration 1 of 4");
+        assertEquals(1.0, MinibatchStep.schedule(step, 3), 1e-12);
+        assertEquals(1.0, MinibatchStep.schedule(step, 13), 1e-12);
+        assertEquals(0.5, MinibatchStep.schedule(step, 14), 1e-12);
+        assertEquals(0.25, MinibatchStep.schedule(step, 24), 1e-12);
         TrainConfig.Train cosine = TrainConfig.load(null, List.of("train.schedule=cosine", "train.iterations=100"))
                 .train();
-        assertEquals(1.0, Trainer.schedule(cosine, 0), 1e-12);
-        assertEquals(0.5, Trainer.schedule(cosine, 50), 1e-12);
-        assertEquals(0.0, Trainer.schedule(cosine, 100), 1e-12);
+        assertEquals(1.0, MinibatchStep.schedule(cosine, 0), 1e-12);
+        assertEquals(0.5, MinibatchStep.schedule(cosine, 50), 1e-12);
+        assertEquals(0.0, MinibatchStep.schedule(cosine, 100), 1e-12);
     }
 
     @Test
     void batchSharesFollowWindowCountsAndSumToTheBatch() {
-        assertArrayEquals(new int[] {50, 25, 25}, Trainer.shares(List.of(200L, 100L, 100L), 100));
-        int[] s = Trainer.shares(List.of(1L, 1L, 1L), 10);
+        assertArrayEquals(new int[] {50, 25, 25}, MinibatchStep.shares(List.of(200L, 100L, 100L), 100));
+        int[] s = MinibatchStep.shares(List.of(1L, 1L, 1L), 10);
         assertEquals(10, s[0] + s[1] + s[2]);
         assertArrayEquals(new int[] {4, 3, 3}, s, "largest remainder, first partition on ties");
-        assertArrayEquals(new int[] {0, 7}, Trainer.shares(List.of(0L, 5L), 7));
+        assertArrayEquals(new int[] {0, 7}, MinibatchStep.shares(List.of(0L, 5L), 7));
     }
 }

@@ -1,4 +1,4 @@
-package org.sparkgru.model;
+package org.sparkgru.io;
 
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;

@@ -1,0 +1,192 @@
+package org.sparkgru.training;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkgru.UserError;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.data.Series;
+
+/**
+ * The minibatch update rule: the weights are broadcast (the previous broadcast destroyed), every partition
+ * computes the gradient sum of its share of {@code train.batchSize} windows ({@link PartitionWork#gradient}),
+ * {@code treeAggregate} brings the exact fixed-point sum to the driver, which averages it, checks that it is
+ * finite, clips it to the global L2 norm {@code train.clipNorm} and applies the {@link Optimizer} (Adam, AdamW, SGD)
+ * at the scheduled learning rate ({@link #schedule}). A non-finite gradient skips the step and halves the learning
+ * rate; {@code train.maxBadSteps} in a row stop the job with a {@link UserError}.
+ */
+final class MinibatchStep implements UpdateRule {
+    private static final Logger LOG = LoggerFactory.getLogger(MinibatchStep.class);
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<Series> series;
+    private final PartitionWork work;
+    private final Telemetry telemetry;
+    private final TrainConfig.Train t;
+    private final int[] shares;
+    private final Optimizer optimizer;
+    private final String checkpoints;
+    private float[] grad;
+    private double lrFactor = 1;
+    private int badSteps;
+
+    /**
+     * @param windows     training windows per partition (for the batch shares)
+     * @param checkpoints where the checkpoints are, for the message of a stopped job
+     */
+    MinibatchStep(JavaSparkContext sc, JavaRDD<Series> series, PartitionWork work, Telemetry telemetry,
+                  TrainConfig.Train t, List<Long> windows, int parameters, String checkpoints) {
+        this.sc = sc;
+        this.series = series;
+        this.work = work;
+        this.telemetry = telemetry;
+        this.t = t;
+        this.shares = shares(windows, t.batchSize());
+        this.checkpoints = checkpoints;
+        this.optimizer = switch (t.optimizer()) {
+            case SGD -> new Sgd(parameters, t.momentum(), t.nesterov());
+            case ADAMW -> new Adam(parameters, 0.9, 0.999, 1e-8, t.weightDecay());
+            case ADAM -> new Adam(parameters, 0.9, 0.999, 1e-8, 0);
+            case LBFGS -> throw new IllegalArgumentException("L-BFGS is LbfgsStep's");
+        };
+    }
+
+    @Override
+    public Set<String> optimizerArrays() {
+        return optimizer.state().keySet();
+    }
+
+    @Override
+    public void start(float[] params, int iteration, TrainingState.Rule restored) {
+        grad = new float[params.length];
+        if (restored != null) {
+            optimizer.restore(restored.optimizer(), restored.optimizerSteps());
+            lrFactor = restored.lrFactor();
+            badSteps = restored.badSteps();
+        }
+    }
+
+    @Override
+    public boolean exhausted(int iteration) {
+        return iteration >= t.iterations();
+    }
+
+    @Override
+    public Step step(int iteration, float[] params) {
+        long t0 = System.nanoTime();
+        telemetry.reset();
+        Broadcast<float[]> bc = sc.broadcast(params);
+        sc.setJobDescription("spark-gru iteration " + (iteration + 1) + "/" + t.iterations());
+        PartitionWork w = work;
+        int[] share = shares;
+        GradientSum sum = series.mapPartitionsWithIndex((p, rows) -> List.of(
+                        w.gradient(p, rows, bc.value(), iteration, share[p])).iterator(), true)
+                .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, t.treeDepth());
+        bc.destroy();
+        long t1 = System.nanoTime();
+        sum.mean(grad);
+        double norm = norm(grad);
+        double lr = t.learningRate() * lrFactor * schedule(t, iteration);
+        int done = iteration + 1;
+        ObjectNode line = JsonNodeFactory.instance.objectNode();
+        line.put("iteration", done);
+        if (sum.overflow || !Double.isFinite(norm) || !Double.isFinite(sum.meanLoss())) {
+            badSteps++;
+            lrFactor /= 2;
+            LOG.warn("iteration {}: non-finite gradient, step skipped, learning rate halved ({} in a row)", done,
+                    badSteps);
+            if (badSteps >= t.maxBadSteps()) {
+                throw new UserError(badSteps + " non-finite gradients in a row at iteration " + done
+                        + "; the data may hold extreme values or train.learningRate is too high. The last"
+                        + " good checkpoint is kept in " + checkpoints);
+            }
+            line.put("skipped", "non-finite gradient");
+            return new Step(Kind.SKIPPED, done, line, null, false, null);
+        }
+        badSteps = 0;
+        if (t.clipNorm() > 0 && norm > t.clipNorm()) {
+            float c = (float) (t.clipNorm() / norm);
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] *= c;
+            }
+        }
+        optimizer.step(params, grad, lr);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double computeShare = Math.min(1, telemetry.computeSeconds() / sc.defaultParallelism() / secs);
+        line.put("trainLoss", sum.meanLoss());
+        line.put("gradNorm", norm);
+        line.put("learningRate", lr);
+        line.put("windowsPerSecond", sum.count / secs);
+        line.put("executorSeconds", (t1 - t0) / 1e9);
+        line.put("driverSeconds", (System.nanoTime() - t1) / 1e9);
+        line.put("computeShare", computeShare);
+        line.put("taskHeapBytesPerWindow", telemetry.allocatedBytes() / Math.max(1, sum.count));
+        String progress = "loss " + fmt(sum.meanLoss()) + " | grad norm " + fmt(norm) + " | lr " + fmt(lr) + " | "
+                + Math.round(sum.count / secs) + " windows/s | kernel compute " + Math.round(100 * computeShare)
+                + " % of the iteration's wall time";
+        boolean last = done == t.iterations();
+        return new Step(Kind.STEPPED, done, line, progress, last, "completed " + t.iterations() + " iterations");
+    }
+
+    @Override
+    public TrainingState.Rule state(int iteration) {
+        return new TrainingState.Rule(optimizer.state(), optimizer.steps(), lrFactor, badSteps, null);
+    }
+
+    /** Learning-rate multiplier of an iteration: linear warm-up, then constant, step or cosine decay. */
+    static double schedule(TrainConfig.Train t, int iteration) {
+        if (iteration < t.warmup()) {
+            return (iteration + 1.0) / t.warmup();
+        }
+        return switch (t.schedule()) {
+            case COSINE -> 0.5 * (1 + Math.cos(Math.PI * (iteration - t.warmup())
+                    / (double) Math.max(1, t.iterations() - t.warmup())));
+            case STEP -> Math.pow(t.stepFactor(), (iteration - t.warmup()) / t.stepEvery());
+            case CONSTANT -> 1;
+        };
+    }
+
+    /** Each partition's share of the batch, proportional to its windows (largest remainder, deterministic). */
+    static int[] shares(List<Long> windows, int batch) {
+        long total = windows.stream().mapToLong(Long::longValue).sum();
+        int[] share = new int[windows.size()];
+        double[] rest = new double[windows.size()];
+        int given = 0;
+        for (int p = 0; p < share.length; p++) {
+            double exact = (double) batch * windows.get(p) / total;
+            share[p] = (int) Math.floor(exact);
+            rest[p] = exact - share[p];
+            given += share[p];
+        }
+        while (given < batch) {
+            int bestP = 0;
+            for (int p = 1; p < share.length; p++) {
+                if (rest[p] > rest[bestP]) {
+                    bestP = p;
+                }
+            }
+            share[bestP]++;
+            rest[bestP] = -1;
+            given++;
+        }
+        return share;
+    }
+
+    private static double norm(float[] g) {
+        double s = 0;
+        for (float v : g) {
+            s += (double) v * v;
+        }
+        return Math.sqrt(s);
+    }
+
+    static String fmt(double v) {
+        return String.format("%.4g", v);
+    }
+}

@@ -1,0 +1,168 @@
+package org.sparkgru.training;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.data.DataError;
+import org.sparkgru.data.Series;
+import org.sparkgru.data.WindowLayout;
+import org.sparkgru.io.JsonLines;
+import org.sparkgru.io.ModelDirectory;
+import org.sparkgru.metrics.ErrorSums;
+import org.sparkgru.model.Initializer;
+import org.sparkgru.model.NetworkSpec;
+
+/**
+ * The one training loop, synchronous and data-parallel, on the driver. {@link #fit} counts the training windows,
+ * starts the {@link UpdateRule} ({@link MinibatchStep} or {@link LbfgsStep}, per {@code train.optimizer}) from the
+ * Keras initialization or, with {@code resume}, from the newest checkpoint's {@link TrainingState}, then per
+ * iteration: {@link UpdateRule#step} (one or more Spark jobs), validation every {@code train.validationEvery}
+ * iterations and at the end ({@link PartitionWork#validate}: one Spark job, error sums in the original scale),
+ * best-so-far by validation MAE ({@link BestSoFar}), one line of {@code metrics.jsonl}, a checkpoint every
+ * {@code train.checkpointEvery} iterations, and early stopping after {@code train.patience} validations without
+ * improvement. The result is the best weights.
+ *
+ * <p>Determinism: window draws depend only on (seed, iteration, partition), each partition's arithmetic is
+ * sequential, and the fixed-point aggregation is order-independent, so the same input, configuration, seed and
+ * partition count give the same weights bit for bit, also when tasks are retried or the run is resumed.
+ */
+public final class TrainingLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    /**
+     * What training produced.
+     *
+     * @param best            the best weights
+     * @param iterations      iterations run
+     * @param bestIteration   the iteration of the best weights
+     * @param bestMetrics     their validation, or null when none ran
+     * @param stopReason      why training ended, in words
+     * @param trainingWindows training windows over all series
+     */
+    public record Result(float[] best, int iterations, int bestIteration, Validation bestMetrics, String stopReason,
+                         long trainingWindows) {
+    }
+
+    private final JavaSparkContext sc;
+    private final TrainConfig cfg;
+    private final NetworkSpec spec;
+    private final ModelDirectory dir;
+    private final Telemetry telemetry;
+    private final PartitionWork work;
+
+    /** A loop for {@code spec} on windows of {@code layout}, writing metrics and checkpoints into {@code dir}. */
+    public TrainingLoop(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, WindowLayout layout,
+                        ModelDirectory dir) {
+        this.sc = sc;
+        this.cfg = cfg;
+        this.spec = spec;
+        this.dir = dir;
+        this.telemetry = new Telemetry(sc);
+        this.work = new PartitionWork(spec, layout, cfg.model().loss(), cfg.train().seed(),
+                FaultPlan.fromSystemProperties(), telemetry);
+    }
+
+    /** Trains on the cached {@code series}; resumes from the newest checkpoint when asked and one exists. */
+    public Result fit(JavaRDD<Series> series, boolean resume) throws IOException {
+        TrainConfig.Train t = cfg.train();
+        PartitionWork w = work;
+        List<Long> windows = series.mapPartitions(it -> List.of(w.countWindows(it)).iterator()).collect();
+        long total = windows.stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            throw new DataError("no series is long enough to train on: each needs at least lookback + 2 x horizon = "
+                    + (cfg.model().lookback() + 2 * cfg.model().horizon()) + " points; lower model.lookback or"
+                    + " model.horizon");
+        }
+        float[] params = Initializer.keras(spec, t.seed());
+        Checkpoints checkpoints = new Checkpoints(dir);
+        UpdateRule rule = switch (t.optimizer()) {
+            case LBFGS -> new LbfgsStep(new FullBatchCost(sc, series, work, t.treeDepth()), t);
+            case ADAM, ADAMW, SGD -> new MinibatchStep(sc, series, work, telemetry, t, windows, params.length,
+                    checkpoints.dir().toString());
+        };
+        TrainingState restored = null;
+        if (resume) {
+            restored = checkpoints.newest(params.length, rule.optimizerArrays());
+            if (restored != null) {
+                LOG.info("resuming from the checkpoint of iteration {}", restored.iteration());
+                params = restored.params();
+            } else {
+                LOG.info("--resume: no checkpoint in {}, starting from scratch", dir.root());
+            }
+        }
+        int it = restored == null ? 0 : restored.iteration();
+        BestSoFar best = new BestSoFar(restored == null ? null : restored.best(), params);
+        rule.start(params, it, restored == null ? null : restored.rule());
+        String stop = null;
+        int validatedAt = -1;
+        try (JsonLines metrics = dir.openMetrics(it)) {
+            while (stop == null) {
+                if (rule.exhausted(it)) {
+                    stop = "completed " + t.iterations() + " iterations";
+                    break;
+                }
+                work.faults().beforeIteration(it);
+                UpdateRule.Step step = rule.step(it, params);
+                switch (step.kind()) {
+                    case RETRY -> {
+                        continue;
+                    }
+                    case SKIPPED -> {
+                        it = step.iteration();
+                        metrics.write(step.line());
+                        continue;
+                    }
+                    case STOPPED -> {
+                        if (validatedAt != it) {
+                            best.offer(it, validate(series, params), params, JsonNodeFactory.instance.objectNode());
+                        }
+                        stop = step.stopReason();
+                        continue;
+                    }
+                    case STEPPED -> it = step.iteration();
+                }
+                ObjectNode line = step.line();
+                String validation = "";
+                if (it % t.validationEvery() == 0 || step.last()) {
+                    Validation v = validate(series, params);
+                    validatedAt = it;
+                    best.offer(it, v, params, line);
+                    validation = " | validation MAE " + MinibatchStep.fmt(v.mae()) + " RMSE "
+                            + MinibatchStep.fmt(v.rmse()) + " sMAPE " + MinibatchStep.fmt(v.smape()) + " MASE "
+                            + MinibatchStep.fmt(v.mase());
+                }
+                LOG.info("iteration {}/{}: {}{}", it, t.iterations(), step.progress(), validation);
+                metrics.write(line);
+                if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !step.last()) {
+                    checkpoints.write(new TrainingState(it, params, best.save(), rule.state(it)), cfg.renderJson());
+                }
+                if (best.exhausted(t.patience())) {
+                    stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
+                            + " validations";
+                } else if (step.last()) {
+                    stop = step.stopReason();
+                }
+            }
+        }
+        sc.setJobDescription(null);
+        return new Result(best.weights(), it, best.iteration(), best.metrics(), stop, total);
+    }
+
+    /** Validation over all series, partition sums merged in partition order. */
+    private Validation validate(JavaRDD<Series> series, float[] params) {
+        Broadcast<float[]> bc = sc.broadcast(params);
+        PartitionWork w = work;
+        List<ErrorSums> parts = series.mapPartitions(it -> List.of(w.validate(it, bc.value())).iterator()).collect();
+        bc.destroy();
+        ErrorSums sums = new ErrorSums();
+        parts.forEach(sums::merge);
+        return Validation.of(sums);
+    }
+}
