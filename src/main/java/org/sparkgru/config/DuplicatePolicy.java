@@ -1,20 +1,11 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** {@code data.duplicates}: several rows of one series at the same time. */
 public enum DuplicatePolicy implements Choice {
-    /** stop with the series and time. */
-    ERROR("error"),
-    /** keep the last row in input order. */
-    LAST("last");
-
-    private final String id;
-
-    DuplicatePolicy(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
+    /** Stop with the series and time. */
+    ERROR,
+    /** Keep the last row in input order. */
+    LAST
 }

@@ -1,20 +1,11 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** {@code jobs/export.sh --format}: the frameworks a model exports to. */
 public enum ExportFormat implements Choice {
     /** A PyTorch {@code nn.GRU} + {@code nn.Linear} state dict in safetensors format. */
-    TORCH("torch");
-
-    private final String id;
-
-    ExportFormat(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
+    TORCH;
 
     /** Parses {@code --format}; an unknown value is a {@link ConfigError} naming the supported ones. */
     public static ExportFormat parse(String value) {

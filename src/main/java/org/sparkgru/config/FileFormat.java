@@ -1,24 +1,15 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** The table formats of {@code --format} (input) and {@code --output-format} (forecasts), as Spark SQL names them. */
 public enum FileFormat implements Choice {
-    CSV("csv"), PARQUET("parquet"), ORC("orc"), JSON("json");
+    CSV, PARQUET, ORC, JSON;
 
     /** What {@code --format} accepts. */
     public static final FileFormat[] INPUT = {CSV, PARQUET, ORC, JSON};
     /** What {@code --output-format} accepts. */
     public static final FileFormat[] OUTPUT = {PARQUET, CSV};
-
-    private final String id;
-
-    FileFormat(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
 
     /** {@code value} of command-line {@code option}, one of {@code allowed}; otherwise a {@link ConfigError}. */
     public static FileFormat parse(String option, String value, FileFormat... allowed) {

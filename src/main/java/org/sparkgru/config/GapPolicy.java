@@ -1,20 +1,11 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** {@code data.gaps}: grid points missing from a series. */
 public enum GapPolicy implements Choice {
-    /** stop with the series and the count. */
-    ERROR("error"),
-    /** interpolate linearly. */
-    INTERPOLATE("interpolate");
-
-    private final String id;
-
-    GapPolicy(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
+    /** Stop with the series and the count. */
+    ERROR,
+    /** Interpolate linearly. */
+    INTERPOLATE
 }

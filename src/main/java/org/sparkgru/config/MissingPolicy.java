@@ -1,22 +1,13 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** {@code data.missing}: null, NaN or infinite targets and covariates. */
 public enum MissingPolicy implements Choice {
-    /** stop with the series and time. */
-    ERROR("error"),
-    /** drop the row. */
-    DROP("drop"),
-    /** interpolate linearly. */
-    INTERPOLATE("interpolate");
-
-    private final String id;
-
-    MissingPolicy(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
+    /** Stop with the series and time. */
+    ERROR,
+    /** Drop the row. */
+    DROP,
+    /** Interpolate linearly. */
+    INTERPOLATE
 }

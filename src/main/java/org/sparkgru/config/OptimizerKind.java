@@ -1,24 +1,15 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** {@code train.optimizer}: the update rule. */
 public enum OptimizerKind implements Choice {
     /** Adam (Kingma and Ba 2015). */
-    ADAM("adam"),
+    ADAM,
     /** Adam with decoupled weight decay (Loshchilov and Hutter 2019). */
-    ADAMW("adamw"),
+    ADAMW,
     /** SGD with momentum or Nesterov momentum. */
-    SGD("sgd"),
-    /** full-batch L-BFGS through Breeze. */
-    LBFGS("lbfgs");
-
-    private final String id;
-
-    OptimizerKind(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
+    SGD,
+    /** Full-batch L-BFGS through Breeze. */
+    LBFGS
 }

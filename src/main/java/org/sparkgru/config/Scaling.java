@@ -1,26 +1,17 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** {@code data.scaling}: how the target and covariates are standardized before they reach the network. */
 public enum Scaling implements Choice {
     /** Target and covariates standardized per series on its training part. */
-    SERIES("series"),
+    SERIES,
     /** One scaler for all series, fitted on all training parts. */
-    GLOBAL("global"),
+    GLOBAL,
     /** The target divided by its window's mean absolute value at use; covariates per series. */
-    WINDOW("window"),
+    WINDOW,
     /** Raw values. */
-    NONE("none");
-
-    private final String id;
-
-    Scaling(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
+    NONE;
 
     /** Whether assembly fits the target's scaler per series. */
     public boolean perSeriesTarget() {

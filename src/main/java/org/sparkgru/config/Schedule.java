@@ -1,22 +1,13 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 /** {@code train.schedule}: the learning-rate multiplier after warm-up. */
 public enum Schedule implements Choice {
-    /** 1. */
-    CONSTANT("constant"),
-    /** times train.stepFactor every train.stepEvery iterations. */
-    STEP("step"),
-    /** cosine decay to 0 at the last iteration. */
-    COSINE("cosine");
-
-    private final String id;
-
-    Schedule(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
+    /** Multiplier 1. */
+    CONSTANT,
+    /** Times {@code train.stepFactor} every {@code train.stepEvery} iterations. */
+    STEP,
+    /** Cosine decay to 0 at the last iteration. */
+    COSINE
 }

@@ -1,5 +1,7 @@
 package org.sparkgru.config;
 
+import org.sparkgru.Choice;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -7,8 +9,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.io.File;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -61,11 +63,11 @@ public final class TrainConfig {
                 integer("data.partitions", 0, 100_000), integer("data.chunkPoints", 0, 1_000_000_000));
         int lookback = integer("model.lookback", 1, 100_000);
         int horizon = integer("model.horizon", 1, 100_000);
-        Variant variant = Variant.parse(choice("model.variant", "reset-before", "reset-after"));
-        String lossName = choice("model.loss", "mse", "mae", "huber");
+        Variant variant = choice("model.variant", Variant.values());
+        Loss.Kind lossKind = choice("model.loss", new Loss.Kind[] {Loss.Kind.MSE, Loss.Kind.MAE, Loss.Kind.HUBER});
         double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
         this.model = new Model(lookback, horizon, integer("model.hidden", 1, 4096), integer("model.layers", 1, 16),
-                variant, new Loss(Loss.Kind.parse(lossName), delta));
+                variant, new Loss(lossKind, delta));
         this.train = new Train(integer("train.iterations", 1, 100_000_000), integer("train.batchSize", 1, 1 << 20),
                 choice("train.optimizer", OptimizerKind.values()), number("train.learningRate", Double.MIN_VALUE, 10),
                 number("train.weightDecay", 0, 1), number("train.momentum", 0, 0.999), bool("train.nesterov"),
@@ -183,9 +185,19 @@ public final class TrainConfig {
         return config.root().render(ConfigRenderOptions.concise());
     }
 
+    /**
+     * The value of {@code key} as the user wrote it, quoted, and where it came from: {@code 'sixty-four' (--set
+     * model.hidden)}, {@code '2.5' (my.conf: 12)}.
+     */
     private String describe(String key) {
-        return "'" + config.getValue(key).render(ConfigRenderOptions.concise()) + "' ("
-                + config.getValue(key).origin().description() + ")";
+        ConfigValue v = config.getValue(key);
+        String shown = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped()
+                : v.render(ConfigRenderOptions.concise());
+        String origin = v.origin().description();
+        if (origin.startsWith("--set ")) {
+            origin = origin.replaceFirst(": \\d+$", "");
+        }
+        return "'" + shown + "' (" + origin + ")";
     }
 
     private String text(String key) {
@@ -235,15 +247,6 @@ public final class TrainConfig {
         return e;
     }
 
-    private String choice(String key, String... allowed) {
-        String v = text(key);
-        if (!Arrays.asList(allowed).contains(v)) {
-            throw new ConfigError(key + " = " + describe(key) + " is not allowed; choose one of "
-                    + String.join(", ", allowed));
-        }
-        return v;
-    }
-
     private int integer(String key, int min, int max) {
         long v = longValue(key);
         if (v < min || v > max) {
@@ -262,6 +265,10 @@ public final class TrainConfig {
 
     private long longValue(String key) {
         try {
+            ConfigValue v = config.getValue(key);
+            if (v.unwrapped() instanceof Double d && d != Math.rint(d)) {
+                throw new ConfigError(key + " must be a whole number, got " + describe(key));
+            }
             return config.getLong(key);
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(key + " must be a whole number, got " + describe(key));

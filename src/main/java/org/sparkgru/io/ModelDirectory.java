@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.LoggerFactory;
 
 /**
  * The layout of a model directory, on any Hadoop FileSystem: {@value #DESCRIPTION} and {@value #WEIGHTS} (the
@@ -82,6 +83,24 @@ public final class ModelDirectory {
     /** Whether the directory exists and holds anything. */
     public boolean hasContent() throws IOException {
         return fs.exists(root) && fs.listStatus(root).length > 0;
+    }
+
+    /** Whether a training wrote a checkpoint here, so that it can be resumed. */
+    public boolean hasCheckpoints() throws IOException {
+        Path c = checkpoints();
+        return fs.exists(c) && fs.listStatus(c).length > 0;
+    }
+
+    /**
+     * Deletes the directory, logging instead of throwing when that fails, so that the error on its way out is the
+     * one the user sees.
+     */
+    public void removeQuietly() {
+        try {
+            fs.delete(root, true);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(ModelDirectory.class).warn("cannot remove {}: {}", root, e.toString());
+        }
     }
 
     /** Marks the model complete; the last write of a training. */

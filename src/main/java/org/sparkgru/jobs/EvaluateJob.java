@@ -13,22 +13,21 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkgru.config.TrainConfig;
-import org.sparkgru.forecasting.Backtest;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
+import org.sparkgru.io.Locations;
 import org.sparkgru.model.ModelStore;
-import org.sparkgru.reporting.HtmlReport;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code jobs/evaluate.sh}: a rolling-origin backtest of a trained model against naive and seasonal-naive
- * forecasts on the same windows ({@link Backtest}). Prints the overall table; with {@code --report DIR} also writes
+ * forecasts on the same windows ({@link Evaluation}). Prints the overall table; with {@code --report DIR} also writes
  * {@code metrics/} (Parquet, one row per series: origins, points, and MAE, RMSE, MAPE, sMAPE, MASE per method),
  * {@code summary.json} (overall metrics per method, the season, the series that could not be evaluated),
- * {@code report.html} ({@link HtmlReport}) and {@code _SUCCESS}, written last. Overall MAE, RMSE, MAPE and sMAPE pool every forecast point; overall MASE is the mean of the
+ * {@code report.html} (charts and tables) and {@code _SUCCESS}, written last. Overall MAE, RMSE, MAPE and sMAPE pool every forecast point; overall MASE is the mean of the
  * series' MASE.
  */
 @Command(name = "evaluate.sh", mixinStandardHelpOptions = true,
@@ -58,6 +57,10 @@ public final class EvaluateJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing report directory.")
     boolean overwrite;
 
+    @Option(names = "--max-failed-fraction", paramLabel = "F", defaultValue = FailureThreshold.DEFAULT,
+            description = "Largest share of series that may be left out before the run fails (default: ${DEFAULT-VALUE}).")
+    double maxFailedFraction;
+
     public static void main(String[] args) {
         System.exit(JobRunner.run(new EvaluateJob(), args));
     }
@@ -70,8 +73,14 @@ public final class EvaluateJob implements Callable<Integer> {
         if (season != null && season < 1) {
             throw new UserError("--season " + season + " must be at least 1");
         }
-        GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
+        FailureThreshold.validate(maxFailedFraction);
+        org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
+        GruModel m = ModelStore.load(model, conf);
         TrainConfig cfg = ModelInput.config(m, model, sets);
+        if (report != null) {
+            Locations.requireWritableDirectory(report, "--report", conf);
+        }
+        in.requireInput(conf);
         try (JobSession session = in.session("spark-gru evaluate")) {
             System.out.println(run(session.spark(), m, cfg).toPrettyString());
             return 0;
@@ -82,10 +91,19 @@ public final class EvaluateJob implements Callable<Integer> {
     ObjectNode run(SparkSession spark, GruModel m, TrainConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (report == null) {
-            return Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, null);
+            return checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, null));
         }
         FileSystem fs = HadoopFiles.of(new Path(report), sc.hadoopConfiguration());
         return AtomicFiles.writeDirectory(fs, new Path(report), overwrite, "report", "--report", staging ->
-                Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, staging));
+                checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, staging)));
+    }
+
+    /** The summary, when few enough series were left out ({@link FailureThreshold}). */
+    private ObjectNode checked(ObjectNode summary) {
+        List<String[]> problems = new ArrayList<>();
+        summary.get("notEvaluatedSeries").forEach(p -> problems.add(new String[] {p.get("series").asText(),
+                p.get("reason").asText()}));
+        FailureThreshold.check("evaluated", summary.get("evaluatedSeries").asLong(), problems, maxFailedFraction);
+        return summary;
     }
 }

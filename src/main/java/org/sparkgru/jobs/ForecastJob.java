@@ -21,6 +21,7 @@ import org.sparkgru.model.GruModel;
 import org.sparkgru.config.FileFormat;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
+import org.sparkgru.io.Locations;
 import org.sparkgru.model.ModelStore;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
@@ -65,6 +66,10 @@ public final class ForecastJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
     boolean overwrite;
 
+    @Option(names = "--max-failed-fraction", paramLabel = "F", defaultValue = FailureThreshold.DEFAULT,
+            description = "Largest share of series that may be left out before the run fails (default: ${DEFAULT-VALUE}).")
+    double maxFailedFraction;
+
     public static void main(String[] args) {
         System.exit(JobRunner.run(new ForecastJob(), args));
     }
@@ -72,8 +77,12 @@ public final class ForecastJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         FileFormat.parse("--output-format", outputFormat, FileFormat.OUTPUT);
-        GruModel m = ModelStore.load(model, new org.apache.hadoop.conf.Configuration());
+        FailureThreshold.validate(maxFailedFraction);
+        org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
+        GruModel m = ModelStore.load(model, conf);
         TrainConfig cfg = config(m);
+        Locations.requireWritableDirectory(output, "--output", conf);
+        in.requireInput(conf);
         try (JobSession session = in.session("spark-gru forecast")) {
             System.out.println(run(session.spark(), m, cfg));
             return 0;
@@ -99,6 +108,7 @@ public final class ForecastJob implements Callable<Integer> {
             long forecastSeries = spark.read().format(format.id()).option("header", "true")
                     .load(new Path(staging, "forecasts").toString()).select("series").distinct().count();
             List<String[]> problems = f.problems();
+            FailureThreshold.check("forecast", forecastSeries, problems, maxFailedFraction);
             ObjectNode s = JSON.createObjectNode();
             s.put("model", model);
             s.put("asOf", asOf);

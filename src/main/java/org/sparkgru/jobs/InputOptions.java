@@ -5,6 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkgru.config.FileFormat;
+import org.sparkgru.io.Locations;
 import org.sparkgru.ml.ModelInput;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -36,6 +37,13 @@ public final class InputOptions {
     Dataset<Row> read(SparkSession spark) throws IOException {
         return ModelInput.read(spark, source.input, source.table, FileFormat.parse("--format", format,
                 FileFormat.INPUT));
+    }
+
+    /** Checks that {@code --input} exists, before Spark starts (a {@code --table} is looked up in the session). */
+    void requireInput(org.apache.hadoop.conf.Configuration conf) {
+        if (source.input != null) {
+            Locations.requireInput(source.input, conf);
+        }
     }
 
     /** The job's Spark session: see {@link JobSession#open}. */

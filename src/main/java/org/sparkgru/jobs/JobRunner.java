@@ -10,6 +10,9 @@ import picocli.CommandLine;
  * line (one line {@code error: ...} on stderr), 1 anything else, an internal error, with its stack trace.
  */
 public final class JobRunner {
+    /** Exit status of a job that stops on an internal error. */
+    static final int INTERNAL_ERROR = 1;
+
     private JobRunner() {
     }
 
@@ -27,7 +30,8 @@ public final class JobRunner {
                 cmd.getErr().println("error: " + e.getMessage());
                 return UserError.EXIT_CODE;
             }
-            throw e;
+            e.printStackTrace(cmd.getErr());
+            return INTERNAL_ERROR;
         });
         cl.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("error: " + e.getMessage());

@@ -1,7 +1,7 @@
 package org.sparkgru.jobs;
 
 import org.apache.spark.sql.SparkSession;
-import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.ml.ExecutorOptions;
 
 /**
  * The Spark session a job runs in. A job started from the command line creates its session and stops it when it
@@ -32,28 +32,13 @@ final class JobSession implements AutoCloseable {
         boolean contextExisted = org.apache.spark.SparkContext$.MODULE$.getActive().isDefined();
         org.apache.spark.SparkConf configured = new org.apache.spark.SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName(appName)
-                .config(EXECUTOR_OPTIONS, withJitOptions(configured.get(EXECUTOR_OPTIONS, "")));
+                .config(EXECUTOR_OPTIONS, ExecutorOptions.withJitOptions(configured.get(EXECUTOR_OPTIONS, "")));
         if (master != null) {
             builder.master(master);
         } else if (!configured.contains("spark.master")) {
             builder.master("local[*]");
         }
         return new JobSession(builder.getOrCreate(), !contextExisted);
-    }
-
-    /**
-     * The executors' JVM options with {@link KernelBackend#JIT_OPTIONS} in front, except those the user already
-     * sets in {@code options} (their value wins).
-     */
-    static String withJitOptions(String options) {
-        StringBuilder all = new StringBuilder();
-        for (String o : KernelBackend.JIT_OPTIONS) {
-            String name = o.substring("-XX:".length()).replaceFirst("^[+-]", "").replaceFirst("=.*", "");
-            if (!java.util.regex.Pattern.compile("(^|\\s)-XX:[+-]?" + name + "(=|\\s|$)").matcher(options).find()) {
-                all.append(o).append(' ');
-            }
-        }
-        return (all + options).strip();
     }
 
     SparkSession spark() {

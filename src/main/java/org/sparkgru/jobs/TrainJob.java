@@ -12,7 +12,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.hadoop.conf.Configuration;
 import org.sparkgru.config.TrainConfig;
+import org.sparkgru.io.Locations;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +59,9 @@ public final class TrainJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig cfg = TrainConfig.load(config, sets);
+        Configuration conf = Locations.hadoopConfiguration();
+        Locations.requireWritableDirectory(model, "--model", conf);
+        in.requireInput(conf);
         LOG.info("effective configuration:\n{}", cfg.render());
         try (JobSession session = in.session("spark-gru train")) {
             Training.TrainingRun r = run(session.spark(), cfg);

@@ -1,5 +1,7 @@
 package org.sparkgru.kernel;
 
+import org.sparkgru.Choice;
+
 /**
  * Training losses on the head outputs {@code y} ({@code batch x outputs}, row-major).
  *
@@ -20,28 +22,12 @@ package org.sparkgru.kernel;
 public record Loss(Kind kind, double delta) implements java.io.Serializable {
 
     /** The loss functions. */
-    public enum Kind {
-        MSE("mse"), MAE("mae"), HUBER("huber"), CROSS_ENTROPY("cross-entropy");
-
-        private final String id;
-
-        Kind(String id) {
-            this.id = id;
-        }
-
-        /** The configuration name. */
-        public String id() {
-            return id;
-        }
+    public enum Kind implements Choice {
+        MSE, MAE, HUBER, CROSS_ENTROPY;
 
         /** Parses a configuration name. */
         public static Kind parse(String s) {
-            for (Kind k : values()) {
-                if (k.id.equals(s)) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("unknown loss '" + s + "': allowed are mse, mae, huber, cross-entropy");
+            return Choice.parse(values(), s, "loss");
         }
     }
 

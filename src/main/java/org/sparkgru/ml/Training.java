@@ -115,47 +115,56 @@ public final class Training {
         if (overwrite && !resume && fs.exists(dir.root())) {
             fs.delete(dir.root(), true);
         }
-        dir.clearComplete();
-        Scaler global = null;
-        if (d.scaling() == Scaling.GLOBAL) {
-            global = Scaler.fitGlobal(series, d.features().size());
-            JavaRDD<Series> scaled = global.apply(series).persist(StorageLevel.MEMORY_AND_DISK());
-            scaled.count();
-            series.unpersist();
-            series = scaled;
-        }
-        ScalerTable.write(spark, series, dir.scalers().toString());
-        JavaRDD<Series> chunks = chunked(sc, series, d, shape, partitions, count);
-        long cachedBytes = 0;
-        for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
-            if (info.id() == chunks.id()) {
-                cachedBytes = info.memSize() + info.diskSize();
-            }
-        }
-        LOG.info("{} series cached in {} bytes", count, cachedBytes);
-        WindowLayout layout = new WindowLayout(shape, d.features().size(), new CalendarFeatures(d.calendar()),
-                d.scaling());
-        NetworkSpec spec;
+        // a run that fails before its first checkpoint leaves nothing that blocks the corrected rerun
+        boolean fresh = !dir.hasContent();
         try {
-            spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
-                    cfg.model().variant(), cfg.model().horizon(), 1);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = " + cfg.model().layers()
-                    + ": " + e.getMessage() + "; choose a smaller network");
+            dir.clearComplete();
+            Scaler global = null;
+            if (d.scaling() == Scaling.GLOBAL) {
+                global = Scaler.fitGlobal(series, d.features().size());
+                JavaRDD<Series> scaled = global.apply(series).persist(StorageLevel.MEMORY_AND_DISK());
+                scaled.count();
+                series.unpersist();
+                series = scaled;
+            }
+            ScalerTable.write(spark, series, dir.scalers().toString());
+            JavaRDD<Series> chunks = chunked(sc, series, d, shape, partitions, count);
+            long cachedBytes = 0;
+            for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+                if (info.id() == chunks.id()) {
+                    cachedBytes = info.memSize() + info.diskSize();
+                }
+            }
+            LOG.info("{} series cached in {} bytes", count, cachedBytes);
+            WindowLayout layout = new WindowLayout(shape, d.features().size(), new CalendarFeatures(d.calendar()),
+                    d.scaling());
+            NetworkSpec spec;
+            try {
+                spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
+                        cfg.model().variant(), cfg.model().horizon(), 1);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = " + cfg.model().layers()
+                        + ": " + e.getMessage() + "; choose a smaller network");
+            }
+            TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume);
+            if (chunks != series) {
+                chunks.unpersist();
+            }
+            GruModel trained = new GruModel(spec, training.best(), metadata(cfg, global, quality, training, count,
+                    cachedBytes));
+            ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
+            fs.delete(dir.report(), true);
+            Evaluation.run(spark, new ModelInput(series, quality.problems(), ModelInput.forecaster(trained, cfg), Map.of(),
+                    kind), model, shape.horizon(), 1, null, dir.report());
+            dir.markComplete();
+            series.unpersist();
+            return new TrainingRun(model, training);
+        } catch (RuntimeException | IOException e) {
+            if (fresh && !dir.hasCheckpoints()) {
+                dir.removeQuietly();
+            }
+            throw e;
         }
-        TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume);
-        if (chunks != series) {
-            chunks.unpersist();
-        }
-        GruModel trained = new GruModel(spec, training.best(), metadata(cfg, global, quality, training, count,
-                cachedBytes));
-        ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
-        fs.delete(dir.report(), true);
-        Evaluation.run(spark, new ModelInput(series, quality.problems(), ModelInput.forecaster(trained, cfg), Map.of(),
-                kind), model, shape.horizon(), 1, null, dir.report());
-        dir.markComplete();
-        series.unpersist();
-        return new TrainingRun(model, training);
     }
 
     /**

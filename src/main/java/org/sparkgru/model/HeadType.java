@@ -1,5 +1,7 @@
 package org.sparkgru.model;
 
+import org.sparkgru.Choice;
+
 /**
  * The layer on top of the last hidden state {@code h_T} of the top GRU layer.
  *
@@ -9,28 +11,12 @@ package org.sparkgru.model;
  *   <li>{@link #CLASSIFICATION}: dense logits over {@code classes}, softmax in the loss.</li>
  * </ul>
  */
-public enum HeadType {
-    REGRESSION("regression"),
-    CLASSIFICATION("classification");
-
-    private final String id;
-
-    HeadType(String id) {
-        this.id = id;
-    }
-
-    /** The name used in model files. */
-    public String id() {
-        return id;
-    }
+public enum HeadType implements Choice {
+    REGRESSION,
+    CLASSIFICATION;
 
     /** Parses {@code regression} or {@code classification}. */
     public static HeadType parse(String s) {
-        for (HeadType t : values()) {
-            if (t.id.equals(s)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown head type '" + s + "': allowed are regression, classification");
+        return Choice.parse(values(), s, "head type");
     }
 }

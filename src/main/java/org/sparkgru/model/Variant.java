@@ -1,7 +1,6 @@
 package org.sparkgru.model;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import org.sparkgru.Choice;
 
 /**
  * The two GRU cell formulations (Cho et al. 2014, "Learning Phrase Representations using RNN Encoder-Decoder").
@@ -14,29 +13,12 @@ import java.util.stream.Collectors;
  * </ul>
  * Both update the state as {@code h_t = (1 - z) ⊙ h_{t-1} + z ⊙ h~}.
  */
-public enum Variant {
-    RESET_BEFORE("reset-before"),
-    RESET_AFTER("reset-after");
-
-    private final String id;
-
-    Variant(String id) {
-        this.id = id;
-    }
-
-    /** The name used in configuration and model files. */
-    public String id() {
-        return id;
-    }
+public enum Variant implements Choice {
+    RESET_BEFORE,
+    RESET_AFTER;
 
     /** Parses {@code reset-before} or {@code reset-after}; any other value is an error naming the allowed ones. */
     public static Variant parse(String s) {
-        for (Variant v : values()) {
-            if (v.id.equals(s)) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("unknown GRU variant '" + s + "': allowed are "
-                + Arrays.stream(values()).map(Variant::id).collect(Collectors.joining(", ")));
+        return Choice.parse(values(), s, "GRU variant");
     }
 }

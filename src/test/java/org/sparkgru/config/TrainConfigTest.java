@@ -24,8 +24,8 @@ class TrainConfigTest {
         TrainConfig c = TrainConfig.load(null, List.of());
         assertEquals(48, c.model().lookback());
         assertEquals(Variant.RESET_BEFORE, c.model().variant());
-        assertEquals("adam", c.train().optimizer());
-        assertEquals("interpolate", c.data().gaps());
+        assertEquals(OptimizerKind.ADAM, c.train().optimizer());
+        assertEquals(GapPolicy.INTERPOLATE, c.data().gaps());
         // the packaged defaults are exactly the documented example
         assertEquals(ConfigFactory.parseFile(new File("conf/train.conf")).root().unwrapped(),
                 ConfigFactory.parseResources(TrainConfig.DEFAULTS).root().unwrapped());
@@ -44,6 +44,15 @@ class TrainConfigTest {
         assertTrue(c.render().contains("hidden=16") || c.render().contains("hidden = 16"), c.render());
     }
 
+    @Test
+    void fractionsOfWholeNumberKeysAreRefusedNotTruncated() {
+        assertEquals("train.iterations must be a whole number, got '2.5' (--set train.iterations)",
+                error(List.of("train.iterations=2.5")));
+        assertEquals("model.lookback must be a whole number, got '20.9' (--set model.lookback)",
+                error(List.of("model.lookback=20.9")));
+        assertEquals(64, TrainConfig.load(null, List.of("model.hidden=64.0")).model().hidden(), "a whole 64.0 is 64");
+    }
+
     private static String error(List<String> sets) {
         return assertThrows(ConfigError.class, () -> TrainConfig.load(null, sets)).getMessage();
     }
@@ -53,13 +62,14 @@ class TrainConfigTest {
         String m = error(List.of("model.hiden=3"));
         assertTrue(m.startsWith("unknown configuration key 'model.hiden' (--set model.hiden") && m.contains("model.hidden"), m);
         m = error(List.of("train.iterations=lots"));
-        assertTrue(m.contains("train.iterations must be a whole number, got '\"lots\"' (--set train.iterations"), m);
+        assertTrue(m.contains("train.iterations must be a whole number, got 'lots' (--set train.iterations)"), m);
         m = error(List.of("model.hidden=0"));
         assertEquals("model.hidden = 0 is out of range; allowed 1 to 4096", m);
         m = error(List.of("train.learningRate=-1"));
         assertTrue(m.startsWith("train.learningRate = -1.0 is out of range; allowed > 0"), m);
         m = error(List.of("model.variant=reset-sideways"));
-        assertTrue(m.contains("model.variant = '\"reset-sideways\"'") && m.contains("choose one of reset-before, reset-after"), m);
+        assertTrue(m.contains("model.variant = 'reset-sideways' (--set model.variant)")
+                && m.contains("choose one of reset-before, reset-after"), m);
         m = error(List.of("data.missing=ignore"));
         assertTrue(m.contains("choose one of error, drop, interpolate"), m);
         m = error(List.of("data.features=price"));
@@ -68,6 +78,9 @@ class TrainConfigTest {
         assertTrue(m.contains("data.features lists 'value', which is already the id, time or target column"), m);
         m = error(List.of("data.calendar=[hour-of-day, month]"));
         assertEquals("data.calendar lists 'month'; allowed are hour-of-day, day-of-week, day-of-year", m);
+        m = error(List.of("model.hidden=sixty-four"));
+        assertEquals("model.hidden must be a whole number, got 'sixty-four' (--set model.hidden)", m,
+                "the value as the user typed it");
         m = error(List.of("nonsense"));
         assertEquals("--set expects key=value, got 'nonsense'", m);
         m = assertThrows(ConfigError.class, () -> TrainConfig.load(tmp.resolve("none.conf").toFile(), List.of()))

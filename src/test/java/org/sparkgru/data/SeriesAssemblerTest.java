@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sparkgru.config.Choice;
+import org.sparkgru.Choice;
 import org.sparkgru.config.DuplicatePolicy;
 import org.sparkgru.config.GapPolicy;
 import org.sparkgru.config.MissingPolicy;

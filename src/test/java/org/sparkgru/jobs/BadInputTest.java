@@ -118,6 +118,23 @@ class BadInputTest {
     }
 
     @Test
+    void aModelPathThatIsAFileOrCannotBeWrittenIsRefusedBeforeTraining() throws IOException {
+        Path file = Files.writeString(tmp.resolve("plain-file"), "not a directory");
+        Path good = csv("good.csv", HEADER, hourly("a", 30, 10));
+        for (String resume : List.of("--overwrite", "--resume")) {
+            Outcome o = run(new TrainJob(), List.of("--input", good.toString(), "--format", "csv", "--model",
+                    file.toString(), resume));
+            assertRefused(o, "--model " + file + " is a file; give a directory (existing or new)", tmp.resolve("x"));
+        }
+        Path below = file.resolve("model");
+        Outcome o = run(new TrainJob(), List.of("--input", good.toString(), "--format", "csv", "--model",
+                below.toString()));
+        assertRefused(o, "--model " + below + " cannot be written (", tmp.resolve("x"));
+        assertTrue(o.err().endsWith("choose a location you can write to"), o.err());
+        assertEquals("not a directory", Files.readString(file), "the file is left alone");
+    }
+
+    @Test
     void emptyDataset() throws IOException {
         assertRefused(train(csv("empty.csv", HEADER, List.of())), "the input has no rows; check --input or --table",
                 model());
@@ -285,7 +302,7 @@ class BadInputTest {
     @Test
     void wrongType() throws IOException {
         assertRefused(train(csv("ok.csv", HEADER, hourly("a", 30, 10)), "train.iterations=lots"),
-                "train.iterations must be a whole number, got '\"lots\"'", model());
+                "train.iterations must be a whole number, got 'lots'", model());
     }
 
     @Test
@@ -300,6 +317,15 @@ class BadInputTest {
     void lookbackAndHorizonLongerThanEverySeries() throws IOException {
         assertRefused(train(csv("short.csv", HEADER, hourly("a", 20, 5)), "model.lookback=30"),
                 "no series to train on: 1 series were too short for lookback + horizon = 32", model());
+    }
+
+    @Test
+    void aTrainingThatFailsBeforeItsFirstCheckpointLeavesNothingThatBlocksTheRerun() throws IOException {
+        Path input = csv("forty.csv", HEADER, hourly("a", 40, 5));
+        assertRefused(train(input, "model.lookback=30", "model.horizon=6"), "no series is long enough to train on:"
+                + " each needs at least lookback + 2 x horizon = 42 points", model());
+        assertFalse(Files.exists(model()), "no partial model directory left behind");
+        assertTrained(train(input, "model.lookback=10", "model.horizon=6"));
     }
 
     @Test
@@ -432,6 +458,57 @@ class BadInputTest {
         }
         assertEquals(0, forecast(m, "data-samples/hourly.csv", "--overwrite").code());
         assertTrue(Files.exists(out.resolve(AtomicFiles.SUCCESS)));
+    }
+
+    @Test
+    void aForecastOutputThatCannotBeWrittenIsRefusedBeforeForecasting() throws IOException {
+        Path m = trainedModel();
+        Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+        Outcome o = run(new ForecastJob(), List.of("--model", m.toString(), "--input", "data-samples/hourly.csv",
+                "--format", "csv", "--output", file.resolve("out").toString()));
+        assertRefused(o, "--output " + file.resolve("out") + " cannot be written (", tmp.resolve("x"));
+        Outcome missing = forecast(m, tmp.resolve("nowhere.csv").toString());
+        assertRefused(missing, "cannot read " + tmp.resolve("nowhere.csv") + ": the path does not exist; check"
+                + " --input", tmp.resolve("out"));
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+    }
+
+    /** The sample with one empty target in each of its first {@code refused} series (refused under data.missing). */
+    private Path sampleWithEmptyTargets(String name, int refused) throws IOException {
+        List<String> lines = new ArrayList<>();
+        java.util.Set<String> blanked = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(Path.of("data-samples/hourly.csv"))) {
+            String[] f = line.split(",");
+            if (!f[0].equals("series") && Integer.parseInt(f[0].substring(1)) < refused && blanked.add(f[0])) {
+                line = f[0] + "," + f[1] + ",," + f[3];
+            }
+            lines.add(line);
+        }
+        return Files.write(tmp.resolve(name), lines);
+    }
+
+    @Test
+    void aForecastOrEvaluationThatLeavesOutEverySeriesOrMoreThanTheFractionFails() throws IOException {
+        Path m = trainedModel();
+        Path out = tmp.resolve("out");
+        String none = sampleWithEmptyTargets("all-refused.csv", 11).toString();
+        assertRefused(forecast(m, none), "no series could be forecast: all 12 series were left out; first: 's0000':"
+                + " series 's0000' has a null, NaN or infinite value", out);
+        assertFalse(Files.exists(out), "nothing written");
+        Path report = tmp.resolve("report");
+        assertRefused(run(new EvaluateJob(), List.of("--model", m.toString(), "--input", none, "--format", "csv",
+                "--report", report.toString())), "no series could be evaluated: all 12 series were left out", report);
+        assertFalse(Files.exists(report), "no report that looks complete");
+
+        String most = sampleWithEmptyTargets("most-refused.csv", 7).toString();
+        Outcome partial = forecast(m, most);
+        assertRefused(partial, "8 of 12 series (67 %) could not be forecast, more than --max-failed-fraction 0.5"
+                + " allows; first: 's0000'", out);
+        assertTrue(partial.err().endsWith("raise --max-failed-fraction to accept a partial result"), partial.err());
+        assertEquals(0, forecast(m, most, "--max-failed-fraction", "0.7").code(), "a partial result, accepted");
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"notForecast\" : 8"));
+        assertRefused(forecast(m, most, "--max-failed-fraction", "1.5", "--overwrite"),
+                "--max-failed-fraction 1.5 is out of range; allowed 0 to 1", tmp.resolve("none"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.ml.ExecutorOptions;
 
 /**
  * {@code conf/jvm.options} is the one list of JVM options spark-gru needs; the scripts and the cluster test read it,
@@ -41,15 +42,15 @@ class JvmOptionsTest {
     @Test
     void theKernelsJitOptionsAreAmongThemAndReachTheExecutors() {
         assertTrue(options().containsAll(KernelBackend.JIT_OPTIONS), "conf/jvm.options holds " + KernelBackend.JIT_OPTIONS);
-        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation", JobSession.withJitOptions(""));
+        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation", ExecutorOptions.withJitOptions(""));
         assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -Dx=\"a b\"",
-                JobSession.withJitOptions("-Dx=\"a b\""));
+                ExecutorOptions.withJitOptions("-Dx=\"a b\""));
         assertEquals("-XX:-UseTypeSpeculation -XX:TypeProfileLevel=111",
-                JobSession.withJitOptions("-XX:TypeProfileLevel=111"), "the user's own value wins");
+                ExecutorOptions.withJitOptions("-XX:TypeProfileLevel=111"), "the user's own value wins");
         assertEquals("-XX:TypeProfileLevel=0 -XX:+UseTypeSpeculation",
-                JobSession.withJitOptions("-XX:+UseTypeSpeculation"));
+                ExecutorOptions.withJitOptions("-XX:+UseTypeSpeculation"));
         assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -Dnote=UseTypeSpeculation -XX:TypeProfileLevel2",
-                JobSession.withJitOptions("-Dnote=UseTypeSpeculation -XX:TypeProfileLevel2"), "only whole options count");
+                ExecutorOptions.withJitOptions("-Dnote=UseTypeSpeculation -XX:TypeProfileLevel2"), "only whole options count");
     }
 
     @Test

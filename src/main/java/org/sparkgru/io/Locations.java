@@ -1,0 +1,73 @@
+package org.sparkgru.io;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkgru.UserError;
+
+/**
+ * The checks a job makes of its paths before Spark starts, so that a missing input or an unwritable output ends in
+ * one message (a {@link UserError}) within a second instead of a stack trace after the heavy work. The file systems
+ * are configured as Spark would configure them: Hadoop's defaults plus the {@code spark.hadoop.*} properties that
+ * {@code spark-submit} hands the driver.
+ */
+public final class Locations {
+    private Locations() {
+    }
+
+    /** Hadoop's configuration with the driver's {@code spark.hadoop.*} system properties applied. */
+    public static Configuration hadoopConfiguration() {
+        Configuration conf = new Configuration();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark.hadoop."))
+                .forEach(k -> conf.set(k.substring("spark.hadoop.".length()), System.getProperty(k)));
+        return conf;
+    }
+
+    /** {@code input} (a file, directory or glob) matches something; otherwise a {@link UserError}. */
+    public static void requireInput(String input, Configuration conf) {
+        Path p = new Path(input);
+        FileStatus[] found;
+        try {
+            found = p.getFileSystem(conf).globStatus(p);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + input + ": " + e.getMessage() + "; check --input");
+        }
+        if (found == null || found.length == 0) {
+            throw new UserError("cannot read " + input + ": the path does not exist; check --input");
+        }
+    }
+
+    /**
+     * {@code dir} can hold a job's output: it is not a file, and a file can be created in it (or, when it does not
+     * exist yet, beside it). The probe file is removed again.
+     *
+     * @param option the option that names the path, for the message
+     */
+    public static void requireWritableDirectory(String dir, String option, Configuration conf) {
+        Path p = new Path(dir);
+        try {
+            FileSystem fs = HadoopFiles.of(p, conf);
+            boolean exists = fs.exists(p);
+            if (exists && !fs.getFileStatus(p).isDirectory()) {
+                throw new UserError(option + " " + dir + " is a file; give a directory (existing or new)");
+            }
+            Path where = exists ? p : p.getParent();
+            if (where == null) {
+                throw new UserError(option + " " + dir + " is the root of its file system; choose a directory below it");
+            }
+            if (!fs.mkdirs(where)) {
+                throw new IOException("cannot create " + where);
+            }
+            Path probe = new Path(where, ".spark-gru-probe-" + UUID.randomUUID());
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException e) {
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+            throw new UserError(option + " " + dir + " cannot be written (" + reason + "); choose a location you can"
+                    + " write to");
+        }
+    }
+}
