@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -31,7 +33,7 @@ public final class TrainConfig {
     public static final String DEFAULTS = "org/sparkgru/config/train.conf";
 
     /** Columns and data-quality policies. */
-    public record Data(String id, String time, String target, List<String> features,
+    public record Data(String id, String time, ZoneId timeZone, String target, List<String> features,
                        List<CalendarFeature> calendar, Scaling scaling, MissingPolicy missing,
                        DuplicatePolicy duplicates, GapPolicy gaps, int partitions, int chunkPoints) {
     }
@@ -55,7 +57,8 @@ public final class TrainConfig {
 
     private TrainConfig(Config config) {
         this.config = config;
-        this.data = new Data(text("data.id"), text("data.time"), text("data.target"), list("data.features"),
+        this.data = new Data(text("data.id"), text("data.time"), zone("data.timeZone"), text("data.target"),
+                list("data.features"),
                 calendar(), choice("data.scaling", Scaling.values()),
                 choice("data.missing", MissingPolicy.values()),
                 choice("data.duplicates", DuplicatePolicy.values()),
@@ -217,6 +220,16 @@ public final class TrainConfig {
             return List.copyOf(config.getStringList(key));
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(key + " must be a list of strings, e.g. [\"a\", \"b\"], got " + describe(key));
+        }
+    }
+
+    private ZoneId zone(String key) {
+        String v = text(key);
+        try {
+            return ZoneId.of(v);
+        } catch (DateTimeException e) {
+            throw new ConfigError(key + " = " + describe(key) + " is not a time zone; use a region such as"
+                    + " Europe/Berlin, an offset such as +01:00, or UTC");
         }
     }
 

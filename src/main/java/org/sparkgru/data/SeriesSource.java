@@ -3,6 +3,7 @@ package org.sparkgru.data;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,9 +39,12 @@ public final class SeriesSource {
     private SeriesSource() {
     }
 
-    /** Reads {@code input} ({@code csv} with header and schema inference, {@code parquet}, {@code orc}, {@code json}). */
-    public static Dataset<Row> read(SparkSession spark, String input, FileFormat format) {
-        var reader = spark.read().format(format.id());
+    /**
+     * Reads {@code input} ({@code csv} with header and schema inference, {@code parquet}, {@code orc}, {@code json});
+     * text timestamps without an offset are read in {@code zone}, never in the JVM's or session's time zone.
+     */
+    public static Dataset<Row> read(SparkSession spark, String input, FileFormat format, ZoneId zone) {
+        var reader = spark.read().format(format.id()).option("timeZone", zone.getId());
         if (format == FileFormat.CSV) {
             reader = reader.option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST");
         }
@@ -98,7 +102,7 @@ public final class SeriesSource {
         validate(df, d);
         TimeKind kind = timeKind(df, d);
         Column ticks = switch (kind) {
-            case TIMESTAMP -> org.apache.spark.sql.functions.unix_micros(col(d.time()).cast(DataTypes.TimestampType));
+            case TIMESTAMP -> org.apache.spark.sql.functions.unix_micros(instant(df, d));
             case DATE -> org.apache.spark.sql.functions.unix_date(col(d.time()));
             case INDEX -> col(d.time()).cast(DataTypes.LongType);
         };
@@ -115,6 +119,19 @@ public final class SeriesSource {
                 .sortWithinPartitions(ID, T, ROW);
         int features = d.features().size();
         return rows.javaRDD().mapPartitions(it -> new Grouper(it, assembler, kind, features));
+    }
+
+    /**
+     * The time column as instants: a TIMESTAMP_NTZ value (a wall-clock time) is taken in {@code data.timeZone},
+     * through the session's zone that Spark's cast applies.
+     */
+    private static Column instant(Dataset<Row> df, TrainConfig.Data d) {
+        Column t = col(d.time());
+        if (field(df, d.time()).dataType() instanceof TimestampNTZType) {
+            t = org.apache.spark.sql.functions.convert_timezone(org.apache.spark.sql.functions.lit(
+                    d.timeZone().getId()), org.apache.spark.sql.functions.current_timezone(), t);
+        }
+        return t.cast(DataTypes.TimestampType);
     }
 
     /** Groups consecutive rows of one id and assembles each group. */

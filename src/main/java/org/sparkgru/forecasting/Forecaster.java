@@ -14,8 +14,9 @@ import org.sparkgru.model.NetworkSpec;
 /**
  * Forecasts series on an executor: for every series, the last {@code lookback} points are scaled (with the
  * series' training scalers when the model has them, its own history otherwise, or per window) and laid out by the
- * model's {@link WindowLayout}, run through the kernel's forward pass in batches of up to {@value #BATCH} series (an inference workspace: no backward buffers),
- * and the {@code horizon} outputs are unscaled and emitted with their future times on the series' grid.
+ * model's {@link WindowLayout}, run through the kernel's forward pass in batches of up to {@value #BATCH} series
+ * (an inference workspace: no backward buffers), and the {@code horizon} outputs are unscaled and emitted with
+ * their future times on the series' grid.
  */
 public final class Forecaster implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.LoggerFactory;
@@ -12,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * The layout of a model directory, on any Hadoop FileSystem: {@value #DESCRIPTION} and {@value #WEIGHTS} (the
  * model files, {@code ModelStore}), {@value #SCALERS}/ (the per-series scaler table), {@value #METRICS} (one line
  * per training iteration), {@value #CHECKPOINTS}/, {@value #REPORT}/ (the backtest of the validation tail) and
- * {@value AtomicFiles#SUCCESS}, written last when the training is complete. Every class that reads or writes a
- * part of a model directory gets its path here.
+ * {@value AtomicFiles#SUCCESS}, written last when the training is complete, and {@value DirectoryLock#NAME} while a
+ * training writes it. Every class that reads or writes a part of a model directory gets its path here.
  */
 public final class ModelDirectory {
     /** The JSON description's file name. */
@@ -80,9 +81,21 @@ public final class ModelDirectory {
         return fs.exists(new Path(root, AtomicFiles.SUCCESS));
     }
 
-    /** Whether the directory exists and holds anything. */
+    /** Whether the directory exists and holds anything but its {@link DirectoryLock}. */
     public boolean hasContent() throws IOException {
-        return fs.exists(root) && fs.listStatus(root).length > 0;
+        return fs.exists(root) && fs.listStatus(root, p -> !p.getName().equals(DirectoryLock.NAME)).length > 0;
+    }
+
+    /** Deletes everything in the directory but its {@link DirectoryLock}. */
+    public void clear() throws IOException {
+        for (FileStatus st : fs.listStatus(root, p -> !p.getName().equals(DirectoryLock.NAME))) {
+            fs.delete(st.getPath(), true);
+        }
+    }
+
+    /** Takes the directory's lock for a training ({@link DirectoryLock}). */
+    public DirectoryLock lock() throws IOException {
+        return DirectoryLock.acquire(fs, root);
     }
 
     /** Whether a training wrote a checkpoint here, so that it can be resumed. */

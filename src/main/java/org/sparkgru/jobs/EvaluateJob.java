@@ -91,11 +91,11 @@ public final class EvaluateJob implements Callable<Integer> {
     ObjectNode run(SparkSession spark, GruModel m, TrainConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (report == null) {
-            return checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, null));
+            return checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark, cfg.data().timeZone()), origins, season, null));
         }
         FileSystem fs = HadoopFiles.of(new Path(report), sc.hadoopConfiguration());
         return AtomicFiles.writeDirectory(fs, new Path(report), overwrite, "report", "--report", staging ->
-                checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark), origins, season, staging)));
+                checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark, cfg.data().timeZone()), origins, season, staging)));
     }
 
     /** The summary, when few enough series were left out ({@link FailureThreshold}). */

@@ -99,10 +99,13 @@ public final class ForecastJob implements Callable<Integer> {
         Path out = fs.makeQualified(new Path(output));
         FileFormat format = FileFormat.parse("--output-format", outputFormat, FileFormat.OUTPUT);
         ObjectNode summary = AtomicFiles.writeDirectory(fs, out, overwrite, "output", "--output", staging -> {
-            Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, in.read(spark), asOf);
+            Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, in.read(spark, cfg.data().timeZone()), asOf);
             var writer = f.forecasts().write().mode("errorifexists");
             if (format == FileFormat.CSV) {
-                writer = writer.option("header", "true");
+                // times as ISO 8601 with the offset of data.timeZone (dates stay dates, indices integers);
+                // Spark's default adds milliseconds and uses the session's time zone
+                writer = writer.option("header", "true").option("timestampFormat", "yyyy-MM-dd'T'HH:mm:ssXXX")
+                        .option("timeZone", cfg.data().timeZone().getId());
             }
             writer.format(format.id()).save(new Path(staging, "forecasts").toString());
             long forecastSeries = spark.read().format(format.id()).option("header", "true")

@@ -33,10 +33,13 @@ public final class InputOptions {
             description = "Spark master when none is configured (default: local[*]).")
     String master;
 
-    /** Reads the input; unknown formats and unreadable paths are user errors. */
-    Dataset<Row> read(SparkSession spark) throws IOException {
+    /**
+     * Reads the input, text timestamps without an offset in {@code zone} ({@code data.timeZone}); unknown formats
+     * and unreadable paths are user errors.
+     */
+    Dataset<Row> read(SparkSession spark, java.time.ZoneId zone) throws IOException {
         return ModelInput.read(spark, source.input, source.table, FileFormat.parse("--format", format,
-                FileFormat.INPUT));
+                FileFormat.INPUT), zone);
     }
 
     /** Checks that {@code --input} exists, before Spark starts (a {@code --table} is looked up in the session). */

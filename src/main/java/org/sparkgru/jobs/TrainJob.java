@@ -71,7 +71,7 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     Training.TrainingRun run(SparkSession spark, TrainConfig cfg) throws IOException {
-        return Training.train(spark, cfg, in.read(spark), model, resume,
+        return Training.train(spark, cfg, in.read(spark, cfg.data().timeZone()), model, resume,
                 overwrite);
     }
 }

@@ -10,6 +10,9 @@ import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -31,7 +34,8 @@ import org.sparkgru.model.ModelStore;
  * Dataset exactly as {@code jobs/forecast.sh} does and returns the forecasts (columns {@code series}, {@code time},
  * {@code step}, {@code forecast}). Persistence reads and writes the model directory of the jobs, so a model trained
  * by {@code jobs/train.sh} loads here ({@link #load}) and a model saved here ({@code write().save(path)}) forecasts
- * with {@code jobs/forecast.sh}.
+ * with {@code jobs/forecast.sh}. A saved model also holds spark.ml's params metadata ({@code metadata/}), so that a
+ * {@code PipelineModel} with this stage saves and loads.
  */
 public final class GruForecastModel extends Model<GruForecastModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
@@ -58,12 +62,29 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
         }
     }
 
-    /** The reader of spark.ml's persistence API. */
+    /**
+     * The reader of spark.ml's persistence API ({@code PipelineModel.load} finds it through the stage's
+     * {@code metadata/}): the model directory, with the params and uid of the metadata when it is there.
+     */
     public static MLReader<GruForecastModel> read() {
         return new MLReader<>() {
             @Override
             public GruForecastModel load(String path) {
-                return GruForecastModel.load(path);
+                try {
+                    Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
+                    GruModel m = ModelStore.load(path, conf);
+                    Path metadata = new Path(path, "metadata");
+                    if (!HadoopFiles.of(metadata, conf).exists(metadata)) {
+                        return new GruForecastModel(Identifiable$.MODULE$.randomUID("gruForecastModel"), path, m);
+                    }
+                    DefaultParamsReader.Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
+                            GruForecastModel.class.getName());
+                    GruForecastModel model = new GruForecastModel(meta.uid(), path, m);
+                    meta.getAndSetParams(model, scala.Option.empty());
+                    return model;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         };
     }
@@ -154,6 +175,8 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
                             FileUtil.copy(src, new Path(from, part), dst, new Path(to, part), false, conf);
                         }
                     }
+                    // spark.ml's params metadata, so that a PipelineModel holding this model loads again
+                    DefaultParamsWriter$.MODULE$.saveMetadata(self, path, sparkSession());
                     AtomicFiles.markComplete(dst, to);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -12,7 +12,12 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -25,8 +30,10 @@ import org.sparkgru.config.TrainConfig;
  * <p>Typed params cover the common keys of {@code conf/train.conf}; {@link #config()} takes any other key as
  * {@code key=value} strings. The model directory (checkpoints, metrics, the model files) is
  * {@link #modelDir()} (default: a new temporary directory); the same directory loads in {@code jobs/forecast.sh}.
+ * The params save and load with spark.ml's persistence ({@link #write()}, {@link #load}), alone or in a
+ * {@code Pipeline}.
  */
-public final class GruForecaster extends Estimator<GruForecastModel> {
+public final class GruForecaster extends Estimator<GruForecastModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
     private final String uid;
 
@@ -278,6 +285,22 @@ public final class GruForecaster extends Estimator<GruForecastModel> {
     @Override
     public GruForecaster copy(ParamMap extra) {
         return defaultCopy(extra);
+    }
+
+    /** spark.ml persistence of the params (as {@code DefaultParamsWritable}), so that a Pipeline saves. */
+    @Override
+    public MLWriter write() {
+        return new DefaultParamsWriter(this);
+    }
+
+    /** The reader of {@link #write()}'s output. */
+    public static MLReader<GruForecaster> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    /** Loads params saved by {@link #write()}. */
+    public static GruForecaster load(String path) {
+        return read().load(path);
     }
 
     /** The active session, for callers that do not hold one. */

@@ -11,7 +11,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +68,10 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
     }
 
     /** Reads {@code --input} or {@code --table}, with read errors as user errors. */
-    public static Dataset<Row> read(SparkSession spark, String input, String table, FileFormat format)
-            throws IOException {
+    public static Dataset<Row> read(SparkSession spark, String input, String table, FileFormat format,
+                                    java.time.ZoneId zone) throws IOException {
         try {
-            return table != null ? spark.table(table) : SeriesSource.read(spark, input, format);
+            return table != null ? spark.table(table) : SeriesSource.read(spark, input, format, zone);
         } catch (Exception e) {
             if (e instanceof org.apache.spark.sql.AnalysisException a) {
                 throw new UserError("cannot read " + (table != null ? "table " + table : input) + ": "
@@ -103,7 +102,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         SeriesSource.validate(df, d);
         TimeKind kind = SeriesSource.timeKind(df, d);
         if (asOf != null) {
-            df = df.where(col(d.time()).leq(asOfLiteral(kind, asOf)));
+            df = df.where(col(d.time()).leq(asOfLiteral(kind, asOf, d.timeZone())));
         }
         SeriesAssembler assembler = SeriesAssembler.of(d, new WindowShape(cfg.model().lookback(), 0));
         JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, d, assembler, sc.defaultParallelism())
@@ -132,7 +131,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
     static Forecaster forecaster(GruModel m, TrainConfig cfg) {
         TrainConfig.Data d = cfg.data();
         return new Forecaster(m.spec(), m.params(), new WindowLayout(new WindowShape(cfg.model().lookback(),
-                cfg.model().horizon()), d.features().size(), new CalendarFeatures(d.calendar()), d.scaling()));
+                cfg.model().horizon()), d.features().size(), new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling()));
     }
 
     /** The global scaler stored in the model's metadata ({@code data.scaling = global}). */
@@ -157,12 +156,13 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         return a;
     }
 
-    private static org.apache.spark.sql.Column asOfLiteral(TimeKind kind, String asOf) {
+    /** {@code --as-of} as a literal of the time column's kind; a time without an offset is taken in {@code zone}. */
+    private static org.apache.spark.sql.Column asOfLiteral(TimeKind kind, String asOf, java.time.ZoneId zone) {
         try {
             return switch (kind) {
                 case TIMESTAMP -> lit(Timestamp.from(asOf.contains("T") && (asOf.endsWith("Z") || asOf.contains("+"))
-                        ? Instant.parse(asOf) : asOf.contains("T") ? LocalDateTime.parse(asOf).toInstant(ZoneOffset.UTC)
-                        : LocalDate.parse(asOf).atStartOfDay(ZoneOffset.UTC).toInstant()));
+                        ? Instant.parse(asOf) : asOf.contains("T") ? LocalDateTime.parse(asOf).atZone(zone).toInstant()
+                        : LocalDate.parse(asOf).atStartOfDay(zone).toInstant()));
                 case DATE -> lit(Date.valueOf(LocalDate.parse(asOf.length() > 10 ? asOf.substring(0, 10) : asOf)));
                 case INDEX -> lit(Long.parseLong(asOf));
             };

@@ -32,6 +32,7 @@ import org.sparkgru.data.SeriesSource;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.data.WindowLayout;
 import org.sparkgru.data.WindowShape;
+import org.sparkgru.io.DirectoryLock;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
@@ -77,6 +78,20 @@ public final class Training {
                                     boolean overwrite) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ModelDirectory dir = ModelDirectory.of(model, sc.hadoopConfiguration());
+        boolean existed = dir.fs().exists(dir.root());
+        try (DirectoryLock lock = dir.lock()) {
+            return trainLocked(spark, sc, cfg, df, dir, resume, overwrite);
+        } finally {
+            if (!existed && !dir.hasContent()) {
+                dir.removeQuietly(); // a run refused before writing anything leaves nothing behind
+            }
+        }
+    }
+
+    /** {@link #train} while holding the model directory's lock. */
+    private static TrainingRun trainLocked(SparkSession spark, JavaSparkContext sc, TrainConfig cfg, Dataset<Row> df,
+                                           ModelDirectory dir, boolean resume, boolean overwrite) throws IOException {
+        String model = dir.root().toString();
         FileSystem fs = dir.fs();
         if (dir.isComplete() && !overwrite && !resume) {
             throw new UserError("model directory " + dir.root() + " already holds a complete model; choose another"
@@ -112,8 +127,8 @@ public final class Training {
                     + " too short for lookback + horizon = " + (shape.lookback() + shape.horizon()));
         }
         // the input is usable: only now does --overwrite replace the old model, so bad data never destroys it
-        if (overwrite && !resume && fs.exists(dir.root())) {
-            fs.delete(dir.root(), true);
+        if (overwrite && !resume) {
+            dir.clear();
         }
         // a run that fails before its first checkpoint leaves nothing that blocks the corrected rerun
         boolean fresh = !dir.hasContent();
@@ -136,15 +151,15 @@ public final class Training {
                 }
             }
             LOG.info("{} series cached in {} bytes", count, cachedBytes);
-            WindowLayout layout = new WindowLayout(shape, d.features().size(), new CalendarFeatures(d.calendar()),
-                    d.scaling());
+            WindowLayout layout = new WindowLayout(shape, d.features().size(),
+                    new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling());
             NetworkSpec spec;
             try {
                 spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
                         cfg.model().variant(), cfg.model().horizon(), 1);
             } catch (IllegalArgumentException e) {
-                throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = " + cfg.model().layers()
-                        + ": " + e.getMessage() + "; choose a smaller network");
+                throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = "
+                        + cfg.model().layers() + ": " + e.getMessage() + "; choose a smaller network");
             }
             TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume);
             if (chunks != series) {
@@ -154,8 +169,8 @@ public final class Training {
                     cachedBytes));
             ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
             fs.delete(dir.report(), true);
-            Evaluation.run(spark, new ModelInput(series, quality.problems(), ModelInput.forecaster(trained, cfg), Map.of(),
-                    kind), model, shape.horizon(), 1, null, dir.report());
+            Evaluation.run(spark, new ModelInput(series, quality.problems(), ModelInput.forecaster(trained, cfg),
+                    Map.of(), kind), model, shape.horizon(), 1, null, dir.report());
             dir.markComplete();
             series.unpersist();
             return new TrainingRun(model, training);
@@ -197,6 +212,7 @@ public final class Training {
         ObjectNode schema = meta.putObject("data");
         schema.put("id", d.id());
         schema.put("time", d.time());
+        schema.put("timeZone", d.timeZone().getId());
         schema.put("target", d.target());
         schema.set("features", JSON.valueToTree(d.features()));
         schema.set("calendar", JSON.valueToTree(d.calendar().stream().map(CalendarFeature::id).toList()));

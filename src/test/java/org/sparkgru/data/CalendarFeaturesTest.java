@@ -31,4 +31,20 @@ class CalendarFeaturesTest {
         assertEquals((float) Math.sin(2 * Math.PI * 365 / 366), d[4], 1e-6f, "leap year: day 365 of 366");
         assertEquals((float) Math.sin(2 * Math.PI / 7), d[2], 1e-6f, "a Tuesday");
     }
+
+    @Test
+    void timestampsAreTakenInLocalTimeOfTheDataTimeZone() {
+        CalendarFeatures c = new CalendarFeatures(List.of(CalendarFeature.HOUR_OF_DAY, CalendarFeature.DAY_OF_WEEK),
+                java.time.ZoneId.of("America/New_York"));
+        float[] x = new float[4];
+        long micros = Instant.parse("2026-01-05T11:00:00Z").toEpochMilli() * 1000; // 06:00 in New York (EST)
+        c.write(TimeKind.TIMESTAMP, micros, x, 0);
+        assertEquals(1f, x[0], 1e-6f, "sin(2 pi 6/24): the local hour");
+        micros = Instant.parse("2026-07-06T10:00:00Z").toEpochMilli() * 1000; // 06:00 in New York (EDT)
+        c.write(TimeKind.TIMESTAMP, micros, x, 0);
+        assertEquals(1f, x[0], 1e-6f, "daylight-saving time too");
+        micros = Instant.parse("2026-01-06T03:00:00Z").toEpochMilli() * 1000; // Monday 22:00 in New York
+        c.write(TimeKind.TIMESTAMP, micros, x, 0);
+        assertEquals(0f, x[2], 1e-6f, "still Monday locally");
+    }
 }

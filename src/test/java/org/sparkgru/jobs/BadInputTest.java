@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.DirectoryLock;
 import org.sparkgru.UserError;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
@@ -132,6 +133,33 @@ class BadInputTest {
         assertRefused(o, "--model " + below + " cannot be written (", tmp.resolve("x"));
         assertTrue(o.err().endsWith("choose a location you can write to"), o.err());
         assertEquals("not a directory", Files.readString(file), "the file is left alone");
+    }
+
+    @Test
+    void timestampsWithoutAnOffsetAreReadInDataTimeZoneWhateverTheSessionZone() throws IOException {
+        // hourly rows across the US spring-forward of 2026-03-08, written without an offset: read in New York time
+        // the hour 02:00 does not exist, and two rows would fall on 03:00
+        List<String> rows = new ArrayList<>();
+        java.time.LocalDateTime t0 = java.time.LocalDateTime.parse("2026-03-07T12:00:00");
+        for (int t = 0; t < 40; t++) {
+            rows.add("a," + t0.plusHours(t).toString().replace('T', ' ') + ":00," + (10 + Math.sin(t)));
+        }
+        Path input = csv("no-offset.csv", HEADER, rows);
+        var conf = SparkTests.session().conf();
+        String before = conf.get("spark.sql.session.timeZone");
+        conf.set("spark.sql.session.timeZone", "America/New_York");
+        try {
+            assertTrained(train(input));
+            JsonNode q = quality();
+            assertEquals(0, q.get("duplicatesResolved").asInt(), "no hour read twice");
+            assertEquals(0, q.get("gapsFilled").asInt(), "no hour lost");
+            assertEquals("UTC", ModelStore.load(model().toString(), new Configuration()).metadata()
+                    .at("/data/timeZone").asText(), "the zone is stored with the model");
+        } finally {
+            conf.set("spark.sql.session.timeZone", before);
+        }
+        assertRefused(train(input, "data.timeZone=Mars/Olympus", "--overwrite"), "data.timeZone = 'Mars/Olympus'"
+                + " (--set data.timeZone) is not a time zone; use a region such as Europe/Berlin", tmp.resolve("x"));
     }
 
     @Test
@@ -317,6 +345,27 @@ class BadInputTest {
     void lookbackAndHorizonLongerThanEverySeries() throws IOException {
         assertRefused(train(csv("short.csv", HEADER, hourly("a", 20, 5)), "model.lookback=30"),
                 "no series to train on: 1 series were too short for lookback + horizon = 32", model());
+    }
+
+    @Test
+    void aModelDirectoryBeingWrittenIsLockedAndAnAbandonedLockIsTakenOver() throws IOException {
+        Path good = csv("good.csv", HEADER, hourly("a", 30, 10));
+        Path lock = model().resolve(DirectoryLock.NAME);
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new Configuration())
+                .getRawFileSystem();
+        try (DirectoryLock running = DirectoryLock.acquire(fs, new org.apache.hadoop.fs.Path(model().toString()))) {
+            Outcome o = train(good);
+            assertRefused(o, "model directory " + model() + " is being written by another run ("
+                    + System.getProperty("user.name") + " on ", model());
+            assertTrue(o.err().contains("wait for it to finish, or if that run is dead remove " + lock), o.err());
+            assertTrue(Files.exists(lock), "the running training keeps its lock");
+        }
+        assertFalse(Files.exists(lock), "released");
+        Instant old = Instant.now().minus(java.time.Duration.ofMinutes(10));
+        Files.writeString(lock, "{\"owner\":\"ana\",\"host\":\"node7\",\"pid\":4242,\"run\":\"r1\",\"started\":\""
+                + old + "\",\"heartbeat\":\"" + old + "\"}");
+        assertTrained(train(good));
+        assertFalse(Files.exists(lock), "an abandoned lock is taken over, and released at the end");
     }
 
     @Test

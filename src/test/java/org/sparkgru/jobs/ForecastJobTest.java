@@ -124,6 +124,8 @@ class ForecastJobTest {
         List<String> csvLines = Files.readAllLines(Files.list(Path.of(csvOut, "forecasts"))
                 .filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow());
         assertEquals("series,time,step,forecast", csvLines.get(0), "CSV on request, with a header");
+        assertTrue(csvLines.get(1).matches("s\\d{4},2026-\\d\\d-\\d\\dT\\d\\d:00:00Z,\\d+,[-0-9.E]+"),
+                "times as the input writes them, in UTC, without milliseconds: " + csvLines.get(1));
 
         UserError e = assertThrows(UserError.class, () -> forecast(SAMPLE, "--as-of", "yesterday"));
         assertTrue(e.getMessage().contains("--as-of 'yesterday' is not a timestamp value"), e.getMessage());

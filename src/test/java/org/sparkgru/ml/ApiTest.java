@@ -11,6 +11,9 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkgru.config.ConfigError;
@@ -77,6 +80,30 @@ class ApiTest {
                 f.where("series = 's0000' and step = 1").first().getTimestamp(1).toInstant());
         assertEquals(List.of("series", "time", "step", "forecast"),
                 List.of(model.transformSchema(history.schema()).fieldNames()));
+    }
+
+    @Test
+    void pipelinesWithTheEstimatorAndItsModelSaveAndLoad() throws IOException {
+        Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet");
+        GruForecaster gru = new GruForecaster().setHidden(4).setMaxIter(3).setHorizon(6)
+                .setModelDir(tmp.resolve("fitted").toString()).setConfig("train.checkpointEvery=0");
+        String unfitted = tmp.resolve("pipeline").toString();
+        new Pipeline().setStages(new PipelineStage[] {gru}).write().save(unfitted);
+        Pipeline again = Pipeline.load(unfitted);
+        GruForecaster stage = (GruForecaster) again.getStages()[0];
+        assertEquals(gru.uid(), stage.uid());
+        assertEquals(4, stage.getOrDefault(stage.hidden()));
+        assertEquals(List.of("train.checkpointEvery=0"), List.of(stage.getOrDefault(stage.config())));
+
+        PipelineModel fitted = again.fit(history);
+        String saved = tmp.resolve("pipeline-model").toString();
+        fitted.write().save(saved);
+        PipelineModel back = PipelineModel.load(saved);
+        GruForecastModel model = (GruForecastModel) back.stages()[0];
+        assertEquals(6, model.trainConfig().model().horizon());
+        assertEquals(0, back.transform(history).exceptAll(fitted.transform(history)).count(), "identical forecasts");
+        assertEquals(11 * 6, back.transform(history).count());
+        ModelStore.load(model.directory(), new Configuration()); // the stage is a model directory the jobs read
     }
 
     @Test
