@@ -26,11 +26,38 @@ spark_gru_build() {
   fi
 }
 
+# When JAVA_HOME is not set and the default java is older than 21, sets JAVA_HOME to the newest JDK 21+ under
+# /usr/lib/jvm, if there is one: on JDK 17 the Vector API kernel often runs through its allocating fallback inside
+# Spark (docs/kernel.md). Prints one line saying so when told (argument "say"). Set JAVA_HOME to choose yourself.
+spark_gru_pick_jdk() {
+  [ -z "${JAVA_HOME:-}" ] || return 0
+  local major
+  major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
+    return 0
+  fi
+  local best="" best_version=0 dir version
+  for dir in /usr/lib/jvm/*/; do
+    [ -x "${dir}bin/java" ] || continue
+    version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${dir}release" 2>/dev/null)
+    if [ -n "$version" ] && [ "$version" -ge 21 ] && [ "$version" -gt "$best_version" ]; then
+      best="${dir%/}"
+      best_version=$version
+    fi
+  done
+  if [ -n "$best" ]; then
+    export JAVA_HOME="$best"
+    [ "${1:-}" != say ] || echo "spark-gru: running on JDK $best_version ($best) rather than the default Java $major," \
+      "where the Vector API kernel compiles reliably; set JAVA_HOME to choose another" >&2
+  fi
+}
+
 # spark_gru_run MAIN_CLASS ARGS...: runs a main class embedded, with JAVA_OPTS appended to the JVM options.
 spark_gru_run() {
   local main="$1"
   shift
   spark_gru_build
+  spark_gru_pick_jdk say
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   # shellcheck disable=SC2086
   exec "$java" "${SPARK_GRU_JVM_OPTS[@]}" ${JAVA_OPTS:-} ${SPARK_GRU_EXTRA_OPTS[@]+"${SPARK_GRU_EXTRA_OPTS[@]}"} \
@@ -120,5 +147,6 @@ spark_gru_launch() {
   done
   local jar
   jar=$(spark_gru_jar)
+  spark_gru_pick_jdk # spark-submit starts the driver, and local executors, with JAVA_HOME
   exec "$submit" --class "$main" ${spark_args[@]+"${spark_args[@]}"} "$jar" ${job_args[@]+"${job_args[@]}"}
 }

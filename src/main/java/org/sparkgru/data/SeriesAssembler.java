@@ -35,7 +35,7 @@ public final class SeriesAssembler implements java.io.Serializable {
     }
 
     /** The outcome for one series. */
-    public sealed interface Result permits Ok, Skipped, Failed {
+    public sealed interface Result permits Ok, Skipped, Failed, Unidentified {
         /** The series id. */
         String id();
     }
@@ -55,6 +55,17 @@ public final class SeriesAssembler implements java.io.Serializable {
     /** A data error under the configured policies; the message names the series, the problem and the setting. */
     public record Failed(String id, String message) implements Result, java.io.Serializable {
     }
+
+    /** Rows without a series id, dropped and counted under {@code data.missing = drop} or {@code interpolate}. */
+    public record Unidentified(long rows) implements Result, java.io.Serializable {
+        @Override
+        public String id() {
+            return NO_ID;
+        }
+    }
+
+    /** How messages name the rows without a series id. */
+    public static final String NO_ID = "(no series id)";
 
     private final MissingPolicy missing;
     private final DuplicatePolicy duplicates;
@@ -85,6 +96,18 @@ public final class SeriesAssembler implements java.io.Serializable {
 
     /** Assembles one series from its points (in input order; the list is not modified). */
     public Result assemble(String id, TimeKind kind, List<Point> input, int featureCount) {
+        return assemble(id, kind, input, featureCount, 0);
+    }
+
+    /**
+     * As above, for a series that also had {@code untimed} rows with a null time: refused under
+     * {@code data.missing = error}, else dropped and counted.
+     */
+    public Result assemble(String id, TimeKind kind, List<Point> input, int featureCount, int untimed) {
+        if (untimed > 0 && missing == MissingPolicy.ERROR) {
+            return new Failed(id, "series '" + id + "' has " + untimed + " row(s) with a null time; clean the input"
+                    + " or set data.missing = drop");
+        }
         List<Point> pts = new ArrayList<>(input);
         pts.sort(Comparator.comparingLong(Point::t));
         int duplicatesResolved = 0;
@@ -101,7 +124,7 @@ public final class SeriesAssembler implements java.io.Serializable {
                 unique.add(p);
             }
         }
-        int dropped = 0;
+        int dropped = untimed;
         int missingCount = 0;
         List<Point> kept = new ArrayList<>(unique.size());
         for (Point p : unique) {
@@ -183,6 +206,15 @@ public final class SeriesAssembler implements java.io.Serializable {
         return new Ok(new Series(id, 0, grid, y, x, featureCount, new Scaler(yScaler[0], yScaler[1], fMean, fScale),
                 shape.horizon(), ErrorSums.maseScale(y, train, grid.season()),
                 new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
+    }
+
+    /** The outcome for {@code rows} rows without a series id: refused under {@code data.missing = error}. */
+    public Result unidentified(long rows) {
+        if (missing == MissingPolicy.ERROR) {
+            return new Failed(NO_ID, rows + " row(s) have a null series id; clean the input or set data.missing ="
+                    + " drop");
+        }
+        return new Unidentified(rows);
     }
 
     private static boolean finite(Point p) {

@@ -28,7 +28,9 @@ import org.sparkgru.config.TrainConfig;
 /**
  * Reads a long-format table through Spark SQL and assembles its series inside partitions: rows are hash-partitioned
  * by series id, sorted by (id, time, input order) within partitions, and each run of one id becomes a
- * {@link SeriesAssembler.Result}. Nothing is collected to the driver but per-series outcomes.
+ * {@link SeriesAssembler.Result}. Rows with a null id or time are never dropped silently: they go to the assembler's
+ * {@code data.missing} policy (refused, or dropped and counted). Nothing is collected to the driver but per-series
+ * outcomes.
  */
 public final class SeriesSource {
     private static final String ID = "__id";
@@ -114,7 +116,6 @@ public final class SeriesSource {
         }
         cols.add(monotonically_increasing_id().as(ROW));
         Dataset<Row> rows = df.select(cols.toArray(Column[]::new))
-                .where(col(ID).isNotNull().and(col(T).isNotNull()))
                 .repartition(partitions, col(ID))
                 .sortWithinPartitions(ID, T, ROW);
         int features = d.features().size();
@@ -157,18 +158,35 @@ public final class SeriesSource {
 
         @Override
         public SeriesAssembler.Result next() {
+            if (pending.isNullAt(0)) { // sorted first
+                long rows = 0;
+                while (pending != null && pending.isNullAt(0)) {
+                    rows++;
+                    advance();
+                }
+                return assembler.unidentified(rows);
+            }
             String id = pending.getString(0);
             List<SeriesAssembler.Point> pts = new ArrayList<>();
-            while (pending != null && pending.getString(0).equals(id)) {
-                double y = pending.isNullAt(2) ? Double.NaN : pending.getDouble(2);
-                double[] x = new double[features];
-                for (int f = 0; f < features; f++) {
-                    x[f] = pending.isNullAt(3 + f) ? Double.NaN : pending.getDouble(3 + f);
+            int untimed = 0;
+            while (pending != null && !pending.isNullAt(0) && pending.getString(0).equals(id)) {
+                if (pending.isNullAt(1)) {
+                    untimed++;
+                } else {
+                    double y = pending.isNullAt(2) ? Double.NaN : pending.getDouble(2);
+                    double[] x = new double[features];
+                    for (int f = 0; f < features; f++) {
+                        x[f] = pending.isNullAt(3 + f) ? Double.NaN : pending.getDouble(3 + f);
+                    }
+                    pts.add(new SeriesAssembler.Point(pending.getLong(1), y, x));
                 }
-                pts.add(new SeriesAssembler.Point(pending.getLong(1), y, x));
-                pending = rows.hasNext() ? rows.next() : null;
+                advance();
             }
-            return assembler.assemble(id, kind, pts, features);
+            return assembler.assemble(id, kind, pts, features, untimed);
+        }
+
+        private void advance() {
+            pending = rows.hasNext() ? rows.next() : null;
         }
     }
 }

@@ -107,7 +107,8 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         SeriesAssembler assembler = SeriesAssembler.of(d, new WindowShape(cfg.model().lookback(), 0));
         JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, d, assembler, sc.defaultParallelism())
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        List<String[]> problems = results.filter(r -> !(r instanceof SeriesAssembler.Ok)).map(r ->
+        List<String[]> problems = results.filter(r -> r instanceof SeriesAssembler.Skipped
+                || r instanceof SeriesAssembler.Failed).map(r ->
                 new String[] {r.id(), r instanceof SeriesAssembler.Skipped s ? s.reason()
                         : ((SeriesAssembler.Failed) r).message()}).collect();
         JavaRDD<Series> series = results.filter(r -> r instanceof SeriesAssembler.Ok)

@@ -278,6 +278,9 @@ public final class Training {
             if (r instanceof SeriesAssembler.Skipped s) {
                 return new String[] {"skipped", s.id(), s.reason()};
             }
+            if (r instanceof SeriesAssembler.Unidentified u) {
+                return new String[] {"unidentified", u.id(), Long.toString(u.rows())};
+            }
             return new String[] {"failed", r.id(), ((SeriesAssembler.Failed) r).message()};
         }).collect();
         List<String> failures = new ArrayList<>();
@@ -285,6 +288,8 @@ public final class Training {
         ObjectNode q = JSON.createObjectNode();
         int ok = 0;
         int skipped = 0;
+        long rowsWithoutId = 0;
+        int unidentified = 0;
         long[] counts = new long[4];
         String[] names = {"droppedMissing", "interpolatedMissing", "duplicatesResolved", "gapsFilled"};
         ObjectNode examples = JSON.createObjectNode();
@@ -309,6 +314,10 @@ public final class Training {
                         skippedIds.add(o[1] + " (" + o[2] + ")");
                     }
                 }
+                case "unidentified" -> {
+                    unidentified++;
+                    rowsWithoutId += Long.parseLong(o[2]);
+                }
                 default -> failures.add(o[2]);
             }
         }
@@ -317,10 +326,11 @@ public final class Training {
             throw new DataError(failures.size() + " series have data errors under the configured policies; first: "
                     + String.join(" | ", failures.subList(0, Math.min(3, failures.size()))));
         }
-        q.put("series", outcomes.size());
+        q.put("series", outcomes.size() - unidentified);
         q.put("assembled", ok);
         q.put("skipped", skipped);
         q.set("skippedExamples", skippedIds);
+        q.put("rowsWithoutSeriesId", rowsWithoutId);
         for (int i = 0; i < 4; i++) {
             q.put(names[i], counts[i]);
         }

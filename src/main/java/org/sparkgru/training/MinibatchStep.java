@@ -32,6 +32,7 @@ final class MinibatchStep implements UpdateRule {
     private final int[] shares;
     private final Optimizer optimizer;
     private final String checkpoints;
+    private final FallbackWarning fallback = new FallbackWarning();
     private float[] grad;
     private double lrFactor = 1;
     private int badSteps;
@@ -126,7 +127,12 @@ final class MinibatchStep implements UpdateRule {
         line.put("executorSeconds", (t1 - t0) / 1e9);
         line.put("driverSeconds", (System.nanoTime() - t1) / 1e9);
         line.put("computeShare", computeShare);
-        line.put("taskHeapBytesPerWindow", telemetry.allocatedBytes() / Math.max(1, sum.count));
+        long heapPerWindow = telemetry.allocatedBytes() / Math.max(1, sum.count);
+        line.put("taskHeapBytesPerWindow", heapPerWindow);
+        String warning = fallback.observe(done, heapPerWindow);
+        if (warning != null) {
+            LOG.warn(warning);
+        }
         String progress = "loss " + fmt(sum.meanLoss()) + " | grad norm " + fmt(norm) + " | lr " + fmt(lr) + " | "
                 + Math.round(sum.count / secs) + " windows/s | kernel compute " + Math.round(100 * computeShare)
                 + " % of the iteration's wall time";

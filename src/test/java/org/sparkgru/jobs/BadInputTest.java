@@ -227,6 +227,23 @@ class BadInputTest {
     }
 
     @Test
+    void rowsWithANullSeriesIdOrTimeAreRefusedOrDroppedAndCountedNeverIgnored() throws IOException {
+        List<String> rows = new ArrayList<>(hourly("a", 30, 10));
+        rows.add("," + at(5) + ",3.0");
+        rows.add("a,,4.0");
+        Path input = csv("null-keys.csv", HEADER, rows);
+        Outcome o = train(input);
+        assertRefused(o, "2 series have data errors under the configured policies; first: 1 row(s) have a null"
+                + " series id; clean the input or set data.missing = drop", model());
+        assertTrue(o.err().contains("series 'a' has 1 row(s) with a null time"), o.err());
+        assertTrained(train(input, "data.missing=drop"));
+        JsonNode q = quality();
+        assertEquals(1, q.get("rowsWithoutSeriesId").asInt(), q.toString());
+        assertEquals(1, q.get("droppedMissing").asInt(), "the row without a time is dropped and counted");
+        assertEquals(1, q.get("series").asInt());
+    }
+
+    @Test
     void duplicateTimestamps() throws IOException {
         List<String> rows = new ArrayList<>(hourly("a", 30, 10));
         rows.add("a," + at(7) + ",99");
