@@ -24,7 +24,8 @@ import org.sparkgru.UserError;
  * The lock of a model directory being written: {@value #NAME}, a small JSON file (owner, host, process, start and
  * heartbeat times, a run id) created with create-if-absent through the Hadoop FileSystem API and rewritten every
  * {@link #HEARTBEAT} while the run lives. A second run on the same directory is refused with a message naming the
- * first; a lock whose heartbeat is older than {@link #STALE} (its run died without removing it) is taken over.
+ * first; a lock whose heartbeat is older than {@link #STALE} (its run died without removing it), or whose holder
+ * ran on this host in a process that is gone, is taken over.
  * Heartbeats compare the clocks of the two hosts, so they are assumed to agree within a minute.
  */
 public final class DirectoryLock implements AutoCloseable {
@@ -76,7 +77,7 @@ public final class DirectoryLock implements AutoCloseable {
             }
             Instant beat = holder == null ? Instant.EPOCH : Instant.parse(holder.path("heartbeat").asText(
                     Instant.EPOCH.toString()));
-            if (Duration.between(beat, Instant.now()).compareTo(STALE) < 0) {
+            if (Duration.between(beat, Instant.now()).compareTo(STALE) < 0 && !holderGone(holder)) {
                 throw new UserError("model directory " + dir + " is being written by another run ("
                         + describe(holder) + "); wait for it to finish, or if that run is dead remove " + file
                         + " (a lock without a heartbeat for " + STALE.toMinutes() + " minutes is taken over)");
@@ -101,6 +102,14 @@ public final class DirectoryLock implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Whether the holder ran on this host in a process that no longer exists (killed), so it cannot be running. */
+    private static boolean holderGone(JsonNode holder) {
+        if (holder == null || !holder.path("host").asText().equals(host()) || !holder.path("pid").canConvertToLong()) {
+            return false;
+        }
+        return ProcessHandle.of(holder.path("pid").asLong()).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static void pause() {

@@ -26,18 +26,52 @@ public final class Locations {
         return conf;
     }
 
-    /** {@code input} (a file, directory or glob) matches something; otherwise a {@link UserError}. */
-    public static void requireInput(String input, Configuration conf) {
+    /**
+     * {@code input} (a file, directory or glob) matches something; for a binary {@code format} ({@code parquet},
+     * {@code orc}), no file below a matched directory has another extension (names starting with {@code _} or
+     * {@code .}, such as {@code _SUCCESS}, are Spark's own and skipped; names without an extension, as Hive writes
+     * them, are data). Otherwise a {@link UserError}: a stray file (a README, a CSV export) is refused rather than
+     * skipped or misread.
+     */
+    public static void requireInput(String input, String format, Configuration conf) {
         Path p = new Path(input);
-        FileStatus[] found;
         try {
-            found = p.getFileSystem(conf).globStatus(p);
+            FileSystem fs = p.getFileSystem(conf);
+            FileStatus[] found = fs.globStatus(p);
+            if (found == null || found.length == 0) {
+                throw new UserError("cannot read " + input + ": the path does not exist; check --input");
+            }
+            if (!format.equals("parquet") && !format.equals("orc")) {
+                return;
+            }
+            for (FileStatus f : found) {
+                if (!f.isDirectory()) {
+                    continue;
+                }
+                var files = fs.listFiles(f.getPath(), true);
+                while (files.hasNext()) {
+                    Path file = files.next().getPath();
+                    String name = file.getName();
+                    if (!hidden(f.getPath(), file) && name.contains(".") && !name.endsWith("." + format)) {
+                        throw new UserError("input " + input + " holds " + file + ", which is not a ." + format
+                                + " file; remove it, or point --input at the data files (or --format at their"
+                                + " format)");
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new UserError("cannot read " + input + ": " + e.getMessage() + "; check --input");
         }
-        if (found == null || found.length == 0) {
-            throw new UserError("cannot read " + input + ": the path does not exist; check --input");
+    }
+
+    /** Whether {@code file} or a directory between it and {@code root} is named like Spark's own files. */
+    private static boolean hidden(Path root, Path file) {
+        for (Path q = file; q != null && !q.equals(root) && q.depth() > root.depth(); q = q.getParent()) {
+            if (q.getName().startsWith("_") || q.getName().startsWith(".")) {
+                return true;
+            }
         }
+        return false;
     }
 
     /**

@@ -45,7 +45,7 @@ public final class InputOptions {
     /** Checks that {@code --input} exists, before Spark starts (a {@code --table} is looked up in the session). */
     void requireInput(org.apache.hadoop.conf.Configuration conf) {
         if (source.input != null) {
-            Locations.requireInput(source.input, conf);
+            Locations.requireInput(source.input, format, conf);
         }
     }
 

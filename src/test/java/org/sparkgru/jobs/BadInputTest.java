@@ -163,6 +163,23 @@ class BadInputTest {
     }
 
     @Test
+    void aStrayFileInAParquetInputIsRefusedNotSkipped() throws IOException {
+        Path dataset = tmp.resolve("dataset");
+        try (Stream<Path> files = Files.walk(Path.of("data-samples/hourly.parquet"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, dataset.resolve(Path.of("data-samples/hourly.parquet").relativize(f).toString()));
+            }
+        }
+        Path stray = Files.writeString(dataset.resolve("README.txt"), "exported from the warehouse on Monday");
+        Outcome o = run(new TrainJob(), List.of("--input", dataset.toString(), "--model", model().toString()));
+        assertRefused(o, "input " + dataset + " holds file:" + stray + ", which is not a .parquet file; remove it",
+                model());
+        Files.delete(stray);
+        assertTrained(run(new TrainJob(), List.of("--input", dataset.toString(), "--model", model().toString(),
+                "--set", "train.iterations=2", "--set", "model.hidden=4", "--set", "train.checkpointEvery=0")));
+    }
+
+    @Test
     void emptyDataset() throws IOException {
         assertRefused(train(csv("empty.csv", HEADER, List.of())), "the input has no rows; check --input or --table",
                 model());
@@ -383,6 +400,12 @@ class BadInputTest {
                 + old + "\",\"heartbeat\":\"" + old + "\"}");
         assertTrained(train(good));
         assertFalse(Files.exists(lock), "an abandoned lock is taken over, and released at the end");
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        Instant now = Instant.now();
+        Files.writeString(lock, "{\"owner\":\"ana\",\"host\":\"" + host + "\",\"pid\":" + Long.MAX_VALUE
+                + ",\"run\":\"r2\",\"started\":\"" + now + "\",\"heartbeat\":\"" + now + "\"}");
+        assertTrained(train(good, "--overwrite"));
+        assertFalse(Files.exists(lock), "a fresh lock of a process of this host that is gone is taken over at once");
     }
 
     @Test
