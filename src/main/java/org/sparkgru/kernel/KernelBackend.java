@@ -24,7 +24,8 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
      * argument types profiled at the method-handle call sites every lambda in the JVM shares, which Spark fills with
      * its own types; the Vector API calls then stay in their allocating Java fallback (tens of KB of garbage per
      * training window). conf/jvm.options holds them for embedded runs; the jobs add them to the executors' options
-     * ({@code JobSession}); a driver that runs the kernel itself (a local master) needs them in its own options.
+     * ({@code ml.ExecutorOptions}, applied when a job opens its session); a driver that runs the kernel itself (a
+     * local master) needs them in its own options.
      */
     public static final java.util.List<String> JIT_OPTIONS = java.util.List.of("-XX:TypeProfileLevel=0",
             "-XX:-UseTypeSpeculation");

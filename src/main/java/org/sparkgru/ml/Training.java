@@ -82,9 +82,18 @@ public final class Training {
         try (DirectoryLock lock = dir.lock()) {
             return trainLocked(spark, sc, cfg, df, dir, resume, overwrite);
         } finally {
+            removeIfEmpty(dir, existed);
+        }
+    }
+
+    /** A run refused before writing anything leaves no directory behind (and never hides the error on its way). */
+    private static void removeIfEmpty(ModelDirectory dir, boolean existed) {
+        try {
             if (!existed && !dir.hasContent()) {
-                dir.removeQuietly(); // a run refused before writing anything leaves nothing behind
+                dir.removeQuietly();
             }
+        } catch (IOException e) {
+            LOG.warn("cannot check {}: {}", dir.root(), e.toString());
         }
     }
 
