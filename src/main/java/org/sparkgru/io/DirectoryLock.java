@@ -72,11 +72,10 @@ public final class DirectoryLock implements AutoCloseable {
             }
             JsonNode holder = read(fs, file);
             if (holder == null) {
-                pause(); // being rewritten by its holder's heartbeat: read it again
+                pause(); // being written or rewritten by its holder: read it again
                 holder = read(fs, file);
             }
-            Instant beat = holder == null ? Instant.EPOCH : Instant.parse(holder.path("heartbeat").asText(
-                    Instant.EPOCH.toString()));
+            Instant beat = holder != null ? heartbeat(holder) : modified(fs, file);
             if (Duration.between(beat, Instant.now()).compareTo(STALE) < 0 && !holderGone(holder)) {
                 throw new UserError("model directory " + dir + " is being written by another run ("
                         + describe(holder) + "); wait for it to finish, or if that run is dead remove " + file
@@ -104,6 +103,24 @@ public final class DirectoryLock implements AutoCloseable {
         }
     }
 
+    /** The holder's heartbeat, or the epoch when it does not parse (a lock that cannot be judged counts as old). */
+    private static Instant heartbeat(JsonNode holder) {
+        try {
+            return Instant.parse(holder.get("heartbeat").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** An unreadable lock's modification time: its writer may still be writing it. */
+    private static Instant modified(FileSystem fs, Path file) throws IOException {
+        try {
+            return Instant.ofEpochMilli(fs.getFileStatus(file).getModificationTime());
+        } catch (java.io.FileNotFoundException e) {
+            return Instant.EPOCH;
+        }
+    }
+
     /** Whether the holder ran on this host in a process that no longer exists (killed), so it cannot be running. */
     private static boolean holderGone(JsonNode holder) {
         if (holder == null || !holder.path("host").asText().equals(host()) || !holder.path("pid").canConvertToLong()) {
@@ -123,7 +140,8 @@ public final class DirectoryLock implements AutoCloseable {
     /** The lock's content, or null when it cannot be read or parsed (gone, or half-written). */
     private static JsonNode read(FileSystem fs, Path file) {
         try (FSDataInputStream in = fs.open(file)) {
-            return JSON.readTree(in);
+            JsonNode n = JSON.readTree(in);
+            return n != null && n.isObject() && n.hasNonNull("heartbeat") && n.hasNonNull("run") ? n : null;
         } catch (IOException e) {
             return null;
         }

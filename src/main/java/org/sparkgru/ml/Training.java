@@ -80,20 +80,26 @@ public final class Training {
         ModelDirectory dir = ModelDirectory.of(model, sc.hadoopConfiguration());
         boolean existed = dir.fs().exists(dir.root());
         try (DirectoryLock lock = dir.lock()) {
-            return trainLocked(spark, sc, cfg, df, dir, resume, overwrite);
-        } finally {
-            removeIfEmpty(dir, existed);
+            try {
+                return trainLocked(spark, sc, cfg, df, dir, resume, overwrite);
+            } catch (RuntimeException | IOException e) {
+                removeIfEmpty(dir, existed, e);
+                throw e;
+            }
         }
     }
 
-    /** A run refused before writing anything leaves no directory behind (and never hides the error on its way). */
-    private static void removeIfEmpty(ModelDirectory dir, boolean existed) {
+    /**
+     * A run refused before writing anything leaves no directory behind; called while holding the lock, and never
+     * hiding {@code failure}, the error on its way out.
+     */
+    private static void removeIfEmpty(ModelDirectory dir, boolean existed, Exception failure) {
         try {
             if (!existed && !dir.hasContent()) {
                 dir.removeQuietly();
             }
         } catch (IOException e) {
-            LOG.warn("cannot check {}: {}", dir.root(), e.toString());
+            failure.addSuppressed(e);
         }
     }
 
@@ -171,6 +177,7 @@ public final class Training {
                         + cfg.model().layers() + ": " + e.getMessage() + "; choose a smaller network");
             }
             TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume);
+            fresh = false; // a finished training is never removed: a failure from here on keeps its files
             if (chunks != series) {
                 chunks.unpersist();
             }
@@ -184,8 +191,12 @@ public final class Training {
             series.unpersist();
             return new TrainingRun(model, training);
         } catch (RuntimeException | IOException e) {
-            if (fresh && !dir.hasCheckpoints()) {
-                dir.removeQuietly();
+            try {
+                if (fresh && !dir.hasCheckpoints()) {
+                    dir.clear(); // keeps the lock, which this run still holds
+                }
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
             }
             throw e;
         }

@@ -102,13 +102,11 @@ final class MinibatchStep implements UpdateRule {
             lrFactor /= 2;
             LOG.warn("iteration {}: non-finite gradient, step skipped, learning rate halved ({} in a row)", done,
                     badSteps);
-            if (badSteps >= t.maxBadSteps()) {
-                throw new UserError(badSteps + " non-finite gradients in a row at iteration " + done
-                        + "; the data may hold extreme values or train.learningRate is too high. The last"
-                        + " good checkpoint is kept in " + checkpoints);
-            }
             line.put("skipped", "non-finite gradient");
-            return new Step(Kind.SKIPPED, done, line, null, false, null);
+            String stop = badSteps < t.maxBadSteps() ? null : badSteps + " non-finite gradients in a row at iteration "
+                    + done + "; the data may hold extreme values or train.learningRate is too high. The last good"
+                    + " checkpoint is kept in " + checkpoints;
+            return new Step(Kind.SKIPPED, done, line, null, false, stop);
         }
         badSteps = 0;
         if (t.clipNorm() > 0 && norm > t.clipNorm()) {

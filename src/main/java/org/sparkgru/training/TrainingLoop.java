@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgru.UserError;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.DataError;
 import org.sparkgru.data.Series;
@@ -117,6 +118,9 @@ public final class TrainingLoop {
                     case SKIPPED -> {
                         it = step.iteration();
                         metrics.write(step.line());
+                        if (step.stopReason() != null) {
+                            throw new UserError(step.stopReason());
+                        }
                         continue;
                     }
                     case STOPPED -> {

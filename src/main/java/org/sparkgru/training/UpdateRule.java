@@ -15,7 +15,10 @@ interface UpdateRule {
     enum Kind {
         /** The weights moved; the iteration counts. */
         STEPPED,
-        /** The iteration counts but the weights were left alone (a non-finite gradient). */
+        /**
+         * The iteration counts but the weights were left alone (a non-finite gradient); with a stop reason, the
+         * job stops with it as a user error once the iteration's line is written.
+         */
         SKIPPED,
         /** Nothing counts; step again (L-BFGS retrying after a failed line search). */
         RETRY,
@@ -31,7 +34,7 @@ interface UpdateRule {
      * @param line       the iteration's metrics line so far (STEPPED, SKIPPED), to which the loop adds validation
      * @param progress   the iteration in words for the log (STEPPED)
      * @param last       whether this step ends the training (STEPPED)
-     * @param stopReason why training ends (when {@code last}, or STOPPED)
+     * @param stopReason why training ends (when {@code last}, STOPPED, or a SKIPPED step that ends the job)
      */
     record Step(Kind kind, int iteration, ObjectNode line, String progress, boolean last, String stopReason) {
     }
