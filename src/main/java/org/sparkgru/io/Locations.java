@@ -1,6 +1,8 @@
 package org.sparkgru.io;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -28,9 +30,9 @@ public final class Locations {
 
     /**
      * {@code input} (a file, directory or glob) matches something; for a binary {@code format} ({@code parquet},
-     * {@code orc}), no file below a matched directory has another extension (names starting with {@code _} or
-     * {@code .}, such as {@code _SUCCESS}, are Spark's own and skipped; names without an extension, as Hive writes
-     * them, are data). Otherwise a {@link UserError}: a stray file (a README, a CSV export) is refused rather than
+     * {@code orc}), no file below a matched directory has another extension (case aside; {@code .parq} and
+     * {@code .pq} count as Parquet). Names starting with {@code _} or {@code .}, such as {@code _SUCCESS}, are
+     * Spark's own and skipped; names without an extension, as Hive writes them, are data. Otherwise a {@link UserError}: a stray file (a README, a CSV export) is refused rather than
      * skipped or misread.
      */
     public static void requireInput(String input, String format, Configuration conf) {
@@ -41,7 +43,12 @@ public final class Locations {
             if (found == null || found.length == 0) {
                 throw new UserError("cannot read " + input + ": the path does not exist; check --input");
             }
-            if (!format.equals("parquet") && !format.equals("orc")) {
+            List<String> extensions = switch (format.toLowerCase(Locale.ROOT)) {
+                case "parquet" -> List.of(".parquet", ".parq", ".pq");
+                case "orc" -> List.of(".orc");
+                default -> List.of();
+            };
+            if (extensions.isEmpty()) {
                 return;
             }
             for (FileStatus f : found) {
@@ -51,8 +58,9 @@ public final class Locations {
                 var files = fs.listFiles(f.getPath(), true);
                 while (files.hasNext()) {
                     Path file = files.next().getPath();
-                    String name = file.getName();
-                    if (!hidden(f.getPath(), file) && name.contains(".") && !name.endsWith("." + format)) {
+                    String name = file.getName().toLowerCase(Locale.ROOT);
+                    if (!hidden(f.getPath(), file) && name.contains(".")
+                            && extensions.stream().noneMatch(name::endsWith)) {
                         throw new UserError("input " + input + " holds " + file + ", which is not a ." + format
                                 + " file; remove it, or point --input at the data files (or --format at their"
                                 + " format)");
