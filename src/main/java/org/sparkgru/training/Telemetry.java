@@ -16,15 +16,8 @@ final class Telemetry implements Serializable {
     private final LongAccumulator allocatedBytes;
 
     Telemetry(JavaSparkContext sc) {
-        computeNanos = register(sc);
-        allocatedBytes = register(sc);
-    }
-
-    /** An unnamed accumulator: Spark's UI keeps per-task values of named ones, which a long run need not pile up. */
-    private static LongAccumulator register(JavaSparkContext sc) {
-        LongAccumulator a = new LongAccumulator();
-        sc.sc().register(a);
-        return a;
+        computeNanos = sc.sc().longAccumulator("spark-gru task compute nanos");
+        allocatedBytes = sc.sc().longAccumulator("spark-gru task heap bytes");
     }
 
     /** On an executor: one task's compute time and kernel-loop allocation. */
