@@ -10,8 +10,19 @@ public enum Scaling implements Choice {
     GLOBAL,
     /** The target divided by its window's mean absolute value at use; covariates per series. */
     WINDOW,
+    /**
+     * Reversible instance normalization (RevIN, Kim et al. 2022): the target minus its window's mean, divided by the
+     * window's standard deviation, undone on the outputs, so forecasts follow level shifts and trends that leave
+     * the training range; covariates per series.
+     */
+    REVIN,
     /** Raw values. */
     NONE;
+
+    /** Whether the target is scaled per window, at use, rather than by a fitted scaler. */
+    public boolean perWindowTarget() {
+        return this == WINDOW || this == REVIN;
+    }
 
     /** Whether assembly fits the target's scaler per series. */
     public boolean perSeriesTarget() {
@@ -20,6 +31,6 @@ public enum Scaling implements Choice {
 
     /** Whether assembly fits the covariates' scalers per series. */
     public boolean perSeriesFeatures() {
-        return this == SERIES || this == WINDOW;
+        return this == SERIES || this == WINDOW || this == REVIN;
     }
 }

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
 import java.time.DateTimeException;
@@ -38,8 +39,20 @@ public final class TrainConfig {
                        DuplicatePolicy duplicates, GapPolicy gaps, int partitions, int chunkPoints) {
     }
 
-    /** Architecture and loss. */
-    public record Model(int lookback, int horizon, int hidden, int layers, Variant variant, Loss loss) {
+    /** {@code model.lookback} and {@code model.season} when given as {@code auto}, until {@link #resolved}. */
+    public static final int AUTO = 0;
+
+    /**
+     * Architecture, loss and the forecast's formulation. {@code lookback} and {@code season} are {@link #AUTO} and
+     * {@code baseline} {@link Baseline#AUTO} until the training resolves them from the data ({@link #resolved}); a
+     * trained model's configuration holds the resolved values.
+     */
+    public record Model(int lookback, int horizon, int season, Baseline baseline, int hidden, int layers,
+                        Variant variant, Loss loss) {
+        /** Whether nothing is left to choose from the data. */
+        public boolean isResolved() {
+            return lookback != AUTO && season != AUTO && baseline != Baseline.AUTO;
+        }
     }
 
     /** Optimization. */
@@ -64,13 +77,19 @@ public final class TrainConfig {
                 choice("data.duplicates", DuplicatePolicy.values()),
                 choice("data.gaps", GapPolicy.values()),
                 integer("data.partitions", 0, 100_000), integer("data.chunkPoints", 0, 1_000_000_000));
-        int lookback = integer("model.lookback", 1, 100_000);
+        int lookback = integerOrAuto("model.lookback", 1, 100_000);
         int horizon = integer("model.horizon", 1, 100_000);
+        int season = integerOrAuto("model.season", 1, 100_000);
+        Baseline baseline = choice("model.baseline", Baseline.values());
         Variant variant = choice("model.variant", Variant.values());
         Loss.Kind lossKind = choice("model.loss", new Loss.Kind[] {Loss.Kind.MSE, Loss.Kind.MAE, Loss.Kind.HUBER});
         double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
-        this.model = new Model(lookback, horizon, integer("model.hidden", 1, 4096), integer("model.layers", 1, 16),
-                variant, new Loss(lossKind, delta));
+        this.model = new Model(lookback, horizon, season, baseline, integer("model.hidden", 1, 4096),
+                integer("model.layers", 1, 16), variant, new Loss(lossKind, delta));
+        if (baseline == Baseline.SEASONAL_NAIVE && lookback != AUTO && season != AUTO && season > lookback) {
+            throw new ConfigError("model.baseline = seasonal-naive needs model.lookback >= model.season; got lookback "
+                    + lookback + " and season " + season + "; raise model.lookback or choose another baseline");
+        }
         this.train = new Train(integer("train.iterations", 1, 100_000_000), integer("train.batchSize", 1, 1 << 20),
                 choice("train.optimizer", OptimizerKind.values()), number("train.learningRate", Double.MIN_VALUE, 10),
                 number("train.weightDecay", 0, 1), number("train.momentum", 0, 0.999), bool("train.nesterov"),
@@ -120,8 +139,20 @@ public final class TrainConfig {
         Config defaults = defaults();
         Config user = ConfigFactory.parseString(json, ConfigParseOptions.defaults()
                 .setOriginDescription("the model's stored configuration"));
+        for (Map.Entry<String, Object> e : BEFORE_KEY.entrySet()) {
+            if (!user.hasPath(e.getKey())) {
+                user = user.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(),
+                        "what models written before " + e.getKey() + " existed did"));
+            }
+        }
         return build(user, overrides, defaults);
     }
+
+    /**
+     * Keys newer than some stored models, with the value that reproduces what those models did (the default would
+     * change their meaning).
+     */
+    private static final Map<String, Object> BEFORE_KEY = Map.of("model.baseline", "none", "model.season", 1);
 
     private static Config defaults() {
         return ConfigFactory.parseResources(TrainConfig.class.getClassLoader(), DEFAULTS,
@@ -176,6 +207,22 @@ public final class TrainConfig {
 
     public Train train() {
         return train;
+    }
+
+    /**
+     * This configuration with the choices left to the data made: {@code model.lookback}, {@code model.season} and
+     * {@code model.baseline} set to the given values (the stored configuration of a trained model holds them).
+     */
+    public TrainConfig resolved(int lookback, int season, Baseline baseline) {
+        if (lookback < 1 || season < 1 || baseline == Baseline.AUTO) {
+            throw new IllegalArgumentException("not resolved: lookback " + lookback + ", season " + season + ", "
+                    + baseline);
+        }
+        String origin = "chosen from the data";
+        return new TrainConfig(config
+                .withValue("model.lookback", ConfigValueFactory.fromAnyRef(lookback, origin))
+                .withValue("model.season", ConfigValueFactory.fromAnyRef(season, origin))
+                .withValue("model.baseline", ConfigValueFactory.fromAnyRef(baseline.id(), origin)));
     }
 
     /** The effective configuration as HOCON (all keys, defaults included), for logs and the model. */
@@ -266,6 +313,18 @@ public final class TrainConfig {
             throw new ConfigError(key + " = " + v + " is out of range; allowed " + min + " to " + max);
         }
         return (int) v;
+    }
+
+    /** A whole number in range, or {@code auto} ({@link #AUTO}). */
+    private int integerOrAuto(String key, int min, int max) {
+        if (config.getValue(key).valueType() == ConfigValueType.STRING) {
+            if ("auto".equals(config.getString(key))) {
+                return AUTO;
+            }
+            throw new ConfigError(key + " must be auto or a whole number from " + min + " to " + max + ", got "
+                    + describe(key));
+        }
+        return integer(key, min, max);
     }
 
     private boolean bool(String key) {

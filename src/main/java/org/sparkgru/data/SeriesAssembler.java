@@ -181,9 +181,10 @@ public final class SeriesAssembler implements java.io.Serializable {
         Arrays.fill(x, Float.NaN);
         for (Point p : kept) {
             int i = (int) (grid.monthly() ? grid.monthIndexOf(p.t()) : (p.t() - grid.start()) / grid.step());
-            y[i] = (float) p.y();
+            // a kept non-finite value is missing (data.missing = interpolate): NaN, which interpolation fills
+            y[i] = Double.isFinite(p.y()) ? (float) p.y() : Float.NaN;
             for (int f = 0; f < featureCount; f++) {
-                x[i * featureCount + f] = (float) p.x()[f];
+                x[i * featureCount + f] = Double.isFinite(p.x()[f]) ? (float) p.x()[f] : Float.NaN;
             }
         }
         interpolate(y, 0, 1, n);

@@ -2,7 +2,9 @@ package org.sparkgru.data;
 
 import java.io.Serializable;
 import java.util.List;
+import org.sparkgru.config.Baseline;
 import org.sparkgru.config.Scaling;
+import org.sparkgru.config.TrainConfig;
 import org.sparkgru.kernel.Bptt;
 
 /**
@@ -11,22 +13,50 @@ import org.sparkgru.kernel.Bptt;
  * backtest. Windows are resolved against the series at use, never materialized.
  *
  * <p>Inputs per step ({@link #inputWidth()} wide): the scaled target, the standardized covariates, then the
- * calendar sine/cosine pairs. Targets are scaled with the series' scaler, or with {@code data.scaling = window}
- * by the mean absolute value of the input window (mean 0; scale 1 when it is 0), which needs no history.
+ * calendar sine/cosine pairs. The target is scaled as {@code (v - mean) / scale} with {mean, scale} from
+ * {@link #scaler}: the series' fitted scaler ({@code data.scaling = series, global, none}), or the window's own
+ * statistics over its {@code lookback} inputs ({@code revin}: mean and standard deviation; {@code window}: 0 and
+ * the mean absolute value), which need no history.
+ *
+ * <p>With a {@link Baseline} the head's output {@code o_h} at step {@code h} is a correction to the baseline's value
+ * {@code b_h} (a value of the window, {@link Baseline#source}): the training target is {@code (v - mean) / scale -
+ * (b_h - mean) / scale} and the forecast {@code b_h + o_h scale}, so an output of zero forecasts the baseline
+ * exactly.
  */
 public final class WindowLayout implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final WindowShape shape;
     private final int featureCount;
     private final CalendarFeatures calendar;
-    private final boolean windowScaling;
+    private final Scaling scaling;
+    private final Baseline baseline;
+    private final int season;
 
-    public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, Scaling scaling) {
+    /**
+     * @param baseline one of {@link Baseline#RESOLVED}
+     * @param season   the seasonal baseline's season, at most {@code shape.lookback()} when it is used
+     */
+    public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, Scaling scaling,
+                        Baseline baseline, int season) {
+        if (baseline == Baseline.AUTO || (baseline == Baseline.SEASONAL_NAIVE && season > shape.lookback())) {
+            throw new IllegalArgumentException("baseline " + baseline.id() + " with season " + season
+                    + " and lookback " + shape.lookback());
+        }
         this.shape = shape;
         this.featureCount = featureCount;
         this.calendar = calendar;
-        this.windowScaling = scaling == Scaling.WINDOW;
+        this.scaling = scaling;
+        this.baseline = baseline;
+        this.season = season;
+    }
+
+    /** The layout of a resolved configuration ({@link TrainConfig#resolved}). */
+    public static WindowLayout of(TrainConfig cfg) {
+        TrainConfig.Model m = cfg.model();
+        TrainConfig.Data d = cfg.data();
+        return new WindowLayout(new WindowShape(m.lookback(), m.horizon()), d.features().size(),
+                new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling(), m.baseline(), m.season());
     }
 
     public WindowShape shape() {
@@ -40,25 +70,47 @@ public final class WindowLayout implements Serializable {
 
     /** The target scaler {mean, scale} of the window at {@code offset}, into {@code out}. */
     public float[] scaler(Series s, int offset, float[] out) {
-        if (!windowScaling) {
-            out[0] = s.scaler.mean();
-            out[1] = s.scaler.scale();
-            return out;
+        int lookback = shape.lookback();
+        switch (scaling) {
+            case WINDOW -> {
+                double sum = 0;
+                for (int t = offset; t < offset + lookback; t++) {
+                    sum += Math.abs(s.values[t]);
+                }
+                float m = (float) (sum / lookback);
+                out[0] = 0f;
+                out[1] = m > 0 ? m : 1f;
+            }
+            case REVIN -> {
+                double sum = 0;
+                for (int t = offset; t < offset + lookback; t++) {
+                    sum += s.values[t];
+                }
+                double mean = sum / lookback;
+                double ss = 0;
+                for (int t = offset; t < offset + lookback; t++) {
+                    double d = s.values[t] - mean;
+                    ss += d * d;
+                }
+                double sd = Math.sqrt(ss / lookback);
+                // a constant window: its level as the scale (1 at zero), so changes after it stay finite
+                double scale = sd > 1e-6 * Math.max(1, Math.abs(mean)) ? sd : Math.abs(mean) > 0 ? Math.abs(mean) : 1;
+                out[0] = (float) mean;
+                out[1] = (float) scale;
+            }
+            default -> {
+                out[0] = s.scaler.mean();
+                out[1] = s.scaler.scale();
+            }
         }
-        double sum = 0;
-        for (int t = offset; t < offset + shape.lookback(); t++) {
-            sum += Math.abs(s.values[t]);
-        }
-        float m = (float) (sum / shape.lookback());
-        out[0] = 0f;
-        out[1] = m > 0 ? m : 1f;
         return out;
     }
 
     /**
      * Writes the inputs of the window at {@code offset} as sample {@code b} of a time-major batch of {@code batch}
-     * ({@code x[(t * batch + b) * inputWidth() + i]}), and, when {@code y} is not null, its scaled targets into
-     * {@code y[b * horizon ...]}, with the target scaler {@code ms} = {mean, scale} from {@link #scaler}.
+     * ({@code x[(t * batch + b) * inputWidth() + i]}), and, when {@code y} is not null, its training targets into
+     * {@code y[b * horizon ...]}: the scaled values minus the scaled baseline, with the target scaler {@code ms} =
+     * {mean, scale} from {@link #scaler}.
      */
     public void fill(Series s, int offset, int b, int batch, float[] x, float[] y, float[] ms) {
         int f = s.featureCount;
@@ -80,7 +132,9 @@ public final class WindowLayout implements Serializable {
         if (y != null) {
             int horizon = shape.horizon();
             for (int h = 0; h < horizon; h++) {
-                y[b * horizon + h] = (s.values[offset + lookback + h] - mean) * inv;
+                int src = baseline.source(lookback, season, h);
+                float base = src < 0 ? 0f : (s.values[offset + src] - mean) * inv;
+                y[b * horizon + h] = (s.values[offset + lookback + h] - mean) * inv - base;
             }
         }
     }
@@ -88,7 +142,8 @@ public final class WindowLayout implements Serializable {
     /**
      * Forecasts, in the original scale, the {@code horizon} points after index {@code ends[b] - 1} of series
      * {@code b} from the {@code lookback} points before it, through the forward pass of workspace {@code k}
-     * (at most its batch size of series), into {@code out[b * horizon + h]}.
+     * (at most its batch size of series), into {@code out[b * horizon + h]}: the baseline's value plus the output
+     * times the window's scale, or without a baseline the output unscaled.
      */
     public void forecast(Bptt k, float[] params, List<Series> batch, int[] ends, double[] out) {
         int lookback = k.window();
@@ -107,8 +162,12 @@ public final class WindowLayout implements Serializable {
         k.forward(params, n);
         float[] y = k.output();
         for (int b = 0; b < n; b++) {
+            float[] v = batch.get(b).values;
+            int offset = ends[b] - lookback;
             for (int h = 0; h < horizon; h++) {
-                out[b * horizon + h] = y[b * horizon + h] * (double) scalers[2 * b + 1] + scalers[2 * b];
+                int src = baseline.source(lookback, season, h);
+                double level = src < 0 ? scalers[2 * b] : v[offset + src];
+                out[b * horizon + h] = level + y[b * horizon + h] * (double) scalers[2 * b + 1];
             }
         }
     }

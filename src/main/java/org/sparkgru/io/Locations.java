@@ -29,13 +29,14 @@ public final class Locations {
     }
 
     /**
-     * {@code input} (a file, directory or glob) matches something; for a binary {@code format} ({@code parquet},
-     * {@code orc}), no file below a matched directory has another extension (case aside; {@code .parq} and
-     * {@code .pq} count as Parquet). Names starting with {@code _} or {@code .}, such as {@code _SUCCESS}, are
-     * Spark's own and skipped; names without an extension, as Hive writes them, are data. Otherwise a {@link UserError}: a stray file (a README, a CSV export) is refused rather than
-     * skipped or misread.
+     * {@code input} (a file, directory or glob) matches something, returned; when {@code dataExtensions} are given
+     * (binary formats: Parquet, ORC), no file below a matched directory has another extension (case aside). Names
+     * starting with {@code _} or {@code .}, such as {@code _SUCCESS}, are Spark's own and skipped; names without an
+     * extension, as Hive writes them, are data. Otherwise a {@link UserError}: a stray file (a README, a CSV export)
+     * is refused rather than skipped or misread.
      */
-    public static void requireInput(String input, String format, Configuration conf) {
+    public static FileStatus[] requireInput(String input, String format, List<String> dataExtensions,
+                                            Configuration conf) {
         Path p = new Path(input);
         try {
             FileSystem fs = p.getFileSystem(conf);
@@ -43,13 +44,8 @@ public final class Locations {
             if (found == null || found.length == 0) {
                 throw new UserError("cannot read " + input + ": the path does not exist; check --input");
             }
-            List<String> extensions = switch (format.toLowerCase(Locale.ROOT)) {
-                case "parquet" -> List.of(".parquet", ".parq", ".pq");
-                case "orc" -> List.of(".orc");
-                default -> List.of();
-            };
-            if (extensions.isEmpty()) {
-                return;
+            if (dataExtensions.isEmpty()) {
+                return found;
             }
             for (FileStatus f : found) {
                 if (!f.isDirectory()) {
@@ -60,13 +56,14 @@ public final class Locations {
                     Path file = files.next().getPath();
                     String name = file.getName().toLowerCase(Locale.ROOT);
                     if (!hidden(f.getPath(), file) && name.contains(".")
-                            && extensions.stream().noneMatch(name::endsWith)) {
+                            && dataExtensions.stream().noneMatch(name::endsWith)) {
                         throw new UserError("input " + input + " holds " + file + ", which is not a ." + format
                                 + " file; remove it, or point --input at the data files (or --format at their"
                                 + " format)");
                     }
                 }
             }
+            return found;
         } catch (IOException e) {
             throw new UserError("cannot read " + input + ": " + e.getMessage() + "; check --input");
         }

@@ -64,7 +64,8 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         targetCol = new Param<>(this, "targetCol", "target column (data.target)");
         featureCols = new StringArrayParam(this, "featureCols",
             "numeric covariate columns (data.features)");
-        lookback = new IntParam(this, "lookback", "input window length (model.lookback)");
+        lookback = new IntParam(this, "lookback", "input window length (model.lookback); 0 = auto, from the horizon"
+            + " and the season", org.apache.spark.ml.param.ParamValidators.gtEq(0));
         horizon = new IntParam(this, "horizon", "forecast steps (model.horizon)");
         hidden = new IntParam(this, "hidden", "GRU units per layer (model.hidden)");
         layers = new IntParam(this, "layers", "stacked GRU layers (model.layers)");
@@ -245,7 +246,8 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
             features.add(quote(c));
         }
         sets.add(features.toString());
-        sets.add("model.lookback=" + getOrDefault(lookback));
+        int lb = (Integer) getOrDefault(lookback);
+        sets.add("model.lookback=" + (lb == TrainConfig.AUTO ? "auto" : Integer.toString(lb)));
         sets.add("model.horizon=" + getOrDefault(horizon));
         sets.add("model.hidden=" + getOrDefault(hidden));
         sets.add("model.layers=" + getOrDefault(layers));

@@ -118,7 +118,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         }
         Map<String, Scaler> trained = switch (d.scaling()) {
             case SERIES -> ScalerTable.read(spark, scalers(modelDir));
-            case WINDOW -> withoutTargets(ScalerTable.read(spark, scalers(modelDir)));
+            case WINDOW, REVIN -> withoutTargets(ScalerTable.read(spark, scalers(modelDir)));
             case GLOBAL, NONE -> Map.of();
         };
         return new ModelInput(series, problems, forecaster(m, cfg), trained, kind);
@@ -130,9 +130,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
 
     /** The model's forecaster: its network on windows laid out as in training. */
     static Forecaster forecaster(GruModel m, TrainConfig cfg) {
-        TrainConfig.Data d = cfg.data();
-        return new Forecaster(m.spec(), m.params(), new WindowLayout(new WindowShape(cfg.model().lookback(),
-                cfg.model().horizon()), d.features().size(), new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling()));
+        return new Forecaster(m.spec(), m.params(), WindowLayout.of(cfg));
     }
 
     /** The global scaler stored in the model's metadata ({@code data.scaling = global}). */
@@ -142,7 +140,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
                 floats(g.get("featureMean")), floats(g.get("featureScale")));
     }
 
-    /** {@code data.scaling = window}: the covariates' training scalers; the target is scaled per window. */
+    /** Per-window target scaling: the covariates' training scalers; the target is scaled per window. */
     private static Map<String, Scaler> withoutTargets(Map<String, Scaler> scalers) {
         Map<String, Scaler> map = new HashMap<>();
         scalers.forEach((id, sc) -> map.put(id, sc.withoutTarget()));

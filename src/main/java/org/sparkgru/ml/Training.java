@@ -21,7 +21,7 @@ import org.sparkgru.config.CalendarFeature;
 import org.sparkgru.config.ConfigError;
 import org.sparkgru.config.Scaling;
 import org.sparkgru.config.TrainConfig;
-import org.sparkgru.data.CalendarFeatures;
+import org.sparkgru.data.AutoConfig;
 import org.sparkgru.data.DataError;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.ScalerTable;
@@ -117,7 +117,10 @@ public final class Training {
                     + " continue it or --overwrite to start again");
         }
         TrainConfig.Data d = cfg.data();
-        WindowShape shape = new WindowShape(cfg.model().lookback(), cfg.model().horizon());
+        boolean autoLookback = cfg.model().lookback() == TrainConfig.AUTO;
+        // with an automatic lookback, assembly keeps every series with a training point; the too short ones are
+        // left out once the lookback is chosen
+        WindowShape shape = new WindowShape(autoLookback ? 1 : cfg.model().lookback(), cfg.model().horizon());
         int partitions = d.partitions() > 0 ? d.partitions() : sc.defaultParallelism();
         JavaRDD<SeriesAssembler.Result> results;
         Quality quality;
@@ -137,6 +140,23 @@ public final class Training {
                 .map(r -> ((SeriesAssembler.Ok) r).series()).persist(StorageLevel.MEMORY_AND_DISK());
         long count = series.count();
         results.unpersist();
+        if (count > 0) {
+            cfg = AutoConfig.resolve(cfg, series);
+            shape = new WindowShape(cfg.model().lookback(), shape.horizon());
+        }
+        if (count > 0 && autoLookback) {
+            int minimum = shape.lookback() + shape.horizon();
+            List<String[]> tooShort = series.filter(s -> s.length() < minimum).map(s -> new String[] {s.id,
+                    "too short: " + s.length() + " points, needs at least " + minimum}).collect();
+            if (!tooShort.isEmpty()) {
+                quality = quality.withSkipped(tooShort);
+                JavaRDD<Series> kept = series.filter(s -> s.length() >= minimum)
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                count = kept.count();
+                series.unpersist();
+                series = kept;
+            }
+        }
         if (count == 0) {
             throw new DataError("no series to train on: " + quality.report().path("skipped").asInt() + " series were"
                     + " too short for lookback + horizon = " + (shape.lookback() + shape.horizon()));
@@ -166,8 +186,7 @@ public final class Training {
                 }
             }
             LOG.info("{} series cached in {} bytes", count, cachedBytes);
-            WindowLayout layout = new WindowLayout(shape, d.features().size(),
-                    new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling());
+            WindowLayout layout = WindowLayout.of(cfg);
             NetworkSpec spec;
             try {
                 spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
@@ -285,6 +304,21 @@ public final class Training {
      * of training with the reason (the report lists them as not evaluated).
      */
     private record Quality(ObjectNode report, List<String[]> problems) {
+        /** This report with {@code more} series ({id, reason}) skipped as well. */
+        Quality withSkipped(List<String[]> more) {
+            ObjectNode r = report.deepCopy();
+            r.put("assembled", r.path("assembled").asInt() - more.size());
+            r.put("skipped", r.path("skipped").asInt() + more.size());
+            ArrayNode examples = r.withArray("skippedExamples");
+            List<String[]> all = new ArrayList<>(problems);
+            for (String[] p : more) {
+                all.add(p);
+                if (examples.size() < 5) {
+                    examples.add(p[0] + " (" + p[1] + ")");
+                }
+            }
+            return new Quality(r, List.copyOf(all));
+        }
     }
 
     /** Counts every data-cleaning outcome, with example series ids; data errors stop the job here. */

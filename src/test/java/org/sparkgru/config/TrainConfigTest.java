@@ -22,7 +22,11 @@ class TrainConfigTest {
     @Test
     void defaultsAreConfTrainConf() {
         TrainConfig c = TrainConfig.load(null, List.of());
-        assertEquals(48, c.model().lookback());
+        assertEquals(TrainConfig.AUTO, c.model().lookback());
+        assertEquals(TrainConfig.AUTO, c.model().season());
+        assertEquals(Baseline.AUTO, c.model().baseline());
+        assertEquals(Scaling.REVIN, c.data().scaling());
+        assertEquals(Loss.Kind.MAE, c.model().loss().kind());
         assertEquals(Variant.RESET_BEFORE, c.model().variant());
         assertEquals(OptimizerKind.ADAM, c.train().optimizer());
         assertEquals(GapPolicy.INTERPOLATE, c.data().gaps());
@@ -51,6 +55,33 @@ class TrainConfigTest {
         assertEquals("model.lookback must be a whole number, got '20.9' (--set model.lookback)",
                 error(List.of("model.lookback=20.9")));
         assertEquals(64, TrainConfig.load(null, List.of("model.hidden=64.0")).model().hidden(), "a whole 64.0 is 64");
+    }
+
+    @Test
+    void autoChoicesAreValidatedAndResolved() {
+        assertEquals("model.lookback must be auto or a whole number from 1 to 100000, got 'often' (--set"
+                + " model.lookback)", error(List.of("model.lookback=often")));
+        assertEquals("model.season = 0 is out of range; allowed 1 to 100000", error(List.of("model.season=0")));
+        assertEquals("model.baseline = 'mean' (--set model.baseline) is not allowed; choose one of auto, none, naive,"
+                + " seasonal-naive", error(List.of("model.baseline=mean")));
+        assertEquals("model.baseline = seasonal-naive needs model.lookback >= model.season; got lookback 10 and"
+                + " season 24; raise model.lookback or choose another baseline", error(List.of(
+                "model.baseline=seasonal-naive", "model.lookback=10", "model.season=24")));
+        TrainConfig r = TrainConfig.load(null, List.of()).resolved(96, 24, Baseline.SEASONAL_NAIVE);
+        assertTrue(r.model().isResolved());
+        TrainConfig back = TrainConfig.fromModel(r.renderJson(), List.of());
+        assertEquals(r.model(), back.model(), "a model's stored configuration holds the resolved values");
+    }
+
+    @Test
+    void modelsOlderThanTheBaselineKeysKeepTheirMeaning() {
+        String old = TrainConfig.load(null, List.of("model.lookback=48", "data.scaling=series")).renderJson()
+                .replace("\"baseline\":\"auto\",", "").replace("\"season\":\"auto\",", "");
+        assertTrue(!old.contains("baseline") && !old.contains("\"season\""), old);
+        TrainConfig c = TrainConfig.fromModel(old, List.of());
+        assertEquals(Baseline.NONE, c.model().baseline());
+        assertEquals(1, c.model().season());
+        assertEquals(48, c.model().lookback());
     }
 
     private static String error(List<String> sets) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkgru.Choice;
+import org.sparkgru.config.Baseline;
 import org.sparkgru.config.DuplicatePolicy;
 import org.sparkgru.config.GapPolicy;
 import org.sparkgru.config.MissingPolicy;
@@ -46,9 +47,9 @@ class SeriesAssemblerTest {
             assertEquals(1f, s.scaler.featureScale()[0], 0f, mode.id());
         }
         CalendarFeatures none = new CalendarFeatures(List.of());
-        float[] ms = new WindowLayout(SHAPE, 1, none, Scaling.WINDOW).scaler(window, 1, new float[2]);
+        float[] ms = new WindowLayout(SHAPE, 1, none, Scaling.WINDOW, Baseline.NONE, 1).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 3f}, ms, "mean |y| of the input window 2, 3, 4");
-        ms = new WindowLayout(SHAPE, 1, none, Scaling.SERIES).scaler(window, 1, new float[2]);
+        ms = new WindowLayout(SHAPE, 1, none, Scaling.SERIES, Baseline.NONE, 1).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 1f}, ms);
     }
 
@@ -85,6 +86,10 @@ class SeriesAssemblerTest {
         Series interp = ((Ok) policies("interpolate", "error", "error").assemble("a", TimeKind.TIMESTAMP, pts, 1)).series();
         assertEquals(3f, interp.values[2], 0f);
         assertEquals(1, interp.quality.interpolatedMissing());
+        Series inf = ((Ok) policies("interpolate", "error", "error").assemble("a", TimeKind.TIMESTAMP,
+                daily(1, 2, 3, Double.POSITIVE_INFINITY, 5, Double.NEGATIVE_INFINITY, 7), 1)).series();
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7}, inf.values, "infinite values are interpolated too");
+        assertEquals(2, inf.quality.interpolatedMissing());
     }
 
     @Test

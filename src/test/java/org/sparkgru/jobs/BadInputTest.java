@@ -323,7 +323,12 @@ class BadInputTest {
         JsonNode q = trainWith("flat.csv", flat);
         assertEquals(2, q.get("assembled").asInt());
         GruModel m = ModelStore.load(model().toString(), new Configuration());
-        assertTrue(Double.isFinite(m.metadata().at("/training/validationMAE").asDouble()));
+        assertTrue(Double.isFinite(m.metadata().at("/training/validationMAE").asDouble()), "per-window scaling");
+        List<String> all = new ArrayList<>(hourly("normal", 40, 10));
+        all.addAll(flat);
+        assertTrained(train(csv("flat-series.csv", HEADER, all), "data.scaling=series", "--overwrite"));
+        m = ModelStore.load(model().toString(), new Configuration());
+        assertTrue(Double.isFinite(m.metadata().at("/training/validationMAE").asDouble()), "per-series scaling");
         List<org.apache.spark.sql.Row> scaler = SparkTests.session().read().parquet(model() + "/scalers")
                 .where("id = 'flat'").collectAsList();
         assertEquals(3f, scaler.get(0).getFloat(scaler.get(0).fieldIndex("mean")));

@@ -72,7 +72,11 @@ class ForecastJobTest {
         JsonNode summary = JSON.readTree(Path.of(out, "summary.json").toFile());
         assertEquals(11, summary.get("forecastSeries").asInt());
         assertEquals("s0011", summary.at("/notForecastSeries/0/series").asText());
-        assertEquals("too short: 40 points, needs at least 48", summary.at("/notForecastSeries/0/reason").asText());
+        int lookback = ModelStore.load(model, new Configuration()).metadata().at("/configuration/model/lookback")
+                .asInt();
+        assertEquals("too short: 40 points, needs at least " + lookback, summary.at("/notForecastSeries/0/reason")
+                .asText());
+        assertTrue(lookback > 40, "the automatic lookback of the hourly sample: " + lookback);
         assertEquals(11 * 12, SparkTests.session().read().parquet(out + "/forecasts").count());
 
         List<Row> s0 = rows(out, "s0000");
@@ -83,24 +87,45 @@ class ForecastJobTest {
             assertEquals(last.plusSeconds(3600L * (h + 1)), s0.get(h).getTimestamp(1).toInstant());
         }
 
-        // independent recomputation: scale the last 48 points with the training scalers, run the kernel forward
+        // independent recomputation, by the documented formulation of the default configuration (revin with a
+        // baseline): standardize the last lookback targets by their own mean and deviation and the covariate by the
+        // training scaler, run the kernel forward, and add the output times the deviation to the baseline's value
         GruModel m = ModelStore.load(model, new Configuration());
+        JsonNode cfg = m.metadata().get("configuration");
+        assertEquals("revin", cfg.at("/data/scaling").asText());
+        String baseline = cfg.at("/model/baseline").asText();
+        int season = cfg.at("/model/season").asInt();
+        assertEquals(24, season, "hourly");
         Row sc = SparkTests.session().read().parquet(model + "/scalers").where("id = 's0000'").first();
-        float mean = sc.getFloat(1);
-        float scale = sc.getFloat(2);
         float fMean = ((Number) sc.getList(6).get(0)).floatValue();
         float fScale = ((Number) sc.getList(7).get(0)).floatValue();
         List<String> lines = Files.readAllLines(Path.of(SAMPLE)).stream().filter(l -> l.startsWith("s0000,")).toList();
-        Bptt k = new Bptt(m.spec(), KernelBackend.best(), 1, 48);
-        for (int t = 0; t < 48; t++) {
-            String[] f = lines.get(lines.size() - 48 + t).split(",");
-            k.input()[2 * t] = (Float.parseFloat(f[2]) - mean) / scale;
+        double[] v = new double[lookback];
+        double mean = 0;
+        for (int t = 0; t < lookback; t++) {
+            v[t] = Float.parseFloat(lines.get(lines.size() - lookback + t).split(",")[2]);
+            mean += v[t] / lookback;
+        }
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        double sd = Math.sqrt(ss / lookback);
+        Bptt k = new Bptt(m.spec(), KernelBackend.best(), 1, lookback);
+        for (int t = 0; t < lookback; t++) {
+            String[] f = lines.get(lines.size() - lookback + t).split(",");
+            k.input()[2 * t] = (float) ((v[t] - mean) / sd);
             k.input()[2 * t + 1] = (Float.parseFloat(f[3]) - fMean) / fScale;
         }
         k.forward(m.params(), 1);
         for (int h = 0; h < 12; h++) {
-            double want = k.output()[h] * (double) scale + mean;
-            assertEquals(want, s0.get(h).getDouble(3), 1e-3 * Math.abs(want), "step " + (h + 1));
+            double base = switch (baseline) {
+                case "naive" -> v[lookback - 1];
+                case "seasonal-naive" -> v[lookback - season + h % season];
+                default -> mean;
+            };
+            double want = base + k.output()[h] * sd;
+            assertEquals(want, s0.get(h).getDouble(3), 1e-3 * Math.abs(want), "step " + (h + 1) + ", " + baseline);
         }
     }
 

@@ -108,12 +108,14 @@ class ApiTest {
 
     @Test
     void paramsAreValidatedLikeTheConfiguration() {
-        GruForecaster gru = new GruForecaster().setLookback(0);
+        GruForecaster gru = new GruForecaster().setHidden(0);
         ConfigError e = assertThrows(ConfigError.class, gru::trainConfig);
-        assertEquals("model.lookback = 0 is out of range; allowed 1 to 100000", e.getMessage());
+        assertEquals("model.hidden = 0 is out of range; allowed 1 to 4096", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GruForecaster().setLookback(-1), "validated by the param");
+        assertEquals(TrainConfig.AUTO, new GruForecaster().setLookback(0).trainConfig().model().lookback(), "0 is auto");
         assertTrue(new GruForecaster().setConfig("model.variant=reset-after").trainConfig().model().variant().id()
                 .equals("reset-after"));
-        assertEquals(48, new GruForecaster().copy(new org.apache.spark.ml.param.ParamMap()).trainConfig().model()
-                .lookback());
+        assertEquals(36, new GruForecaster().setLookback(36).copy(new org.apache.spark.ml.param.ParamMap())
+                .trainConfig().model().lookback());
     }
 }
