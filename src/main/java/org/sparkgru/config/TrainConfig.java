@@ -86,8 +86,8 @@ public final class TrainConfig {
         double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
         this.model = new Model(lookback, horizon, season, baseline, integer("model.hidden", 1, 4096),
                 integer("model.layers", 1, 16), variant, new Loss(lossKind, delta));
-        if (baseline == Baseline.SEASONAL_NAIVE && lookback != AUTO && season != AUTO && season > lookback) {
-            throw new ConfigError("model.baseline = seasonal-naive needs model.lookback >= model.season; got lookback "
+        if (baseline.seasonal() && lookback != AUTO && season != AUTO && season > lookback) {
+            throw new ConfigError("model.baseline = " + baseline.id() + " needs model.lookback >= model.season; got lookback "
                     + lookback + " and season " + season + "; raise model.lookback or choose another baseline");
         }
         this.train = new Train(integer("train.iterations", 1, 100_000_000), integer("train.batchSize", 1, 1 << 20),

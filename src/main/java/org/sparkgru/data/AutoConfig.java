@@ -15,12 +15,12 @@ import org.sparkgru.metrics.ErrorSums;
  * <ul>
  *   <li>{@code model.season}: the most common season of the series' frequencies ({@link TimeGrid#season()}; the
  *       smallest on a tie).</li>
- *   <li>{@code model.lookback}: {@code max(2 horizon, 3 season)}, so the window holds a few seasons and twice the
- *       forecast, at most {@code (median length - 2 horizon) / 2}, so that the median series still gives windows
+ *   <li>{@code model.lookback}: {@code max(4 horizon, 3 season)}, so the window holds a few seasons and four times
+ *       the forecast, at most {@code (median length - 2 horizon) / 2}, so that the median series still gives windows
  *       over half of its training part; at least {@code season} when that leaves room, and at least 1.</li>
- *   <li>{@code model.baseline}: naive or seasonal naive, whichever has the lower mean scaled error over every
- *       forecast origin of the training parts (each series' error divided by its MASE scale, as the metric does);
- *       naive when the season is 1 or longer than the lookback.</li>
+ *   <li>{@code model.baseline}: naive, seasonal naive or seasonal mean, whichever has the lowest mean scaled error
+ *       over every forecast origin of the training parts (each series' error divided by its MASE scale, as the
+ *       metric does); naive when the season is 1 or longer than the lookback.</li>
  * </ul>
  */
 public final class AutoConfig {
@@ -43,7 +43,8 @@ public final class AutoConfig {
                 : lookback(horizon, season, lengths[lengths.length / 2]);
         Baseline baseline = m.baseline();
         if (baseline == Baseline.AUTO) {
-            baseline = season <= 1 || season > lookback ? Baseline.NAIVE : chooseBaseline(series, horizon, season);
+            baseline = season <= 1 || season > lookback ? Baseline.NAIVE
+                    : chooseBaseline(series, horizon, season, lookback);
         }
         LOG.info("chosen from the data: model.lookback = {}, model.season = {}, model.baseline = {}{}", lookback,
                 season, baseline.id(), m.lookback() == TrainConfig.AUTO ? " (lookback from horizon " + horizon
@@ -54,7 +55,7 @@ public final class AutoConfig {
 
     /** The automatic lookback of a {@code horizon} and {@code season} for series of {@code medianLength} points. */
     static int lookback(int horizon, int season, int medianLength) {
-        int want = Math.max(2 * horizon, 3 * season);
+        int want = Math.max(4 * horizon, 3 * season);
         int room = Math.max(1, (medianLength - 2 * horizon) / 2);
         int lookback = Math.min(want, room);
         if (lookback < season && season <= medianLength - 2 * horizon - 1) {
@@ -81,46 +82,64 @@ public final class AutoConfig {
         return best;
     }
 
-    /** Naive or seasonal naive, by their mean scaled error on the training parts ({@link #errors}). */
-    private static Baseline chooseBaseline(JavaRDD<Series> series, int horizon, int season) {
-        double[] sum = series.map(s -> errors(s, horizon, season)).reduce((a, b) -> {
+    /** The baselines {@code auto} chooses from, in the order of {@link #errors}. */
+    private static final Baseline[] CANDIDATES = {Baseline.NAIVE, Baseline.SEASONAL_NAIVE, Baseline.SEASONAL_MEAN};
+
+    /** The candidate with the lowest mean scaled error on the training parts ({@link #errors}); naive on a tie. */
+    private static Baseline chooseBaseline(JavaRDD<Series> series, int horizon, int season, int lookback) {
+        double[] sum = series.map(s -> errors(s, horizon, season, lookback)).reduce((a, b) -> {
             double[] c = a.clone();
             for (int i = 0; i < c.length; i++) {
                 c[i] += b[i];
             }
             return c;
         });
-        if (sum[2] == 0) {
+        int n = CANDIDATES.length;
+        if (sum[n] == 0) {
             return Baseline.NAIVE;
         }
-        LOG.info("baselines on the training parts: naive scaled error {}, seasonal naive (season {}) {}",
-                String.format("%.4f", sum[0] / sum[2]), season, String.format("%.4f", sum[1] / sum[2]));
-        return sum[1] < sum[0] ? Baseline.SEASONAL_NAIVE : Baseline.NAIVE;
+        int best = 0;
+        StringBuilder said = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            said.append(i == 0 ? "" : ", ").append(CANDIDATES[i].id()).append(' ')
+                    .append(String.format("%.4f", sum[i] / sum[n]));
+            if (sum[i] < sum[best]) {
+                best = i;
+            }
+        }
+        LOG.info("baselines' mean scaled error on the training parts (season {}, lookback {}): {}", season, lookback,
+                said);
+        return CANDIDATES[best];
     }
 
     /**
-     * One series' {naive, seasonal naive, 1} mean absolute errors over every origin of its training part and the
-     * {@code horizon} steps after it, divided by the series' MASE scale; zeros when the series has no origin or no
-     * positive scale.
+     * One series' mean absolute errors of the {@link #CANDIDATES} over every origin of its training part with a
+     * full window of {@code lookback} points before it and the {@code horizon} steps after it, each divided by the
+     * series' MASE scale, then a count of 1; zeros when the series has no such origin or no positive scale.
      */
-    static double[] errors(Series s, int horizon, int season) {
+    static double[] errors(Series s, int horizon, int season, int lookback) {
+        int n = CANDIDATES.length;
         int train = s.length() - s.validationPoints;
         double scale = ErrorSums.maseScale(s.values, train, season);
-        if (!(scale > 0) || train - horizon <= season) {
-            return new double[3];
+        double[] out = new double[n + 1];
+        if (!(scale > 0) || train - horizon < lookback) {
+            return out;
         }
-        double naive = 0;
-        double seasonal = 0;
         long points = 0;
         float[] v = s.values;
-        for (int origin = season; origin + horizon <= train; origin++) {
+        for (int origin = lookback; origin + horizon <= train; origin++) {
             for (int h = 0; h < horizon; h++) {
                 double actual = v[origin + h];
-                naive += Math.abs(actual - v[origin - 1]);
-                seasonal += Math.abs(actual - v[origin + h - season * (h / season + 1)]);
+                for (int c = 0; c < n; c++) {
+                    out[c] += Math.abs(actual - CANDIDATES[c].value(v, origin - lookback, lookback, season, h));
+                }
             }
             points += horizon;
         }
-        return new double[] {naive / points / scale, seasonal / points / scale, 1};
+        for (int c = 0; c < n; c++) {
+            out[c] /= points * scale;
+        }
+        out[n] = 1;
+        return out;
     }
 }

@@ -19,7 +19,7 @@ import org.sparkgru.kernel.Bptt;
  * the mean absolute value), which need no history.
  *
  * <p>With a {@link Baseline} the head's output {@code o_h} at step {@code h} is a correction to the baseline's value
- * {@code b_h} (a value of the window, {@link Baseline#source}): the training target is {@code (v - mean) / scale -
+ * {@code b_h} (computed from the window, {@link Baseline#value}): the training target is {@code (v - mean) / scale -
  * (b_h - mean) / scale} and the forecast {@code b_h + o_h scale}, so an output of zero forecasts the baseline
  * exactly.
  */
@@ -39,7 +39,7 @@ public final class WindowLayout implements Serializable {
      */
     public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, Scaling scaling,
                         Baseline baseline, int season) {
-        if (baseline == Baseline.AUTO || (baseline == Baseline.SEASONAL_NAIVE && season > shape.lookback())) {
+        if (baseline == Baseline.AUTO || (baseline.seasonal() && season > shape.lookback())) {
             throw new IllegalArgumentException("baseline " + baseline.id() + " with season " + season
                     + " and lookback " + shape.lookback());
         }
@@ -132,8 +132,8 @@ public final class WindowLayout implements Serializable {
         if (y != null) {
             int horizon = shape.horizon();
             for (int h = 0; h < horizon; h++) {
-                int src = baseline.source(lookback, season, h);
-                float base = src < 0 ? 0f : (s.values[offset + src] - mean) * inv;
+                float base = baseline == Baseline.NONE ? 0f
+                        : ((float) baseline.value(s.values, offset, lookback, season, h) - mean) * inv;
                 y[b * horizon + h] = (s.values[offset + lookback + h] - mean) * inv - base;
             }
         }
@@ -165,8 +165,8 @@ public final class WindowLayout implements Serializable {
             float[] v = batch.get(b).values;
             int offset = ends[b] - lookback;
             for (int h = 0; h < horizon; h++) {
-                int src = baseline.source(lookback, season, h);
-                double level = src < 0 ? scalers[2 * b] : v[offset + src];
+                double level = baseline == Baseline.NONE ? scalers[2 * b]
+                        : baseline.value(v, offset, lookback, season, h);
                 out[b * horizon + h] = level + y[b * horizon + h] * (double) scalers[2 * b + 1];
             }
         }

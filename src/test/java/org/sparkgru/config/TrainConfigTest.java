@@ -63,7 +63,7 @@ class TrainConfigTest {
                 + " model.lookback)", error(List.of("model.lookback=often")));
         assertEquals("model.season = 0 is out of range; allowed 1 to 100000", error(List.of("model.season=0")));
         assertEquals("model.baseline = 'mean' (--set model.baseline) is not allowed; choose one of auto, none, naive,"
-                + " seasonal-naive", error(List.of("model.baseline=mean")));
+                + " seasonal-naive, seasonal-mean", error(List.of("model.baseline=mean")));
         assertEquals("model.baseline = seasonal-naive needs model.lookback >= model.season; got lookback 10 and"
                 + " season 24; raise model.lookback or choose another baseline", error(List.of(
                 "model.baseline=seasonal-naive", "model.lookback=10", "model.season=24")));

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 class AutoConfigTest {
 
     @Test
-    void lookbackCoversTwoHorizonsOrThreeSeasonsWithinTheData() {
-        assertEquals(36, AutoConfig.lookback(12, 12, 1000), "monthly: three years");
-        assertEquals(96, AutoConfig.lookback(48, 24, 5000), "hourly: two horizons");
-        assertEquals(28, AutoConfig.lookback(14, 7, 180), "daily: two horizons");
+    void lookbackCoversFourHorizonsOrThreeSeasonsWithinTheData() {
+        assertEquals(48, AutoConfig.lookback(12, 12, 1000), "monthly: four horizons");
+        assertEquals(192, AutoConfig.lookback(48, 24, 5000), "hourly: four horizons");
+        assertEquals(72, AutoConfig.lookback(6, 24, 5000), "hourly, short horizon: three days");
+        assertEquals(56, AutoConfig.lookback(14, 7, 180), "daily: four horizons");
         assertEquals(28, AutoConfig.lookback(12, 12, 80), "(80 - 24) / 2: the median series keeps windows");
         assertEquals(12, AutoConfig.lookback(12, 12, 40), "at least a season when one fits");
         assertEquals(1, AutoConfig.lookback(12, 12, 20), "at least 1");
@@ -23,20 +24,30 @@ class AutoConfigTest {
                 horizon, 1, new Series.Quality(0, 0, 0, 0));
     }
 
+    /** Errors are {naive, seasonal naive, seasonal mean, count}. */
     @Test
-    void seasonalNaiveWinsOnASeasonalSeriesNaiveOnATrendingOne() {
-        int n = 200;
+    void eachBaselineWinsWhereItShould() {
+        int n = 400;
         float[] seasonal = new float[n];
+        float[] noisy = new float[n];
         float[] trending = new float[n];
+        java.util.Random rnd = new java.util.Random(1);
         for (int t = 0; t < n; t++) {
-            seasonal[t] = (float) (10 * Math.sin(2 * Math.PI * t / 7) + 0.1 * Math.cos(t * 1.3));
+            double profile = 10 * Math.sin(2 * Math.PI * t / 7);
+            seasonal[t] = (float) (profile + 0.01 * rnd.nextGaussian());
+            noisy[t] = (float) (profile + 3 * rnd.nextGaussian());
             trending[t] = (float) (5 * t + Math.sin(2 * Math.PI * t / 7));
         }
-        double[] s = AutoConfig.errors(series(seasonal, 14), 14, 7);
-        assertTrue(s[1] < 0.2 * s[0], "seasonal naive far better on the sine: " + s[0] + " vs " + s[1]);
-        double[] tr = AutoConfig.errors(series(trending, 14), 14, 7);
-        assertTrue(tr[0] < tr[1], "naive better on the steep trend: " + tr[0] + " vs " + tr[1]);
-        assertEquals(1, tr[2], 0.0, "one series counted");
-        assertEquals(0, AutoConfig.errors(series(new float[20], 14), 14, 7)[2], 0.0, "too short: not counted");
+        double[] s = AutoConfig.errors(series(seasonal, 14), 14, 7, 56);
+        assertTrue(s[1] < 0.2 * s[0] && s[2] < 0.2 * s[0], "the seasonal ones far better on the sine: "
+                + java.util.Arrays.toString(s));
+        double[] noise = AutoConfig.errors(series(noisy, 14), 14, 7, 56);
+        assertTrue(noise[2] < 0.8 * noise[1], "averaging eight weeks beats last week's noisy values: "
+                + java.util.Arrays.toString(noise));
+        double[] tr = AutoConfig.errors(series(trending, 14), 14, 7, 56);
+        assertTrue(tr[0] < tr[1] && tr[1] < tr[2], "naive best on the steep trend, the seasonal mean worst: "
+                + java.util.Arrays.toString(tr));
+        assertEquals(1, tr[3], 0.0, "one series counted");
+        assertEquals(0, AutoConfig.errors(series(new float[60], 14), 14, 7, 56)[3], 0.0, "too short: not counted");
     }
 }

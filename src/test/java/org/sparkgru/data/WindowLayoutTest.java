@@ -3,6 +3,7 @@ package org.sparkgru.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,17 +67,22 @@ class WindowLayoutTest {
     }
 
     @Test
-    void baselineSourcesAreTheLastValueAndTheLastSeason() {
-        assertEquals(LOOKBACK - 1, Baseline.NAIVE.source(LOOKBACK, SEASON, 4));
-        int[] seasonal = new int[HORIZON];
+    void baselinesAreTheLastValueTheLastSeasonAndTheSeasonalMean() {
+        float[] v = {1, 2, 3, 10, 20, 30, 100, 200};
+        assertEquals(200, Baseline.NAIVE.value(v, 0, LOOKBACK, SEASON, 4), 0.0);
+        double[] seasonal = new double[HORIZON];
+        double[] mean = new double[HORIZON];
         for (int h = 0; h < HORIZON; h++) {
-            seasonal[h] = Baseline.SEASONAL_NAIVE.source(LOOKBACK, SEASON, h);
+            seasonal[h] = Baseline.SEASONAL_NAIVE.value(v, 0, LOOKBACK, SEASON, h);
+            mean[h] = Baseline.SEASONAL_MEAN.value(v, 0, LOOKBACK, SEASON, h);
         }
-        // steps 0, 1, 2 repeat the window's last season (indices 5, 6, 7), steps 3, 4 repeat it again
-        assertArrayEquals(new int[] {5, 6, 7, 5, 6}, seasonal);
-        assertEquals(-1, Baseline.NONE.source(LOOKBACK, SEASON, 0));
+        // steps 0, 1, 2 repeat the window's last season (30, 100, 200), steps 3, 4 repeat it again
+        assertArrayEquals(new double[] {30, 100, 200, 30, 100}, seasonal);
+        // the same phases averaged over the window: (30 + 3) / 2, (100 + 10 + 1) / 3, (200 + 20 + 2) / 3
+        assertArrayEquals(new double[] {16.5, 37, 74, 16.5, 37}, mean, 1e-12);
+        assertTrue(Double.isNaN(Baseline.NONE.value(v, 0, LOOKBACK, SEASON, 0)));
         assertThrows(IllegalArgumentException.class, () -> new WindowLayout(new WindowShape(2, HORIZON), 0,
-                NO_CALENDAR, Scaling.REVIN, Baseline.SEASONAL_NAIVE, SEASON), "a season longer than the window");
+                NO_CALENDAR, Scaling.REVIN, Baseline.SEASONAL_MEAN, SEASON), "a season longer than the window");
     }
 
     /**
@@ -101,8 +107,8 @@ class WindowLayoutTest {
                     float actual = s.values[offset + LOOKBACK + h];
                     String what = scaling.id() + ", " + baseline.id() + ", step " + h;
                     assertEquals(actual, fromTargets[h], 1e-6 * Math.abs(actual), what);
-                    int src = baseline.source(LOOKBACK, SEASON, h);
-                    double expected = src < 0 ? ms[0] : s.values[offset + src];
+                    double expected = baseline == Baseline.NONE ? ms[0]
+                            : baseline.value(s.values, offset, LOOKBACK, SEASON, h);
                     assertEquals(expected, fromZero[h], 0.0, what + ": zero output is the baseline");
                 }
             }
