@@ -41,9 +41,12 @@ public final class ErrorSums implements Serializable {
         points++;
     }
 
-    /** Adds one series' MASE term: its MAE over {@code scale}, counted only when the scale is positive. */
+    /**
+     * Adds one series' MASE term: its MAE over {@code scale}, counted only when the scale is positive and the MAE
+     * finite (a series without points has none), so that one such series does not make the mean NaN.
+     */
     public void addMase(double seriesMae, double scale) {
-        if (scale > 0) {
+        if (scale > 0 && Double.isFinite(seriesMae)) {
             maseSum += seriesMae / scale;
             maseSeries++;
         }

@@ -83,12 +83,18 @@ public final class Evaluation {
         List<Row> rows = new ArrayList<>();
         List<Object[]> bySmape = new ArrayList<>();
         List<String[]> skipped = new ArrayList<>(in.problems());
+        int[] beaten = new int[methods]; // series whose model MASE is below the method's
         for (Backtest.SeriesResult r : results) {
             if (r.skipped() != null) {
                 skipped.add(new String[] {r.id(), r.skipped()});
                 continue;
             }
             ErrorSums[] s = r.sums();
+            for (int k = 1; k < methods; k++) {
+                if (s[0].mae() < s[k].mae()) {
+                    beaten[k]++;
+                }
+            }
             List<Object> row = new ArrayList<>(List.of(r.id(), origins, (int) s[0].points(),
                     (int) s[0].zeroActuals()));
             for (int k = 0; k < methods; k++) {
@@ -125,6 +131,10 @@ public final class Evaluation {
                     o.putNull(ErrorSums.NAMES[i]);
                 }
             }
+        }
+        ObjectNode beats = summary.putObject("modelBeatsSeries");
+        for (int k = 1; k < methods; k++) {
+            beats.put(Backtest.METHODS.get(k), beaten[k]);
         }
         summary.put("notEvaluated", skipped.size());
         ArrayNode list = summary.putArray("notEvaluatedSeries");

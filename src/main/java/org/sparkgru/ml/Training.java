@@ -1,6 +1,7 @@
 package org.sparkgru.ml;
 
 import org.sparkgru.UserError;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,15 +60,37 @@ public final class Training {
      * @param modelDir the model directory written
      * @param training the training loop's result
      */
-    public record TrainingRun(String modelDir, TrainingLoop.Result training) {
-        /** A two-line human summary: where the model is and its validation metrics. */
+    public record TrainingRun(String modelDir, TrainingLoop.Result training, ObjectNode report) {
+        /**
+         * A three-line human summary: where the model is, its validation metrics, and whether it beats the
+         * baselines on the validation tail (the report's backtest).
+         */
         public String summary() {
             Validation m = training.bestMetrics();
             return "model written to " + modelDir + " (best iteration " + training.bestIteration() + " of "
                     + training.iterations() + ", " + training.stopReason() + ")\nvalidation: "
                     + (m == null ? "none" : String.format("MAE %.5g  RMSE %.5g  sMAPE %.3g%%  MASE %.4g",
-                    m.mae(), m.rmse(), m.smape(), m.mase()));
+                    m.mae(), m.rmse(), m.smape(), m.mase())) + "\n" + againstBaselines(report);
         }
+    }
+
+    /**
+     * "against the baselines on the validation tail: MASE 0.81 (naive 1.20, seasonal naive 0.95); lower MAE than
+     * naive on 80 of 84 series, than seasonal naive on 60 of 84", from a backtest summary.
+     */
+    static String againstBaselines(ObjectNode report) {
+        JsonNode o = report.path("overall");
+        int n = report.path("evaluatedSeries").asInt();
+        JsonNode beats = report.path("modelBeatsSeries");
+        return String.format("against the baselines on the validation tail: MASE %s (naive %s, seasonal naive %s);"
+                        + " lower MAE than naive on %d of %d series, than seasonal naive on %d of %d",
+                mase(o.path("model")), mase(o.path("naive")), mase(o.path("seasonal_naive")),
+                beats.path("naive").asInt(), n, beats.path("seasonal_naive").asInt(), n);
+    }
+
+    private static String mase(JsonNode method) {
+        JsonNode v = method.path("MASE");
+        return v.isNumber() ? String.format("%.4g", v.asDouble()) : "n/a";
     }
 
     /**
@@ -204,11 +227,13 @@ public final class Training {
                     cachedBytes));
             ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
             fs.delete(dir.report(), true);
-            Evaluation.run(spark, new ModelInput(series, quality.problems(), ModelInput.forecaster(trained, cfg),
-                    Map.of(), kind), model, shape.horizon(), 1, null, dir.report());
+            ObjectNode report = Evaluation.run(spark, new ModelInput(series, quality.problems(),
+                    ModelInput.forecaster(trained, cfg), Map.of(), kind), model, shape.horizon(), 1, null,
+                    dir.report());
+            LOG.info(againstBaselines(report));
             dir.markComplete();
             series.unpersist();
-            return new TrainingRun(model, training);
+            return new TrainingRun(model, training, report);
         } catch (RuntimeException | IOException e) {
             try {
                 if (fresh && !dir.hasCheckpoints()) {
