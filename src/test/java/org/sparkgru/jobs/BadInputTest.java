@@ -306,6 +306,23 @@ class BadInputTest {
         return quality();
     }
 
+    /**
+     * The input format comes from the file's extension when --format is not given (a .csv used to be read as
+     * Parquet and die with exit 1), and a file named like another format than --format is refused before Spark.
+     */
+    @Test
+    void theInputFormatFollowsTheExtensionAndAMismatchIsRefused() throws IOException {
+        Path input = csv("named.csv", HEADER, hourly("a", 40, 10));
+        List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--model", model().toString(),
+                "--set", "train.iterations=3", "--set", "model.hidden=4", "--set", "model.lookback=6", "--set",
+                "model.horizon=2", "--set", "train.checkpointEvery=0"));
+        List<String> parquet = new ArrayList<>(args);
+        parquet.addAll(List.of("--format", "parquet"));
+        assertRefused(run(new TrainJob(), parquet), "input file:" + input + " is named like a csv file, but the input"
+                + " format is parquet; pass --format csv", model());
+        assertTrained(run(new TrainJob(), args));
+    }
+
     @Test
     void aSeriesOfOnePointIsSkippedAndCounted() throws IOException {
         JsonNode q = trainWith("single.csv", List.of("single," + at(0) + ",5"));
