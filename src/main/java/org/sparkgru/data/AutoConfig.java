@@ -39,8 +39,8 @@ public final class AutoConfig {
         List<int[]> stats = series.map(s -> new int[] {s.grid.season(), s.length()}).collect();
         int season = m.season() != TrainConfig.AUTO ? m.season() : mostCommonSeason(stats);
         int[] lengths = stats.stream().mapToInt(a -> a[1]).sorted().toArray();
-        int median = lengths[lengths.length / 2];
-        int lookback = m.lookback() != TrainConfig.AUTO ? m.lookback() : lookback(horizon, season, median);
+        int lookback = m.lookback() != TrainConfig.AUTO ? m.lookback()
+                : lookback(horizon, season, lengths[lengths.length / 2]);
         Baseline baseline = m.baseline();
         if (baseline == Baseline.AUTO) {
             baseline = season <= 1 || season > lookback ? Baseline.NAIVE
@@ -48,7 +48,7 @@ public final class AutoConfig {
         }
         LOG.info("chosen from the data: model.lookback = {}, model.season = {}, model.baseline = {}{}", lookback,
                 season, baseline.id(), m.lookback() == TrainConfig.AUTO ? " (lookback from horizon " + horizon
-                        + ", season " + season + " and the median series length " + median + ")"
+                        + ", season " + season + " and the median series length " + lengths[lengths.length / 2] + ")"
                         : "");
         return cfg.resolved(lookback, season, baseline);
     }

@@ -32,15 +32,6 @@ public record Scaler(float mean, float scale, float[] featureMean, float[] featu
 
     /** {mean, scale} of the first {@code count} values of a strided column. */
     static float[] fit(float[] a, int off, int stride, int count) {
-        double[] m = moments(a, off, stride, count);
-        return standardize(m[0], m[1], count);
-    }
-
-    /**
-     * {mean, sum of squared deviations from it} of the first {@code count} values of a strided column, in two
-     * passes; the part of {@link #fit} that per-window scaling shares.
-     */
-    static double[] moments(float[] a, int off, int stride, int count) {
         double sum = 0;
         for (int i = 0; i < count; i++) {
             sum += a[off + i * stride];
@@ -51,7 +42,7 @@ public record Scaler(float mean, float scale, float[] featureMean, float[] featu
             double d = a[off + i * stride] - mean;
             ss += d * d;
         }
-        return new double[] {mean, ss};
+        return standardize(mean, ss, count);
     }
 
     /**

@@ -142,7 +142,7 @@ public final class SeriesAssembler implements java.io.Serializable {
         }
         int minimum = Math.max(2, shape.lookback() + shape.horizon());
         if (kept.size() < minimum) {
-            return new Skipped(id, tooShort(kept.size(), minimum));
+            return new Skipped(id, "too short: " + kept.size() + " points, needs at least " + minimum);
         }
         long[] ticks = kept.stream().mapToLong(Point::t).toArray();
         long step = inferStep(ticks);
@@ -207,11 +207,6 @@ public final class SeriesAssembler implements java.io.Serializable {
         return new Ok(new Series(id, 0, grid, y, x, featureCount, new Scaler(yScaler[0], yScaler[1], fMean, fScale),
                 shape.horizon(), ErrorSums.maseScale(y, train, grid.season()),
                 new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
-    }
-
-    /** The reason a series of {@code points} points is skipped when windows need {@code minimum}. */
-    public static String tooShort(int points, int minimum) {
-        return "too short: " + points + " points, needs at least " + minimum;
     }
 
     /** The outcome for {@code rows} rows without a series id: refused under {@code data.missing = error}. */

@@ -82,9 +82,17 @@ public final class WindowLayout implements Serializable {
                 out[1] = m > 0 ? m : 1f;
             }
             case REVIN -> {
-                double[] moments = Scaler.moments(s.values, offset, 1, lookback);
-                double mean = moments[0];
-                double sd = Math.sqrt(moments[1] / lookback);
+                double sum = 0;
+                for (int t = offset; t < offset + lookback; t++) {
+                    sum += s.values[t];
+                }
+                double mean = sum / lookback;
+                double ss = 0;
+                for (int t = offset; t < offset + lookback; t++) {
+                    double d = s.values[t] - mean;
+                    ss += d * d;
+                }
+                double sd = Math.sqrt(ss / lookback);
                 // a constant window: its level as the scale (1 at zero), so changes after it stay finite
                 double scale = sd > 1e-6 * Math.max(1, Math.abs(mean)) ? sd : Math.abs(mean) > 0 ? Math.abs(mean) : 1;
                 out[0] = (float) mean;

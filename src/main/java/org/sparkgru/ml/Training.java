@@ -170,7 +170,7 @@ public final class Training {
         if (count > 0 && autoLookback) {
             int minimum = shape.lookback() + shape.horizon();
             List<String[]> tooShort = series.filter(s -> s.length() < minimum).map(s -> new String[] {s.id,
-                    SeriesAssembler.tooShort(s.length(), minimum)}).collect();
+                    "too short: " + s.length() + " points, needs at least " + minimum}).collect();
             if (!tooShort.isEmpty()) {
                 quality = quality.withSkipped(tooShort);
                 JavaRDD<Series> kept = series.filter(s -> s.length() >= minimum)
