@@ -63,10 +63,15 @@ public final class TrainConfig {
                         int checkpointEvery, int treeDepth, int maxBadSteps, int lbfgsMemory) {
     }
 
+    /** What the forecast job does with the model's output; may change after training ({@code --set forecast.*}). */
+    public record Forecast(Fallback fallback) {
+    }
+
     private final Config config;
     private final Data data;
     private final Model model;
     private final Train train;
+    private final Forecast forecast;
 
     private TrainConfig(Config config) {
         this.config = config;
@@ -100,6 +105,7 @@ public final class TrainConfig {
                 integer("train.patience", 0, 100_000), integer("train.checkpointEvery", 0, 100_000_000),
                 integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000),
                 integer("train.lbfgsMemory", 1, 100));
+        this.forecast = new Forecast(choice("forecast.fallback", Fallback.values()));
         for (String col : data.features()) {
             if (col.equals(data.id()) || col.equals(data.time()) || col.equals(data.target())) {
                 throw new ConfigError("data.features lists '" + col + "', which is already the id, time or target"
@@ -207,6 +213,10 @@ public final class TrainConfig {
 
     public Train train() {
         return train;
+    }
+
+    public Forecast forecast() {
+        return forecast;
     }
 
     /**

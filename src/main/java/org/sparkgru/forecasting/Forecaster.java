@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.sparkgru.config.Fallback;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.WindowLayout;
@@ -23,8 +24,22 @@ public final class Forecaster implements Serializable {
     static final int BATCH = 256;
     private static final WorkspacePool WORKSPACES = WorkspacePool.inference(BATCH);
 
-    /** One forecast point: series, grid tick of the forecast time, step (1..horizon), value. */
-    public record Point(String id, long tick, int step, double value) implements Serializable {
+    /** One forecast point: series, grid tick of the forecast time, step (1..horizon), value and its source. */
+    public record Point(String id, long tick, int step, double value, Fallback.Source source) implements Serializable {
+    }
+
+    /**
+     * Series that a baseline forecasts instead of the network ({@code forecast.fallback}), with the season of
+     * seasonal naive.
+     */
+    public record Fallbacks(Map<String, Fallback.Source> sources, int season) implements Serializable {
+        public static final Fallbacks NONE = new Fallbacks(Map.of(), 1);
+
+        /** The source of the series {@code s}: its fallback when it has one and the history holds a season. */
+        Fallback.Source of(Series s) {
+            Fallback.Source src = sources.getOrDefault(s.id, Fallback.Source.MODEL);
+            return src == Fallback.Source.SEASONAL_NAIVE && s.length() < season ? Fallback.Source.MODEL : src;
+        }
     }
 
     private final NetworkSpec spec;
@@ -39,20 +54,20 @@ public final class Forecaster implements Serializable {
 
     /**
      * Forecasts every series of a partition; {@code trained} maps series seen in training to their scalers (others
-     * keep the scalers they were assembled with).
+     * keep the scalers they were assembled with); the series of {@code fallbacks} are forecast by their baseline.
      */
-    public Iterator<Point> forecast(Iterator<Series> it, Map<String, Scaler> trained) {
+    public Iterator<Point> forecast(Iterator<Series> it, Map<String, Scaler> trained, Fallbacks fallbacks) {
         List<Point> out = new ArrayList<>();
         List<Series> batch = new ArrayList<>(BATCH);
         while (it.hasNext()) {
             batch.add(withTrainedScaler(it.next(), trained));
             if (batch.size() == BATCH) {
-                run(batch, out);
+                run(batch, fallbacks, out);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            run(batch, out);
+            run(batch, fallbacks, out);
         }
         return out.iterator();
     }
@@ -63,7 +78,7 @@ public final class Forecaster implements Serializable {
         return sc == null ? s : s.withScaler(sc);
     }
 
-    private void run(List<Series> batch, List<Point> out) {
+    private void run(List<Series> batch, Fallbacks fallbacks, List<Point> out) {
         int n = batch.size();
         int[] ends = new int[n];
         for (int b = 0; b < n; b++) {
@@ -74,8 +89,11 @@ public final class Forecaster implements Serializable {
         predict(batch, ends, y);
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
+            Fallback.Source source = fallbacks.of(s);
             for (int h = 0; h < horizon; h++) {
-                out.add(new Point(s.id, s.grid.timeAt(s.length() - 1 + h + 1), h + 1, y[b * horizon + h]));
+                double v = source == Fallback.Source.MODEL ? y[b * horizon + h]
+                        : source.baseline().value(s.values, 0, s.length(), fallbacks.season(), h);
+                out.add(new Point(s.id, s.grid.timeAt(s.length() - 1 + h + 1), h + 1, v, source));
             }
         }
     }

@@ -16,6 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgru.config.Fallback;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.config.FileFormat;
@@ -33,9 +34,11 @@ import picocli.CommandLine.Option;
  * <p>The model's data policies and scaling apply (overridable with {@code --set data.*}); series seen in training
  * use their training scalers, unseen ones a scaler fitted on their own history (scaling {@code series}) or their
  * window ({@code window}). The last {@code lookback} points (at or before {@code --as-of}) predict {@code horizon}
- * steps, continuing each series' grid. Output directory: {@code forecasts/} (Parquet, or CSV; columns series,
- * time, step, forecast), {@code summary.json} (counts and every series that could not be forecast, with the
- * reason), and {@code _SUCCESS}, written last.
+ * steps, continuing each series' grid. With {@code forecast.fallback} set, series on which a baseline beat the
+ * model on the training report's validation tail are forecast by that baseline. Output directory:
+ * {@code forecasts/} (Parquet, or CSV; columns series, time, step, forecast, and source under a fallback),
+ * {@code summary.json} (counts, every series that could not be forecast with the reason, and the series forecast
+ * by a baseline), and {@code _SUCCESS}, written last.
  */
 @Command(name = "forecast.sh", mixinStandardHelpOptions = true,
         description = "Forecast every series of a table with a trained spark-gru model.")
@@ -60,7 +63,8 @@ public final class ForecastJob implements Callable<Integer> {
             description = "Forecast from the history at or before this time (ISO timestamp, date, or index).")
     String asOf;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a data.* key of the model's configuration.")
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a data.* or forecast.* key of the model's configuration.")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
@@ -108,8 +112,9 @@ public final class ForecastJob implements Callable<Integer> {
                         .option("timeZone", cfg.data().timeZone().getId());
             }
             writer.format(format.id()).save(new Path(staging, "forecasts").toString());
-            long forecastSeries = spark.read().format(format.id()).option("header", "true")
-                    .load(new Path(staging, "forecasts").toString()).select("series").distinct().count();
+            var written = spark.read().format(format.id()).option("header", "true")
+                    .load(new Path(staging, "forecasts").toString());
+            long forecastSeries = written.select("series").distinct().count();
             List<String[]> problems = f.problems();
             FailureThreshold.check("forecast", forecastSeries, problems, maxFailedFraction);
             ObjectNode s = JSON.createObjectNode();
@@ -118,6 +123,15 @@ public final class ForecastJob implements Callable<Integer> {
             s.put("horizon", cfg.model().horizon());
             s.put("forecastSeries", forecastSeries);
             s.put("notForecast", problems.size());
+            Fallback fallback = cfg.forecast().fallback();
+            s.put("fallback", fallback.id());
+            ArrayNode byBaseline = s.putArray("fallbackSeries");
+            if (fallback != Fallback.NONE) {
+                written.where(written.col(Forecasting.SOURCE).notEqual(Fallback.Source.MODEL.label()))
+                        .select("series", Forecasting.SOURCE).distinct().orderBy("series").collectAsList()
+                        .forEach(r -> byBaseline.addObject().put("series", r.getString(0))
+                                .put("source", r.getString(1)));
+            }
             ArrayNode list = s.putArray("notForecastSeries");
             problems.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject()
                     .put("series", p[0]).put("reason", p[1]));
@@ -127,8 +141,11 @@ public final class ForecastJob implements Callable<Integer> {
             return s;
         });
         LOG.info("forecast summary: {}", summary);
+        String byBaseline = summary.get("fallback").asText().equals(Fallback.NONE.id()) ? ""
+                : ", " + summary.get("fallbackSeries").size() + " of them by a baseline (forecast.fallback = "
+                + summary.get("fallback").asText() + ")";
         return "forecasts of " + summary.get("forecastSeries").asLong() + " series written to " + out
-                + "/forecasts (" + summary.get("notForecast").asInt() + " series could not be forecast: see " + out
-                + "/summary.json)";
+                + "/forecasts" + byBaseline + " (" + summary.get("notForecast").asInt()
+                + " series could not be forecast: see " + out + "/summary.json)";
     }
 }

@@ -1,11 +1,17 @@
 package org.sparkgru.ml;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -16,10 +22,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkgru.UserError;
+import org.sparkgru.config.Fallback;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.forecasting.Forecaster;
+import org.sparkgru.io.HadoopFiles;
+import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.GruModel;
 
 /**
@@ -33,7 +43,7 @@ public final class Forecasting {
     /**
      * Forecasts and the series that could not be forecast.
      *
-     * @param forecasts columns series, time, step, forecast
+     * @param forecasts columns series, time, step, forecast, and {@value #SOURCE} under a fallback policy
      * @param problems  {series id, reason}
      */
     public record Forecasts(Dataset<Row> forecasts, List<String[]> problems) {
@@ -50,17 +60,68 @@ public final class Forecasting {
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
         Broadcast<Map<String, Scaler>> scalers = sc.broadcast(in.trained());
         Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
+        Fallback policy = cfg.forecast().fallback();
+        Broadcast<Forecaster.Fallbacks> fallbacks = sc.broadcast(fallbacks(spark, modelDir, policy));
         TimeKind kind = in.kind();
         DataType timeType = switch (kind) {
             case TIMESTAMP -> DataTypes.TimestampType;
             case DATE -> DataTypes.DateType;
             case INDEX -> DataTypes.LongType;
         };
-        JavaRDD<Row> rows = in.series().mapPartitions(it -> network.value().forecast(it, scalers.value()))
-                .map(p -> RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
+        boolean flagged = policy != Fallback.NONE;
+        JavaRDD<Row> rows = in.series()
+                .mapPartitions(it -> network.value().forecast(it, scalers.value(), fallbacks.value()))
+                .map(p -> flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
+                        p.source().label()) : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
+        return new Forecasts(spark.createDataFrame(rows, schema(timeType, policy)), in.problems());
+    }
+
+    /** The forecasts' columns: series, time, step, forecast, and source when a fallback policy is set. */
+    static StructType schema(DataType timeType, Fallback policy) {
         StructType schema = new StructType().add("series", DataTypes.StringType).add("time", timeType)
                 .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
-        return new Forecasts(spark.createDataFrame(rows, schema), in.problems());
+        return policy == Fallback.NONE ? schema : schema.add(SOURCE, DataTypes.StringType);
+    }
+
+    /** The column naming what forecast each row: model, naive or seasonal_naive ({@code forecast.fallback}). */
+    public static final String SOURCE = "source";
+
+    /**
+     * The series a baseline forecasts under {@code policy}, from the model's validation-tail report (per-series
+     * MAE of the model and of both baselines, and the season its seasonal naive used).
+     */
+    private static Forecaster.Fallbacks fallbacks(SparkSession spark, String modelDir, Fallback policy) {
+        if (policy == Fallback.NONE) {
+            return Forecaster.Fallbacks.NONE;
+        }
+        Path report = new Path(modelDir, ModelDirectory.REPORT);
+        try {
+            FileSystem fs = HadoopFiles.of(report, spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(new Path(report, "_SUCCESS"))) {
+                throw new UserError("forecast.fallback = " + policy.id() + " chooses series from the training report,"
+                        + " and " + report + " is missing or incomplete; retrain with jobs/train.sh or set"
+                        + " forecast.fallback = none");
+            }
+            int season;
+            try (var in = fs.open(new Path(report, "summary.json"))) {
+                season = new ObjectMapper().readTree(in).path("season").asInt(1);
+            }
+            Map<String, Fallback.Source> sources = new HashMap<>();
+            for (Row r : spark.read().parquet(new Path(report, "metrics").toString())
+                    .select("series", "model_mae", "naive_mae", "seasonal_naive_mae").collectAsList()) {
+                Fallback.Source src = policy.choose(mae(r, 1), mae(r, 2), mae(r, 3));
+                if (src != Fallback.Source.MODEL) {
+                    sources.put(r.getString(0), src);
+                }
+            }
+            return new Forecaster.Fallbacks(sources, season);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double mae(Row r, int i) {
+        return r.isNullAt(i) ? Double.NaN : r.getDouble(i);
     }
 
     private static Object external(TimeKind kind, long tick) {

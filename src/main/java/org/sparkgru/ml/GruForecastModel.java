@@ -132,11 +132,12 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
 
     @Override
     public StructType transformSchema(StructType schema) {
-        TrainConfig.Data d = trainConfig().data();
-        return forecastSchema(schema, d.id(), d.time());
+        TrainConfig cfg = trainConfig();
+        return forecastSchema(schema, cfg.data().id(), cfg.data().time(), cfg.forecast().fallback());
     }
 
-    static StructType forecastSchema(StructType input, String idCol, String timeCol) {
+    static StructType forecastSchema(StructType input, String idCol, String timeCol,
+                                     org.sparkgru.config.Fallback fallback) {
         StructField time = null;
         for (StructField f : input.fields()) {
             if (f.name().equals(timeCol)) {
@@ -147,8 +148,7 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
             throw new IllegalArgumentException("the input needs the id column '" + idCol + "' and the time column '"
                     + timeCol + "'; it has " + String.join(", ", input.fieldNames()));
         }
-        return new StructType().add("series", DataTypes.StringType).add("time", time.dataType())
-                .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
+        return Forecasting.schema(time.dataType(), fallback);
     }
 
     @Override

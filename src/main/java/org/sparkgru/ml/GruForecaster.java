@@ -281,7 +281,8 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
 
     @Override
     public StructType transformSchema(StructType schema) {
-        return GruForecastModel.forecastSchema(schema, getOrDefault(idCol), getOrDefault(timeCol));
+        return GruForecastModel.forecastSchema(schema, getOrDefault(idCol), getOrDefault(timeCol),
+                org.sparkgru.config.Fallback.NONE);
     }
 
     @Override

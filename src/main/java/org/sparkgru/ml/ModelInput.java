@@ -52,11 +52,11 @@ import org.sparkgru.model.ModelFormatException;
 public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
                          Map<String, Scaler> trained, TimeKind kind) {
 
-    /** The model's stored configuration with {@code data.*} overrides. */
+    /** The model's stored configuration with {@code data.*} and {@code forecast.*} overrides. */
     public static TrainConfig config(GruModel m, String modelDir, List<String> sets) {
         for (String s : sets) {
-            if (!s.startsWith("data.")) {
-                throw new UserError("--set " + s + ": only data.* keys can change after training");
+            if (!s.startsWith("data.") && !s.startsWith("forecast.")) {
+                throw new UserError("--set " + s + ": only data.* and forecast.* keys can change after training");
             }
         }
         JsonNode stored = m.metadata().get("configuration");

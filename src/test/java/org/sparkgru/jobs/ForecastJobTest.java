@@ -129,6 +129,69 @@ class ForecastJobTest {
         }
     }
 
+    /**
+     * {@code forecast.fallback}: the series whose validation-tail MAE in the model's training report is above
+     * seasonal naive's (or, under {@code best}, above either baseline's) are exactly those forecast by the
+     * baseline, with the baseline's values, a {@code source} column and the list in {@code summary.json}.
+     */
+    @Test
+    void theFallbackForecastsTheSeriesTheBaselineWonWithTheBaseline() throws IOException {
+        java.util.Map<String, double[]> mae = new java.util.TreeMap<>();
+        for (Row r : SparkTests.session().read().parquet(model + "/report/metrics")
+                .select("series", "model_mae", "naive_mae", "seasonal_naive_mae").collectAsList()) {
+            mae.put(r.getString(0), new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3)});
+        }
+        java.util.Map<String, String> seasonal = new java.util.TreeMap<>();
+        java.util.Map<String, String> best = new java.util.TreeMap<>();
+        mae.forEach((id, e) -> {
+            if (e[2] < e[0]) {
+                seasonal.put(id, "seasonal_naive");
+            }
+            if (Math.min(e[1], e[2]) < e[0]) {
+                best.put(id, e[2] <= e[1] ? "seasonal_naive" : "naive");
+            }
+        });
+        assertTrue(!seasonal.isEmpty() && seasonal.size() < mae.size(),
+                "the sample has series on both sides of seasonal naive after 20 iterations: " + seasonal);
+
+        String plain = forecast(SAMPLE);
+        String out = forecast(SAMPLE, "--set", "forecast.fallback=seasonal-naive");
+        assertEquals(seasonal, sources(out), "the flagged series");
+        JsonNode summary = JSON.readTree(Path.of(out, "summary.json").toFile());
+        assertEquals("seasonal-naive", summary.get("fallback").asText());
+        assertEquals(seasonal.size(), summary.get("fallbackSeries").size());
+        assertEquals(seasonal.keySet().iterator().next(), summary.at("/fallbackSeries/0/series").asText());
+        for (String id : mae.keySet()) {
+            List<Row> fell = rows(out, id);
+            List<Row> model = rows(plain, id);
+            List<String> lines = Files.readAllLines(Path.of(SAMPLE)).stream().filter(l -> l.startsWith(id + ","))
+                    .toList();
+            for (int h = 0; h < 12; h++) {
+                double want = seasonal.containsKey(id)
+                        ? Float.parseFloat(lines.get(lines.size() - 24 + h).split(",")[2])
+                        : model.get(h).getDouble(3);
+                assertEquals(want, fell.get(h).getDouble(3), 0, id + " step " + (h + 1));
+            }
+        }
+
+        assertEquals(best, sources(forecast(SAMPLE, "--set", "forecast.fallback=best")));
+        assertEquals(List.of("series", "time", "step", "forecast"),
+                List.of(SparkTests.session().read().parquet(plain + "/forecasts").columns()),
+                "no source column without a fallback");
+
+        UserError e = assertThrows(UserError.class, () -> forecast(SAMPLE, "--set", "forecast.fallback=median"));
+        assertTrue(e.getMessage().contains("forecast.fallback") && e.getMessage().contains("median"), e.getMessage());
+    }
+
+    /** The series of a forecast output not forecast by the model, with their source. */
+    private static java.util.Map<String, String> sources(String out) {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        SparkTests.session().read().parquet(out + "/forecasts").where("source != 'model'")
+                .select("series", "source").distinct().collectAsList().forEach(r -> m.put(r.getString(0),
+                        r.getString(1)));
+        return m;
+    }
+
     @Test
     void unseenSeriesAndAsOf() throws IOException {
         Path renamed = tmp.resolve("renamed.csv");
