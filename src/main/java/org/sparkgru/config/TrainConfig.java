@@ -48,7 +48,7 @@ public final class TrainConfig {
      * trained model's configuration holds the resolved values.
      */
     public record Model(int lookback, int horizon, int season, Baseline baseline, int hidden, int layers,
-                        Variant variant, Loss loss) {
+                        Variant variant, Loss loss, int ensemble) {
         /** Whether nothing is left to choose from the data. */
         public boolean isResolved() {
             return lookback != AUTO && season != AUTO && baseline != Baseline.AUTO;
@@ -90,7 +90,8 @@ public final class TrainConfig {
         Loss.Kind lossKind = choice("model.loss", new Loss.Kind[] {Loss.Kind.MSE, Loss.Kind.MAE, Loss.Kind.HUBER});
         double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
         this.model = new Model(lookback, horizon, season, baseline, integer("model.hidden", 1, 4096),
-                integer("model.layers", 1, 16), variant, new Loss(lossKind, delta));
+                integer("model.layers", 1, 16), variant, new Loss(lossKind, delta),
+                integer("model.ensemble", 1, org.sparkgru.model.Ensemble.MAX_MEMBERS));
         if (baseline.seasonal() && lookback != AUTO && season != AUTO && season > lookback) {
             throw new ConfigError("model.baseline = " + baseline.id() + " needs model.lookback >= model.season; got lookback "
                     + lookback + " and season " + season + "; raise model.lookback or choose another baseline");
@@ -106,6 +107,11 @@ public final class TrainConfig {
                 integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000),
                 integer("train.lbfgsMemory", 1, 100));
         this.forecast = new Forecast(choice("forecast.fallback", Fallback.values()));
+        if (model.ensemble() > 1 && train.optimizer() == OptimizerKind.LBFGS) {
+            throw new ConfigError("model.ensemble = " + model.ensemble() + " needs a minibatch optimizer; train.optimizer"
+                    + " = lbfgs minimizes one objective, not several networks at once: use adam, adamw or sgd, or"
+                    + " model.ensemble = 1");
+        }
         for (String col : data.features()) {
             if (col.equals(data.id()) || col.equals(data.time()) || col.equals(data.target())) {
                 throw new ConfigError("data.features lists '" + col + "', which is already the id, time or target"

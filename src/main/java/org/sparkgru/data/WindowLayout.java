@@ -6,6 +6,7 @@ import org.sparkgru.config.Baseline;
 import org.sparkgru.config.Scaling;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.kernel.Bptt;
+import org.sparkgru.model.Ensemble;
 
 /**
  * The featurization boundary: how a window of a cached series becomes network input, and how the network's output
@@ -143,7 +144,8 @@ public final class WindowLayout implements Serializable {
      * Forecasts, in the original scale, the {@code horizon} points after index {@code ends[b] - 1} of series
      * {@code b} from the {@code lookback} points before it, through the forward pass of workspace {@code k}
      * (at most its batch size of series), into {@code out[b * horizon + h]}: the baseline's value plus the output
-     * times the window's scale, or without a baseline the output unscaled.
+     * times the window's scale, or without a baseline the output unscaled. For an {@link Ensemble} ({@code params}
+     * holding several members) the output is the median of the members' outputs.
      */
     public void forecast(Bptt k, float[] params, List<Series> batch, int[] ends, double[] out) {
         int lookback = k.window();
@@ -159,7 +161,12 @@ public final class WindowLayout implements Serializable {
             scalers[2 * b + 1] = ms[1];
             fill(s, offset, b, n, k.input(), null, ms);
         }
-        k.forward(params, n);
+        int members = Ensemble.members(k.spec(), params.length);
+        if (members == 1) {
+            k.forward(params, n);
+        } else {
+            forwardMedian(k, params, members, n);
+        }
         float[] y = k.output();
         for (int b = 0; b < n; b++) {
             float[] v = batch.get(b).values;
@@ -169,6 +176,31 @@ public final class WindowLayout implements Serializable {
                         : baseline.value(v, offset, lookback, season, h);
                 out[b * horizon + h] = level + y[b * horizon + h] * (double) scalers[2 * b + 1];
             }
+        }
+    }
+
+    /**
+     * Runs every member of an {@link Ensemble} on the kernel's filled input and leaves the median of their head
+     * outputs in {@code k.output()}. The median of the scaled outputs is the median of the forecasts, because
+     * undoing the scaling and adding the baseline is the same increasing map for every member.
+     */
+    private static void forwardMedian(Bptt k, float[] params, int members, int n) {
+        int size = k.layout().size();
+        int outputs = n * k.spec().outputs();
+        float[] one = new float[size];
+        float[] all = new float[members * outputs];
+        for (int m = 0; m < members; m++) {
+            System.arraycopy(params, m * size, one, 0, size);
+            k.forward(one, n);
+            System.arraycopy(k.output(), 0, all, m * outputs, outputs);
+        }
+        float[] y = k.output();
+        float[] point = new float[members];
+        for (int i = 0; i < outputs; i++) {
+            for (int m = 0; m < members; m++) {
+                point[m] = all[m * outputs + i];
+            }
+            y[i] = Ensemble.median(point, members);
         }
     }
 }

@@ -9,19 +9,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * the model files carry unchanged.
  *
  * @param spec     architecture
- * @param params   parameters, {@code new ParameterLayout(spec).size()} floats
+ * @param params   parameters: {@code new ParameterLayout(spec).size()} floats per member of the {@link Ensemble}
+ *                 (one member for a single network)
  * @param metadata free-form JSON object (never null)
  */
 public record GruModel(NetworkSpec spec, float[] params, ObjectNode metadata) {
 
     public GruModel {
-        int expected = new ParameterLayout(spec).size();
-        if (params.length != expected) {
-            throw new IllegalArgumentException("the network needs " + expected + " parameters, got " + params.length);
+        if (Ensemble.members(spec, params.length) < 1) {
+            throw new IllegalArgumentException("the network needs a multiple of " + new ParameterLayout(spec).size()
+                    + " parameters (one set per ensemble member, at most " + Ensemble.MAX_MEMBERS + "), got "
+                    + params.length);
         }
         if (metadata == null) {
             metadata = JsonNodeFactory.instance.objectNode();
         }
+    }
+
+    /** The number of networks in {@link #params}: 1, or {@code model.ensemble}. */
+    public int members() {
+        return Ensemble.members(spec, params.length);
     }
 
     /** A model with empty metadata. */

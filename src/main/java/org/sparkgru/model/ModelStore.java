@@ -27,10 +27,11 @@ import org.sparkgru.io.ModelDirectory;
  * <p>A model directory holds:
  * <ul>
  *   <li>{@value #DESCRIPTION}: {@code {"format":"spark-gru-model", "formatVersion":1, "architecture":{"cell":"gru",
- *       "variant", "inputSize", "hidden", "layers", "head":{"type", "horizon", "targets" | "classes"}},
+ *       "variant", "inputSize", "hidden", "layers", "members", "head":{"type", "horizon", "targets" | "classes"}},
  *       "weights":{"file":"weights.safetensors", "dtype":"F32", "parameters":N}, "metadata":{...}}};</li>
  *   <li>{@value #WEIGHTS}: the parameters as safetensors, one tensor per {@link ParameterLayout} block, under the
- *       block names and shapes documented there, in layout order.</li>
+ *       block names and shapes documented there, in layout order; an ensemble of {@code members > 1} networks
+ *       ({@link Ensemble}) has every member's blocks, named {@code members.m.<block>}.</li>
  * </ul>
  * Saving writes both files into a staging sibling directory and moves it into place ({@link AtomicFiles}), so a
  * reader never sees a half-written model; an existing directory is replaced only when asked. Loading validates the description, then
@@ -97,7 +98,7 @@ public final class ModelStore {
         NetworkSpec spec = parseSpec(desc, descPath.toString());
         ObjectNode metadata = desc.path("metadata").isObject() ? (ObjectNode) desc.get("metadata") : null;
         Path weights = new Path(root, WEIGHTS);
-        float[] params = readWeights(fs, weights, new ParameterLayout(spec));
+        float[] params = readWeights(fs, weights, new ParameterLayout(spec), members(desc, descPath.toString()));
         return new GruModel(spec, params, metadata);
     }
 
@@ -113,6 +114,7 @@ public final class ModelStore {
         arch.put("inputSize", s.inputSize());
         arch.put("hidden", s.hidden());
         arch.put("layers", s.layers());
+        arch.put("members", model.members());
         ObjectNode head = arch.putObject("head");
         head.put("type", s.head().id());
         if (s.head() == HeadType.REGRESSION) {
@@ -160,6 +162,19 @@ public final class ModelStore {
         }
     }
 
+    /** {@code architecture.members}: the ensemble's size; 1 when absent (models written before ensembles). */
+    private static int members(JsonNode desc, String file) {
+        JsonNode m = desc.path("architecture").path("members");
+        if (m.isMissingNode()) {
+            return 1;
+        }
+        if (!m.isInt() || m.asInt() < 1 || m.asInt() > Ensemble.MAX_MEMBERS) {
+            throw new ModelFormatException(file + ": architecture.members is " + m + ", expected an integer from 1 to "
+                    + Ensemble.MAX_MEMBERS + "; restore the description from the saved model");
+        }
+        return m.asInt();
+    }
+
     private static String text(JsonNode node, String field, String file) {
         JsonNode v = node.path(field);
         if (!v.isTextual()) {
@@ -178,7 +193,8 @@ public final class ModelStore {
         return v.asInt();
     }
 
-    private static float[] readWeights(FileSystem fs, Path file, ParameterLayout layout) throws IOException {
+    private static float[] readWeights(FileSystem fs, Path file, ParameterLayout layout, int members)
+            throws IOException {
         long length;
         try {
             length = fs.getFileStatus(file).getLen();
@@ -190,21 +206,24 @@ public final class ModelStore {
             SafeTensors.Header header = SafeTensors.readHeader(in, length, name);
             Map<String, Integer> offsets = new HashMap<>();
             long total = 0;
-            for (ParameterLayout.Block b : layout.blocks()) {
-                SafeTensors.Entry e = header.entries().get(b.name());
-                if (e == null) {
-                    throw new ModelFormatException(name + " is missing tensor '" + b.name() + "' that the "
-                            + layout.spec().variant().id() + " architecture in " + DESCRIPTION
-                            + " needs; the weights do not belong to this description");
+            for (int m = 0; m < members; m++) {
+                for (ParameterLayout.Block b : layout.blocks()) {
+                    String tensor = Ensemble.tensorName(members, m, b.name());
+                    SafeTensors.Entry e = header.entries().get(tensor);
+                    if (e == null) {
+                        throw new ModelFormatException(name + " is missing tensor '" + tensor + "' that the "
+                                + layout.spec().variant().id() + " architecture of " + members + " member(s) in "
+                                + DESCRIPTION + " needs; the weights do not belong to this description");
+                    }
+                    if (!java.util.Arrays.equals(toLong(b.shape()), e.shape())) {
+                        throw new ModelFormatException(name + ": tensor '" + tensor + "' has shape "
+                                + java.util.Arrays.toString(e.shape()) + " but " + DESCRIPTION + " implies "
+                                + java.util.Arrays.toString(b.shape())
+                                + "; the weights do not belong to this description");
+                    }
+                    offsets.put(tensor, m * layout.size() + b.offset());
+                    total = Math.max(total, e.end());
                 }
-                if (!java.util.Arrays.equals(toLong(b.shape()), e.shape())) {
-                    throw new ModelFormatException(name + ": tensor '" + b.name() + "' has shape "
-                            + java.util.Arrays.toString(e.shape()) + " but " + DESCRIPTION + " implies "
-                            + java.util.Arrays.toString(b.shape())
-                            + "; the weights do not belong to this description");
-                }
-                offsets.put(b.name(), b.offset());
-                total = Math.max(total, e.end());
             }
             for (String n : header.entries().keySet()) {
                 if (!offsets.containsKey(n)) {
@@ -212,7 +231,7 @@ public final class ModelStore {
                             + "'; the weights do not belong to this description");
                 }
             }
-            float[] params = new float[layout.size()];
+            float[] params = new float[members * layout.size()];
             SafeTensors.readData(in, total, offsets, header, params, name);
             return params;
         } catch (java.io.EOFException e) {
@@ -230,8 +249,13 @@ public final class ModelStore {
 
     private static List<SafeTensors.Tensor> tensors(GruModel model) {
         List<SafeTensors.Tensor> list = new ArrayList<>();
-        for (ParameterLayout.Block b : new ParameterLayout(model.spec()).blocks()) {
-            list.add(new SafeTensors.Tensor(b.name(), b.shape(), model.params(), b.offset()));
+        ParameterLayout layout = new ParameterLayout(model.spec());
+        int members = model.members();
+        for (int m = 0; m < members; m++) {
+            for (ParameterLayout.Block b : layout.blocks()) {
+                list.add(new SafeTensors.Tensor(Ensemble.tensorName(members, m, b.name()), b.shape(), model.params(),
+                        m * layout.size() + b.offset()));
+            }
         }
         return list;
     }

@@ -22,7 +22,9 @@ import java.util.Map;
  * Tensors: {@code gru.weight_ih_l{k}} {@code [3H, in_k]}, {@code gru.weight_hh_l{k}} {@code [3H, H]},
  * {@code gru.bias_ih_l{k}} {@code [3H]}, {@code gru.bias_hh_l{k}} {@code [3H]} (gate rows r, z, n), then
  * {@code head.weight} {@code [O, H]} and {@code head.bias} {@code [O]}: PyTorch stores {@code out x in}, the
- * transpose of this project's layout.
+ * transpose of this project's layout. An ensemble of {@code K > 1} members ({@link Ensemble}) writes every member
+ * under {@code members.m.} ({@code members.0.gru.weight_ih_l0}, ...), the keys of a module holding
+ * {@code self.members = torch.nn.ModuleList([Net() for _ in range(K)])}; its forecast is the median over members.
  *
  * <p>PyTorch updates {@code h = (1 - z') n + z' h}, the mirror image of this project's
  * {@code h = (1 - z) h + z n}; with {@code z' = 1 - z = sigmoid(-a_z)}, negating every update-gate weight and bias
@@ -49,17 +51,27 @@ public final class TorchExport {
         ParameterLayout lay = new ParameterLayout(spec);
         float[] p = model.params();
         int h = spec.hidden();
-        List<SafeTensors.Tensor> list = new ArrayList<>();
-        for (int l = 0; l < spec.layers(); l++) {
-            int in = spec.layerInput(l);
-            list.add(gateRows("gru.weight_ih_l" + l, transpose(p, lay.wx(l), in, 3 * h), h, new int[] {3 * h, in}));
-            list.add(gateRows("gru.weight_hh_l" + l, transpose(p, lay.wh(l), h, 3 * h), h, new int[] {3 * h, h}));
-            list.add(gateRows("gru.bias_ih_l" + l, copy(p, lay.bx(l), 3 * h), h, new int[] {3 * h}));
-            list.add(gateRows("gru.bias_hh_l" + l, copy(p, lay.bh(l), 3 * h), h, new int[] {3 * h}));
-        }
         int o = spec.outputs();
-        list.add(new SafeTensors.Tensor("head.weight", new int[] {o, h}, transpose(p, lay.headW(), h, o), 0));
-        list.add(new SafeTensors.Tensor("head.bias", new int[] {o}, copy(p, lay.headB(), o), 0));
+        int members = model.members();
+        List<SafeTensors.Tensor> list = new ArrayList<>();
+        for (int m = 0; m < members; m++) {
+            int base = m * lay.size();
+            String prefix = Ensemble.tensorName(members, m, "");
+            for (int l = 0; l < spec.layers(); l++) {
+                int in = spec.layerInput(l);
+                list.add(gateRows(prefix + "gru.weight_ih_l" + l, transpose(p, base + lay.wx(l), in, 3 * h), h,
+                        new int[] {3 * h, in}));
+                list.add(gateRows(prefix + "gru.weight_hh_l" + l, transpose(p, base + lay.wh(l), h, 3 * h), h,
+                        new int[] {3 * h, h}));
+                list.add(gateRows(prefix + "gru.bias_ih_l" + l, copy(p, base + lay.bx(l), 3 * h), h,
+                        new int[] {3 * h}));
+                list.add(gateRows(prefix + "gru.bias_hh_l" + l, copy(p, base + lay.bh(l), 3 * h), h,
+                        new int[] {3 * h}));
+            }
+            list.add(new SafeTensors.Tensor(prefix + "head.weight", new int[] {o, h},
+                    transpose(p, base + lay.headW(), h, o), 0));
+            list.add(new SafeTensors.Tensor(prefix + "head.bias", new int[] {o}, copy(p, base + lay.headB(), o), 0));
+        }
         return list;
     }
 

@@ -39,8 +39,16 @@ public final class GradientSum implements Serializable {
 
     /** Adds a float gradient sum (already summed over windows) and a loss sum. */
     void add(float[] g, double lossSum, long windows) {
+        add(g, 0, lossSum, windows);
+    }
+
+    /**
+     * Adds a float gradient sum into {@code [offset, offset + g.length)} (one member of an ensemble) and a loss
+     * sum; {@code windows} counts once per window, so the other members of an ensemble add 0.
+     */
+    void add(float[] g, int offset, double lossSum, long windows) {
         for (int i = 0; i < g.length; i++) {
-            grad[i] += fixed(g[i]);
+            grad[offset + i] += fixed(g[i]);
         }
         loss += fixed(lossSum);
         count += windows;
@@ -83,7 +91,7 @@ public final class GradientSum implements Serializable {
         }
     }
 
-    /** The mean loss per window. */
+    /** The mean loss per window, summed over an ensemble's members. */
     double meanLoss() {
         return loss / ONE / count;
     }

@@ -17,7 +17,8 @@ import org.sparkgru.data.Series;
  * The minibatch update rule: the weights are broadcast (the previous broadcast destroyed), every partition
  * computes the gradient sum of its share of {@code train.batchSize} windows ({@link PartitionWork#gradient}),
  * {@code treeAggregate} brings the exact fixed-point sum to the driver, which averages it, checks that it is
- * finite, clips it to the global L2 norm {@code train.clipNorm} and applies the {@link Optimizer} (Adam, AdamW, SGD)
+ * finite, clips it to the global L2 norm {@code train.clipNorm} (each member of an ensemble on its own, so that
+ * members train as they would alone) and applies the {@link Optimizer} (Adam, AdamW, SGD)
  * at the scheduled learning rate ({@link #schedule}). A non-finite gradient skips the step and halves the learning
  * rate; {@code train.maxBadSteps} in a row stop the job with a {@link UserError}.
  */
@@ -33,17 +34,20 @@ final class MinibatchStep implements UpdateRule {
     private final Optimizer optimizer;
     private final String checkpoints;
     private final FallbackWarning fallback = new FallbackWarning();
+    private final int members;
     private float[] grad;
     private double lrFactor = 1;
     private int badSteps;
 
     /**
      * @param windows     training windows per partition (for the batch shares)
+     * @param members     networks in the parameter array, each clipped on its own
      * @param checkpoints where the checkpoints are, for the message of a stopped job
      */
     MinibatchStep(JavaSparkContext sc, JavaRDD<Series> series, PartitionWork work, Telemetry telemetry,
-                  TrainConfig.Train t, List<Long> windows, int parameters, String checkpoints) {
+                  TrainConfig.Train t, List<Long> windows, int parameters, int members, String checkpoints) {
         this.sc = sc;
+        this.members = members;
         this.series = series;
         this.work = work;
         this.telemetry = telemetry;
@@ -92,7 +96,10 @@ final class MinibatchStep implements UpdateRule {
         bc.destroy();
         long t1 = System.nanoTime();
         sum.mean(grad);
-        double norm = norm(grad);
+        double norm = 0; // the largest member's gradient norm
+        for (int m = 0; m < members; m++) {
+            norm = Math.max(norm, norm(grad, m, members));
+        }
         double lr = t.learningRate() * lrFactor * schedule(t, iteration);
         int done = iteration + 1;
         ObjectNode line = JsonNodeFactory.instance.objectNode();
@@ -109,16 +116,23 @@ final class MinibatchStep implements UpdateRule {
             return new Step(Kind.SKIPPED, done, line, null, false, stop);
         }
         badSteps = 0;
-        if (t.clipNorm() > 0 && norm > t.clipNorm()) {
-            float c = (float) (t.clipNorm() / norm);
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] *= c;
+        if (t.clipNorm() > 0) {
+            int size = grad.length / members;
+            for (int m = 0; m < members; m++) {
+                double mn = norm(grad, m, members);
+                if (mn > t.clipNorm()) {
+                    float c = (float) (t.clipNorm() / mn);
+                    for (int i = m * size; i < (m + 1) * size; i++) {
+                        grad[i] *= c;
+                    }
+                }
             }
         }
         optimizer.step(params, grad, lr);
         double secs = (System.nanoTime() - t0) / 1e9;
         double computeShare = Math.min(1, telemetry.computeSeconds() / sc.defaultParallelism() / secs);
-        line.put("trainLoss", sum.meanLoss());
+        double trainLoss = sum.meanLoss() / members;
+        line.put("trainLoss", trainLoss);
         line.put("gradNorm", norm);
         line.put("learningRate", lr);
         line.put("windowsPerSecond", sum.count / secs);
@@ -131,7 +145,7 @@ final class MinibatchStep implements UpdateRule {
         if (warning != null) {
             LOG.warn(warning);
         }
-        String progress = "loss " + fmt(sum.meanLoss()) + " | grad norm " + fmt(norm) + " | lr " + fmt(lr) + " | "
+        String progress = "loss " + fmt(trainLoss) + " | grad norm " + fmt(norm) + " | lr " + fmt(lr) + " | "
                 + Math.round(sum.count / secs) + " windows/s | kernel compute " + Math.round(100 * computeShare)
                 + " % of the iteration's wall time";
         boolean last = done == t.iterations();
@@ -182,10 +196,12 @@ final class MinibatchStep implements UpdateRule {
         return share;
     }
 
-    private static double norm(float[] g) {
+    /** The L2 norm of member {@code m}'s slice of {@code g}, which holds {@code members} equal slices. */
+    private static double norm(float[] g, int m, int members) {
+        int size = g.length / members;
         double s = 0;
-        for (float v : g) {
-            s += (double) v * v;
+        for (int i = m * size; i < (m + 1) * size; i++) {
+            s += (double) g[i] * g[i];
         }
         return Math.sqrt(s);
     }

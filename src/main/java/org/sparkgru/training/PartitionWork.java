@@ -18,7 +18,8 @@ import org.sparkgru.model.NetworkSpec;
 /**
  * What one partition does per iteration, on the executor: draw its share of the batch's windows (random generator
  * seeded by seed, iteration and partition), run forward + BPTT through the kernel in chunks of at most
- * {@value #CHUNK} windows, and return the fixed-point gradient sum; or forecast its validation windows and return
+ * {@value #CHUNK} windows (once per member of an ensemble, on the same windows), and return the fixed-point
+ * gradient sum; or forecast its validation windows and return
  * their error sums in the original scale. Windows become kernel input through the {@link WindowLayout}. Kernel
  * workspaces come from a JVM-wide pool ({@link WorkspacePool}), one per concurrently running task, reused across
  * iterations.
@@ -36,10 +37,13 @@ final class PartitionWork implements Serializable {
     private final long seed;
     private final FaultPlan faults;
     private final Telemetry telemetry;
+    private final int members;
 
-    PartitionWork(NetworkSpec spec, WindowLayout layout, Loss loss, long seed, FaultPlan faults,
+    /** @param members networks in the parameter array ({@link org.sparkgru.model.Ensemble}) */
+    PartitionWork(NetworkSpec spec, int members, WindowLayout layout, Loss loss, long seed, FaultPlan faults,
                   Telemetry telemetry) {
         this.spec = spec;
+        this.members = members;
         this.layout = layout;
         this.shape = layout.shape();
         this.loss = loss;
@@ -108,7 +112,9 @@ final class PartitionWork implements Serializable {
             return sum;
         }
         Random rnd = new Random(streamSeed(seed, iteration, partition));
-        float[] grad = new float[params.length];
+        int size = params.length / members;
+        float[] member = members == 1 ? params : new float[size];
+        float[] grad = new float[size];
         float[] ms = new float[2];
         try (WorkspacePool.Lease lease = workspace()) {
             Bptt k = lease.kernel();
@@ -124,10 +130,16 @@ final class PartitionWork implements Serializable {
                     int offset = (int) (g - before);
                     layout.fill(s, offset, b, batch, k.input(), k.targets(), layout.scaler(s, offset, ms));
                 }
-                Arrays.fill(grad, 0f);
-                double l = k.lossAndGradient(params, batch, loss, grad, 1f);
-                faults.afterGradient(iteration, partition, grad);
-                sum.add(grad, l, batch);
+                // every member of an ensemble learns from the same windows: the input is filled once
+                for (int m = 0; m < members; m++) {
+                    if (members > 1) {
+                        System.arraycopy(params, m * size, member, 0, size);
+                    }
+                    Arrays.fill(grad, 0f);
+                    double l = k.lossAndGradient(member, batch, loss, grad, 1f);
+                    faults.afterGradient(iteration, partition, grad);
+                    sum.add(grad, m * size, l, m == 0 ? batch : 0);
+                }
             }
             allocated = AllocationCounter.bytes() - heapBefore;
         }

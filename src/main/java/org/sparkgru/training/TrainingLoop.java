@@ -17,7 +17,7 @@ import org.sparkgru.data.WindowLayout;
 import org.sparkgru.io.JsonLines;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.metrics.ErrorSums;
-import org.sparkgru.model.Initializer;
+import org.sparkgru.model.Ensemble;
 import org.sparkgru.model.NetworkSpec;
 
 /**
@@ -66,7 +66,7 @@ public final class TrainingLoop {
         this.spec = spec;
         this.dir = dir;
         this.telemetry = new Telemetry(sc);
-        this.work = new PartitionWork(spec, layout, cfg.model().loss(), cfg.train().seed(),
+        this.work = new PartitionWork(spec, cfg.model().ensemble(), layout, cfg.model().loss(), cfg.train().seed(),
                 FaultPlan.fromSystemProperties(), telemetry);
     }
 
@@ -81,12 +81,12 @@ public final class TrainingLoop {
                     + (cfg.model().lookback() + 2 * cfg.model().horizon()) + " points; lower model.lookback or"
                     + " model.horizon");
         }
-        float[] params = Initializer.keras(spec, t.seed());
+        float[] params = Ensemble.keras(spec, t.seed(), cfg.model().ensemble());
         Checkpoints checkpoints = new Checkpoints(dir);
         UpdateRule rule = switch (t.optimizer()) {
             case LBFGS -> new LbfgsStep(new FullBatchCost(sc, series, work, t.treeDepth()), t);
             case ADAM, ADAMW, SGD -> new MinibatchStep(sc, series, work, telemetry, t, windows, params.length,
-                    checkpoints.dir().toString());
+                    cfg.model().ensemble(), checkpoints.dir().toString());
         };
         TrainingState restored = null;
         if (resume) {

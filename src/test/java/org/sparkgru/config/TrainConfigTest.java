@@ -114,6 +114,13 @@ class TrainConfigTest {
                 "the value as the user typed it");
         m = error(List.of("nonsense"));
         assertEquals("--set expects key=value, got 'nonsense'", m);
+        m = error(List.of("model.ensemble=0"));
+        assertEquals("model.ensemble = 0 is out of range; allowed 1 to 64", m);
+        m = error(List.of("model.ensemble=3", "train.optimizer=lbfgs"));
+        assertTrue(m.startsWith("model.ensemble = 3 needs a minibatch optimizer; train.optimizer = lbfgs"), m);
+        m = error(List.of("forecast.fallback=always"));
+        assertTrue(m.contains("forecast.fallback = 'always' (--set forecast.fallback)")
+                && m.contains("choose one of none, naive, seasonal-naive, best"), m);
         m = assertThrows(ConfigError.class, () -> TrainConfig.load(tmp.resolve("none.conf").toFile(), List.of()))
                 .getMessage();
         assertTrue(m.contains("none.conf does not exist"), m);

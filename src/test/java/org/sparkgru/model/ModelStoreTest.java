@@ -182,6 +182,41 @@ class ModelStoreTest {
         assertTrue(loadError(dir).contains("has dtype \"F64\""), loadError(dir));
     }
 
+    /**
+     * An ensemble's members round-trip bit for bit under {@code members.m.} tensor names; a description whose
+     * member count disagrees with the weights is refused naming the missing tensor; a model without the field
+     * (written before ensembles) is one network.
+     */
+    @Test
+    void anEnsembleRoundTripsMemberByMember() throws IOException {
+        NetworkSpec spec = NetworkSpec.regression(3, 5, 1, Variant.RESET_AFTER, 2, 1);
+        GruModel m = GruModel.of(spec, Ensemble.keras(spec, 9, 3));
+        assertEquals(3, m.members());
+        String dir = save(m);
+        GruModel back = ModelStore.load(dir, CONF);
+        assertEquals(3, back.members());
+        assertTrue(java.util.Arrays.equals(m.params(), back.params()));
+        assertEquals(3, ModelStore.describe(back).at("/architecture/members").asInt());
+        try (var in = Files.newInputStream(Path.of(dir, ModelStore.WEIGHTS))) {
+            String header = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(header.contains("\"members.2.head.b\"") && !header.contains("\"head.b\""), header);
+        }
+        editDescription(dir, "\"members\" : 3", "\"members\" : 4");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelStore.load(dir, CONF));
+        assertTrue(e.getMessage().contains("is missing tensor 'members.3.gru.0.w_x'") && e.getMessage().contains("4 member(s)"),
+                e.getMessage());
+        editDescription(dir, "\"members\" : 4", "\"members\" : 0");
+        e = assertThrows(ModelFormatException.class, () -> ModelStore.load(dir, CONF));
+        assertTrue(e.getMessage().contains("architecture.members is 0, expected an integer from 1 to 64"),
+                e.getMessage());
+
+        GruModel single = sample(Variant.RESET_BEFORE);
+        String old = tmp.resolve("before-ensembles").toString();
+        ModelStore.save(single, old, false, CONF);
+        editDescription(old, "\"members\" : 1,", "");
+        assertEquals(1, ModelStore.load(old, CONF).members(), "no members field: one network");
+    }
+
     @Test
     void descriptionDocumentsTheArchitecture() {
         GruModel m = sample(Variant.RESET_AFTER);
