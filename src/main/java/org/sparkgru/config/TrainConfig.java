@@ -87,7 +87,8 @@ public final class TrainConfig {
         int season = integerOrAuto("model.season", 1, 100_000);
         Baseline baseline = choice("model.baseline", Baseline.values());
         Variant variant = choice("model.variant", Variant.values());
-        Loss.Kind lossKind = choice("model.loss", new Loss.Kind[] {Loss.Kind.MSE, Loss.Kind.MAE, Loss.Kind.HUBER});
+        Loss.Kind lossKind = choice("model.loss", new Loss.Kind[] {Loss.Kind.MSE, Loss.Kind.MAE, Loss.Kind.HUBER,
+                Loss.Kind.MASE});
         double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
         this.model = new Model(lookback, horizon, season, baseline, integer("model.hidden", 1, 4096),
                 integer("model.layers", 1, 16), variant, new Loss(lossKind, delta),

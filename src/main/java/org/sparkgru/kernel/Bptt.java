@@ -44,6 +44,7 @@ public final class Bptt {
     private final float[] targets;
     private final float[] output;
     private final float[] dy;
+    private final float[] weights;
     /** Per layer: gate pre-activations, then activations [r|z|n], then (backward) their gradients. [T*B, 3H]. */
     private final float[][] g;
     /** Per layer: U_n h + b_hn (reset-after) or r ⊙ h_{t-1} (reset-before). [T*B, H]. */
@@ -104,6 +105,7 @@ public final class Bptt {
         output = new float[maxBatch * o];
         this.backward = backward;
         dy = backward ? new float[maxBatch * o] : null;
+        weights = backward ? new float[maxBatch] : null;
         g = new float[spec.layers()][tb * 3 * h];
         aux = new float[spec.layers()][tb * h];
         hs = new float[spec.layers()][(tb + maxBatch) * h];
@@ -139,6 +141,11 @@ public final class Bptt {
     /** The target buffer: {@code [B][outputs]} values, or {@code [B]} class indices for classification. */
     public float[] targets() {
         return targets;
+    }
+
+    /** Per-sample loss weights {@code [B]}, read by weighted losses ({@link Loss#weighted()}); null for inference. */
+    public float[] weights() {
+        return weights;
     }
 
     /** Head outputs of the last forward pass, {@code [B][outputs]} (logits for classification). */
@@ -187,7 +194,7 @@ public final class Bptt {
         forward(params, batch);
         int o = spec.outputs();
         int h = spec.hidden();
-        double sum = loss.apply(batch, o, output, targets, scale, dy);
+        double sum = loss.apply(batch, o, output, targets, weights, scale, dy);
         int top = spec.layers() - 1;
         int last = window * batch * h;
         gemm.sgemm(true, false, h, o, batch, 1f, hs[top], last, h, dy, 0, o, 1f, grad, layout.headW(), o);

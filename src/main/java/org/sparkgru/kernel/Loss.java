@@ -10,6 +10,9 @@ import org.sparkgru.Choice;
  *   <li>{@code mse}: {@code (1/O) Σ d²}</li>
  *   <li>{@code mae}: {@code (1/O) Σ |d|} (subgradient 0 at d = 0)</li>
  *   <li>{@code huber}: {@code (1/O) Σ (|d| <= δ ? d²/2 : δ (|d| - δ/2))}</li>
+ *   <li>{@code mase}: {@code w (1/O) Σ |d|} with the sample's weight {@code w} from the caller (the trainer sets
+ *       the window's target scale divided by its series' MASE scale, which makes the loss the window's MAE in the
+ *       units MASE scores: the scale-free loss of Hyndman and Koehler 2006's measure)</li>
  *   <li>{@code cross-entropy}: {@code -log softmax(y)[label]}, targets holding one class index per sample.</li>
  * </ul>
  * The batch loss is the mean of the per-sample losses, which for the regression losses equals the mean over all
@@ -23,7 +26,7 @@ public record Loss(Kind kind, double delta) implements java.io.Serializable {
 
     /** The loss functions. */
     public enum Kind implements Choice {
-        MSE, MAE, HUBER, CROSS_ENTROPY;
+        MSE, MAE, HUBER, CROSS_ENTROPY, MASE;
 
         /** Parses a configuration name. */
         public static Kind parse(String s) {
@@ -50,16 +53,42 @@ public record Loss(Kind kind, double delta) implements java.io.Serializable {
         return kind == Kind.CROSS_ENTROPY;
     }
 
+    /** Whether this loss reads per-sample weights ({@code mase}). */
+    public boolean weighted() {
+        return kind == Kind.MASE;
+    }
+
     /**
      * Sum over the batch of the per-sample losses; writes {@code dy = scale * d(sum)/dy}.
      *
      * @param y       outputs, {@code batch x outputs}
      * @param targets regression: {@code batch x outputs} values; classification: {@code batch} class indices
+     * @param weights per-sample weights, {@code batch} values (read by {@link #weighted()} losses only)
      * @param dy      gradient output, {@code batch x outputs}
      */
-    public double apply(int batch, int outputs, float[] y, float[] targets, float scale, float[] dy) {
-        return classification() ? crossEntropy(batch, outputs, y, targets, scale, dy)
+    public double apply(int batch, int outputs, float[] y, float[] targets, float[] weights, float scale,
+                        float[] dy) {
+        if (classification()) {
+            return crossEntropy(batch, outputs, y, targets, scale, dy);
+        }
+        return kind == Kind.MASE ? weightedMae(batch, outputs, y, targets, weights, scale, dy)
                 : regression(batch, outputs, y, targets, scale, dy);
+    }
+
+    private static double weightedMae(int batch, int outputs, float[] y, float[] t, float[] w, float scale,
+                                      float[] dy) {
+        double sum = 0;
+        for (int b = 0; b < batch; b++) {
+            float g = scale * w[b] / outputs;
+            double sample = 0;
+            for (int i = b * outputs; i < (b + 1) * outputs; i++) {
+                float d = y[i] - t[i];
+                sample += Math.abs(d);
+                dy[i] = g * Math.signum(d);
+            }
+            sum += w[b] * sample;
+        }
+        return sum / outputs;
     }
 
     private double regression(int batch, int outputs, float[] y, float[] t, float scale, float[] dy) {

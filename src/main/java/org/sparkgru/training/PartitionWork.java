@@ -129,6 +129,9 @@ final class PartitionWork implements Serializable {
                     Series s = series[si];
                     int offset = (int) (g - before);
                     layout.fill(s, offset, b, batch, k.input(), k.targets(), layout.scaler(s, offset, ms));
+                    if (loss.weighted()) {
+                        k.weights()[b] = maseWeight(s, ms[1]);
+                    }
                 }
                 // every member of an ensemble learns from the same windows: the input is filled once
                 for (int m = 0; m < members; m++) {
@@ -160,6 +163,9 @@ final class PartitionWork implements Serializable {
                 int windows = shape.trainingWindows(s);
                 for (int offset = 0; offset < windows; offset++) {
                     layout.fill(s, offset, batch, CHUNK, k.input(), k.targets(), layout.scaler(s, offset, ms));
+                    if (loss.weighted()) {
+                        k.weights()[batch] = maseWeight(s, ms[1]);
+                    }
                     if (++batch == CHUNK) {
                         accumulate(k, params, grad, sum, batch);
                         batch = 0;
@@ -172,6 +178,16 @@ final class PartitionWork implements Serializable {
             }
         }
         return sum;
+    }
+
+    /**
+     * The {@code mase} loss weight of a window whose targets were divided by {@code scale}: {@code scale} over the
+     * series' MASE scale, so that the weighted scaled error is the error in MASE units; 1 (the scaled MAE) for a
+     * series whose MASE scale is 0 or unknown (a constant or too short training part).
+     */
+    static float maseWeight(Series s, float scale) {
+        double w = scale / s.maseScale;
+        return s.maseScale > 0 && Double.isFinite(w) ? (float) w : 1f;
     }
 
     private void accumulate(Bptt k, float[] params, float[] grad, GradientSum sum, int batch) {

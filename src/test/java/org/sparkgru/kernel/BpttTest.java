@@ -162,6 +162,42 @@ class BpttTest {
         assertArrayEquals(once, again, "bit-identical on repetition");
     }
 
+    /**
+     * The {@code mase} loss is the MAE with per-sample weights: on a batch of two windows with weights 0.25 and 3
+     * its loss and gradient equal the weighted sums of the MAE's on each window alone (each window's gradient is
+     * checked against the double reference by {@link #matchesReference}), within float rounding: 1e-5 relative.
+     */
+    @Test
+    void theMaseLossWeighsEachWindowsMae() {
+        NetworkSpec spec = NetworkSpec.regression(3, 6, 1, Variant.RESET_BEFORE, 4, 1);
+        Random rnd = new Random(8);
+        float[] p = Fixtures.randomParams(spec, 2, 0.5);
+        double[][][] xs = Fixtures.inputs(rnd, 2, 5, 3);
+        double[][] ys = Fixtures.targets(rnd, spec, 2, Loss.of(Loss.Kind.MAE));
+        float[] w = {0.25f, 3f};
+        Bptt k = new Bptt(spec, KernelBackend.best(), 2, 5);
+        Fixtures.load(k, xs, ys);
+        k.weights()[0] = w[0];
+        k.weights()[1] = w[1];
+        float[] mase = new float[p.length];
+        double lossMase = k.lossAndGradient(p, 2, Loss.of(Loss.Kind.MASE), mase, 1f);
+        double want = 0;
+        double[] wantGrad = new double[p.length];
+        for (int b = 0; b < 2; b++) {
+            Bptt one = new Bptt(spec, KernelBackend.best(), 1, 5);
+            Fixtures.load(one, new double[][][] {xs[b]}, new double[][] {ys[b]});
+            float[] g = new float[p.length];
+            want += w[b] * one.lossAndGradient(p, 1, Loss.of(Loss.Kind.MAE), g, 1f);
+            for (int i = 0; i < p.length; i++) {
+                wantGrad[i] += w[b] * g[i];
+            }
+        }
+        assertEquals(want, lossMase, 1e-5 * want);
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(wantGrad[i], mase[i], 1e-5 * (1 + Math.abs(wantGrad[i])), "param " + i);
+        }
+    }
+
     @Test
     void rejectsMismatchedCalls() {
         NetworkSpec spec = NetworkSpec.regression(2, 3, 1, Variant.RESET_BEFORE, 1, 1);
