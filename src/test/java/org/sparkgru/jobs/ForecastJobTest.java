@@ -181,6 +181,23 @@ class ForecastJobTest {
 
         UserError e = assertThrows(UserError.class, () -> forecast(SAMPLE, "--set", "forecast.fallback=median"));
         assertTrue(e.getMessage().contains("forecast.fallback") && e.getMessage().contains("median"), e.getMessage());
+        e = assertThrows(UserError.class, () -> forecast(SAMPLE, "--set", "model.hidden=3"));
+        assertEquals("--set model.hidden=3: only data.* and forecast.* keys can change after training", e.getMessage());
+
+        org.apache.hadoop.fs.FileSystem local = org.apache.hadoop.fs.FileSystem.getLocal(new Configuration());
+        Path noReport = tmp.resolve("no-report");
+        org.apache.hadoop.fs.FileUtil.copy(local, new org.apache.hadoop.fs.Path(model), local,
+                new org.apache.hadoop.fs.Path(noReport.toString()), false, new Configuration());
+        Files.delete(noReport.resolve("report/_SUCCESS"));
+        ForecastJob job = new ForecastJob();
+        new CommandLine(job).parseArgs("--model", noReport.toString(), "--input", SAMPLE, "--output",
+                tmp.resolve("never").toString(), "--set", "forecast.fallback=best");
+        GruModel m = ModelStore.load(noReport.toString(), new Configuration());
+        e = assertThrows(UserError.class, () -> job.run(SparkTests.session(), m, job.config(m)));
+        assertTrue(e.getMessage().startsWith("forecast.fallback = best chooses series from the training report, and ")
+                && e.getMessage().endsWith("/report is missing or incomplete; retrain with jobs/train.sh or set"
+                + " forecast.fallback = none"), e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("never")), "nothing written");
     }
 
     /** The series of a forecast output not forecast by the model, with their source. */
