@@ -55,12 +55,13 @@ public final class TrainConfig {
         }
     }
 
-    /** Optimization. */
+    /** Optimization (serializable: the local-steps tasks build their inner optimizer from it). */
     public record Train(int iterations, int batchSize, OptimizerKind optimizer, double learningRate,
                         double weightDecay, double momentum, boolean nesterov, Schedule schedule, int stepEvery,
                         double stepFactor,
                         int warmup, double clipNorm, long seed, int validationEvery, int patience,
-                        int checkpointEvery, int treeDepth, int maxBadSteps, int lbfgsMemory) {
+                        int checkpointEvery, int treeDepth, int maxBadSteps, int lbfgsMemory, int localSteps,
+                        double outerLearningRate, double outerMomentum) implements java.io.Serializable {
     }
 
     /** What the forecast job does with the model's output; may change after training ({@code --set forecast.*}). */
@@ -106,8 +107,14 @@ public final class TrainConfig {
                 longValue("train.seed"), integer("train.validationEvery", 1, 100_000_000),
                 integer("train.patience", 0, 100_000), integer("train.checkpointEvery", 0, 100_000_000),
                 integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000),
-                integer("train.lbfgsMemory", 1, 100));
+                integer("train.lbfgsMemory", 1, 100), integer("train.localSteps", 1, 100_000),
+                number("train.outerLearningRate", Double.MIN_VALUE, 10), number("train.outerMomentum", 0, 0.999));
         this.forecast = new Forecast(choice("forecast.fallback", Fallback.values()));
+        if (train.localSteps() > 1 && train.optimizer() == OptimizerKind.LBFGS) {
+            throw new ConfigError("train.localSteps = " + train.localSteps() + " needs a minibatch optimizer for the"
+                    + " inner steps; train.optimizer = lbfgs takes full-batch steps: use adam, adamw or sgd, or"
+                    + " train.localSteps = 1");
+        }
         if (model.ensemble() > 1 && train.optimizer() == OptimizerKind.LBFGS) {
             throw new ConfigError("model.ensemble = " + model.ensemble() + " needs a minibatch optimizer; train.optimizer"
                     + " = lbfgs minimizes one objective, not several networks at once: use adam, adamw or sgd, or"

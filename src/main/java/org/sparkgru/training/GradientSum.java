@@ -79,6 +79,14 @@ public final class GradientSum implements Serializable {
         return this;
     }
 
+    /** Back to zero, keeping the array (for a sum reused within one task). */
+    void clear() {
+        java.util.Arrays.fill(grad, 0L);
+        loss = 0;
+        count = 0;
+        overflow = false;
+    }
+
     /** The mean gradient over the windows, into {@code out}. */
     void mean(float[] out) {
         if (grad == null) {

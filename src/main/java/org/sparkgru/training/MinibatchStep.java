@@ -54,12 +54,7 @@ final class MinibatchStep implements UpdateRule {
         this.t = t;
         this.shares = shares(windows, t.batchSize());
         this.checkpoints = checkpoints;
-        this.optimizer = switch (t.optimizer()) {
-            case SGD -> new Sgd(parameters, t.momentum(), t.nesterov());
-            case ADAMW -> new Adam(parameters, 0.9, 0.999, 1e-8, t.weightDecay());
-            case ADAM -> new Adam(parameters, 0.9, 0.999, 1e-8, 0);
-            case LBFGS -> throw new IllegalArgumentException("L-BFGS is LbfgsStep's");
-        };
+        this.optimizer = Optimizer.of(t, parameters);
     }
 
     @Override
@@ -96,10 +91,7 @@ final class MinibatchStep implements UpdateRule {
         bc.destroy();
         long t1 = System.nanoTime();
         sum.mean(grad);
-        double norm = 0; // the largest member's gradient norm
-        for (int m = 0; m < members; m++) {
-            norm = Math.max(norm, norm(grad, m, members));
-        }
+        double norm = clip(grad, members, t.clipNorm());
         double lr = t.learningRate() * lrFactor * schedule(t, iteration);
         int done = iteration + 1;
         ObjectNode line = JsonNodeFactory.instance.objectNode();
@@ -116,18 +108,6 @@ final class MinibatchStep implements UpdateRule {
             return new Step(Kind.SKIPPED, done, line, null, false, stop);
         }
         badSteps = 0;
-        if (t.clipNorm() > 0) {
-            int size = grad.length / members;
-            for (int m = 0; m < members; m++) {
-                double mn = norm(grad, m, members);
-                if (mn > t.clipNorm()) {
-                    float c = (float) (t.clipNorm() / mn);
-                    for (int i = m * size; i < (m + 1) * size; i++) {
-                        grad[i] *= c;
-                    }
-                }
-            }
-        }
         optimizer.step(params, grad, lr);
         double secs = (System.nanoTime() - t0) / 1e9;
         double computeShare = Math.min(1, telemetry.computeSeconds() / sc.defaultParallelism() / secs);
@@ -194,6 +174,32 @@ final class MinibatchStep implements UpdateRule {
             given++;
         }
         return share;
+    }
+
+    /**
+     * Clips each member's slice of {@code grad} to the L2 norm {@code clipNorm} (0: no clipping) and returns the
+     * largest member's norm before clipping; a non-finite norm leaves {@code grad} as it is.
+     */
+    static double clip(float[] grad, int members, double clipNorm) {
+        double largest = 0;
+        double[] norms = new double[members];
+        for (int m = 0; m < members; m++) {
+            norms[m] = norm(grad, m, members);
+            largest = Math.max(largest, norms[m]); // NaN stays NaN
+        }
+        if (!Double.isFinite(largest) || clipNorm <= 0) {
+            return largest;
+        }
+        int size = grad.length / members;
+        for (int m = 0; m < members; m++) {
+            if (norms[m] > clipNorm) {
+                float c = (float) (clipNorm / norms[m]);
+                for (int i = m * size; i < (m + 1) * size; i++) {
+                    grad[i] *= c;
+                }
+            }
+        }
+        return largest;
     }
 
     /** The L2 norm of member {@code m}'s slice of {@code g}, which holds {@code members} equal slices. */

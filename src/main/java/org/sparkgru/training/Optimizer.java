@@ -20,4 +20,14 @@ public interface Optimizer {
 
     /** Restores a state saved from {@link #state()} and {@link #steps()}. */
     void restore(Map<String, float[]> state, long steps);
+
+    /** A fresh minibatch optimizer of {@code train.optimizer} (Adam, AdamW, SGD) for {@code parameters} floats. */
+    static Optimizer of(org.sparkgru.config.TrainConfig.Train t, int parameters) {
+        return switch (t.optimizer()) {
+            case SGD -> new Sgd(parameters, t.momentum(), t.nesterov());
+            case ADAMW -> new Adam(parameters, 0.9, 0.999, 1e-8, t.weightDecay());
+            case ADAM -> new Adam(parameters, 0.9, 0.999, 1e-8, 0);
+            case LBFGS -> throw new IllegalArgumentException("L-BFGS is LbfgsStep's");
+        };
+    }
 }

@@ -78,6 +78,30 @@ final class PartitionWork implements Serializable {
         return z ^ (z >>> 31);
     }
 
+    /** A partition's series that have training windows, with the running window counts for uniform draws. */
+    private record Windows(Series[] series, long[] ends, int n, long total) {
+        static Windows of(Iterator<Series> it, WindowShape shape) {
+            Series[] series = new Series[16];
+            long[] ends = new long[16];
+            int n = 0;
+            long total = 0;
+            while (it.hasNext()) {
+                Series s = it.next();
+                int w = shape.trainingWindows(s);
+                if (w > 0) {
+                    if (n == series.length) {
+                        series = Arrays.copyOf(series, 2 * n);
+                        ends = Arrays.copyOf(ends, 2 * n);
+                    }
+                    series[n] = s;
+                    total += w;
+                    ends[n++] = total;
+                }
+            }
+            return new Windows(series, ends, n, total);
+        }
+    }
+
     /**
      * Gradient sum of {@code share} windows drawn uniformly (with replacement) from this partition. Also records
      * the task's compute time and the heap bytes its kernel loop allocated in the {@link Telemetry} (none once
@@ -90,64 +114,119 @@ final class PartitionWork implements Serializable {
         if (share == 0) {
             return sum;
         }
-        long allocated = 0;
-        Series[] series = new Series[16];
-        long[] ends = new long[16];
-        int n = 0;
-        long total = 0;
-        while (it.hasNext()) {
-            Series s = it.next();
-            int w = shape.trainingWindows(s);
-            if (w > 0) {
-                if (n == series.length) {
-                    series = Arrays.copyOf(series, 2 * n);
-                    ends = Arrays.copyOf(ends, 2 * n);
-                }
-                series[n] = s;
-                total += w;
-                ends[n++] = total;
-            }
-        }
-        if (total == 0) {
+        Windows windows = Windows.of(it, shape);
+        if (windows.total() == 0) {
             return sum;
         }
         Random rnd = new Random(streamSeed(seed, iteration, partition));
-        int size = params.length / members;
-        float[] member = members == 1 ? params : new float[size];
-        float[] grad = new float[size];
-        float[] ms = new float[2];
+        Scratch scratch = new Scratch(params.length / members);
+        long allocated;
         try (WorkspacePool.Lease lease = workspace()) {
-            Bptt k = lease.kernel();
             long heapBefore = AllocationCounter.bytes();
-            for (int done = 0; done < share; done += CHUNK) {
-                int batch = Math.min(CHUNK, share - done);
-                for (int b = 0; b < batch; b++) {
-                    long g = (long) (rnd.nextDouble() * total);
-                    int si = Arrays.binarySearch(ends, 0, n, g + 1);
-                    si = si >= 0 ? si : -si - 1;
-                    long before = si == 0 ? 0 : ends[si - 1];
-                    Series s = series[si];
-                    int offset = (int) (g - before);
-                    layout.fill(s, offset, b, batch, k.input(), k.targets(), layout.scaler(s, offset, ms));
-                    if (loss.weighted()) {
-                        k.weights()[b] = maseWeight(s, ms[1]);
-                    }
-                }
-                // every member of an ensemble learns from the same windows: the input is filled once
-                for (int m = 0; m < members; m++) {
-                    if (members > 1) {
-                        System.arraycopy(params, m * size, member, 0, size);
-                    }
-                    Arrays.fill(grad, 0f);
-                    double l = k.lossAndGradient(member, batch, loss, grad, 1f);
-                    faults.afterGradient(iteration, partition, grad);
-                    sum.add(grad, m * size, l, m == 0 ? batch : 0);
-                }
-            }
+            draw(lease.kernel(), windows, rnd, params, share, scratch, sum, iteration, partition);
             allocated = AllocationCounter.bytes() - heapBefore;
         }
         telemetry.record(System.nanoTime() - started, allocated);
         return sum;
+    }
+
+    /** Per-task buffers of {@link #draw}: one member's parameters and gradient, the window's scaler. */
+    private static final class Scratch {
+        final float[] member;
+        final float[] grad;
+        final float[] ms = new float[2];
+
+        Scratch(int size) {
+            member = new float[size];
+            grad = new float[size];
+        }
+    }
+
+    /**
+     * Adds to {@code sum} the gradient of {@code share} windows drawn from {@code windows} with {@code rnd}, in
+     * chunks of at most {@value #CHUNK}, for every member of {@code params}.
+     */
+    private void draw(Bptt k, Windows windows, Random rnd, float[] params, int share, Scratch scratch,
+                      GradientSum sum, int iteration, int partition) {
+        int size = params.length / members;
+        float[] member = members == 1 ? params : scratch.member;
+        float[] grad = scratch.grad;
+        float[] ms = scratch.ms;
+        for (int done = 0; done < share; done += CHUNK) {
+            int batch = Math.min(CHUNK, share - done);
+            for (int b = 0; b < batch; b++) {
+                long g = (long) (rnd.nextDouble() * windows.total());
+                int si = Arrays.binarySearch(windows.ends(), 0, windows.n(), g + 1);
+                si = si >= 0 ? si : -si - 1;
+                long before = si == 0 ? 0 : windows.ends()[si - 1];
+                Series s = windows.series()[si];
+                int offset = (int) (g - before);
+                layout.fill(s, offset, b, batch, k.input(), k.targets(), layout.scaler(s, offset, ms));
+                if (loss.weighted()) {
+                    k.weights()[b] = maseWeight(s, ms[1]);
+                }
+            }
+            // every member of an ensemble learns from the same windows: the input is filled once
+            for (int m = 0; m < members; m++) {
+                if (members > 1) {
+                    System.arraycopy(params, m * size, member, 0, size);
+                }
+                Arrays.fill(grad, 0f);
+                double l = k.lossAndGradient(member, batch, loss, grad, 1f);
+                faults.afterGradient(iteration, partition, grad);
+                sum.add(grad, m * size, l, m == 0 ? batch : 0);
+            }
+        }
+    }
+
+    /**
+     * One round of local steps ({@code train.localSteps = steps}): from the broadcast {@code start}, {@code steps}
+     * optimizer steps of a fresh {@code inner} optimizer, each on {@code share} windows of this partition drawn
+     * with the stream of (seed, round, partition, step), their mean gradient clipped per member to
+     * {@code clipNorm}; returns the pseudo-gradient {@code start - local weights} times {@code share}, with count
+     * {@code share} (so the aggregate's mean is the windows-weighted mean over partitions) and the loss summed
+     * over the steps divided by {@code steps}. A non-finite local gradient marks the sum as overflowed.
+     */
+    GradientSum localRound(int partition, Iterator<Series> it, float[] start, int round, int share, int steps,
+                           Optimizer inner, double lr, double clipNorm) {
+        faults.beforeGradientTask(round, partition);
+        long started = System.nanoTime();
+        GradientSum out = new GradientSum(start.length);
+        if (share == 0) {
+            return out;
+        }
+        Windows windows = Windows.of(it, shape);
+        if (windows.total() == 0) {
+            return out;
+        }
+        float[] local = start.clone();
+        float[] grad = new float[start.length];
+        GradientSum step = new GradientSum(start.length);
+        Scratch scratch = new Scratch(start.length / members);
+        double loss = 0;
+        long allocated;
+        try (WorkspacePool.Lease lease = workspace()) {
+            long heapBefore = AllocationCounter.bytes();
+            for (int j = 0; j < steps; j++) {
+                step.clear();
+                Random rnd = new Random(streamSeed(seed + 0x632BE59BD9B4E019L * (j + 1), round, partition));
+                draw(lease.kernel(), windows, rnd, local, share, scratch, step, round, partition);
+                step.mean(grad);
+                if (step.overflow || !Double.isFinite(MinibatchStep.clip(grad, members, clipNorm))) {
+                    out.overflow = true;
+                    break;
+                }
+                loss += step.meanLoss() * share;
+                inner.step(local, grad, lr);
+            }
+            allocated = AllocationCounter.bytes() - heapBefore;
+        }
+        for (int i = 0; i < local.length; i++) {
+            grad[i] = (start[i] - local[i]) * share;
+        }
+        out.add(grad, loss / steps, share);
+        telemetry.record(System.nanoTime() - started, allocated);
+        return out;
     }
 
     /** Gradient sum over every training window of the partition, in order (full batch, for L-BFGS). */

@@ -85,7 +85,10 @@ public final class TrainingLoop {
         Checkpoints checkpoints = new Checkpoints(dir);
         UpdateRule rule = switch (t.optimizer()) {
             case LBFGS -> new LbfgsStep(new FullBatchCost(sc, series, work, t.treeDepth()), t);
-            case ADAM, ADAMW, SGD -> new MinibatchStep(sc, series, work, telemetry, t, windows, params.length,
+            case ADAM, ADAMW, SGD -> t.localSteps() > 1
+                    ? new LocalSteps(sc, series, work, telemetry, t, windows, params.length, cfg.model().ensemble(),
+                    checkpoints.dir().toString())
+                    : new MinibatchStep(sc, series, work, telemetry, t, windows, params.length,
                     cfg.model().ensemble(), checkpoints.dir().toString());
         };
         TrainingState restored = null;

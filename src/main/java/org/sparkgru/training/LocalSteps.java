@@ -1,0 +1,145 @@
+package org.sparkgru.training;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkgru.config.TrainConfig;
+import org.sparkgru.data.Series;
+
+/**
+ * The local-steps update rule ({@code train.localSteps = H > 1}), of the periodic-averaging family (local SGD, Lin
+ * et al. 2020, "Don't use large mini-batches, use local SGD"; DiLoCo, Douillard et al. 2023): one Spark job per
+ * round, as with {@link MinibatchStep}, but each partition takes {@code H} inner optimizer steps on its own share
+ * of {@code train.batchSize} windows per step, starting from the broadcast weights, and returns its pseudo-gradient
+ * (broadcast minus local weights, weighted by its share) through {@code treeAggregate}
+ * ({@link PartitionWork#localRound}). The driver averages the pseudo-gradients and applies the outer optimizer:
+ * SGD with {@code train.outerLearningRate} and Nesterov momentum {@code train.outerMomentum} (DiLoCo's 0.7 and 0.9;
+ * 1 and 0 are plain averaging of the local weights). One round costs Spark's fixed per-job cost once for {@code H}
+ * steps' compute.
+ *
+ * <p>The inner optimizer starts fresh every round on every partition (its moments do not outlive a task), so a
+ * retried task or a resumed run recomputes exactly what the first attempt did: the round's result depends only on
+ * the broadcast weights and on (seed, round, partition, step). The outer momentum is the rule's checkpointed
+ * state. A non-finite inner gradient on any partition skips the round and halves both learning rates, as
+ * {@link MinibatchStep} does.
+ */
+final class LocalSteps implements UpdateRule {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSteps.class);
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<Series> series;
+    private final PartitionWork work;
+    private final Telemetry telemetry;
+    private final TrainConfig.Train t;
+    private final int[] shares;
+    private final int parameters;
+    private final int members;
+    private final Sgd outer;
+    private final String checkpoints;
+    private float[] delta;
+    private double lrFactor = 1;
+    private int badSteps;
+
+    LocalSteps(JavaSparkContext sc, JavaRDD<Series> series, PartitionWork work, Telemetry telemetry,
+               TrainConfig.Train t, List<Long> windows, int parameters, int members, String checkpoints) {
+        this.sc = sc;
+        this.series = series;
+        this.work = work;
+        this.telemetry = telemetry;
+        this.t = t;
+        this.shares = MinibatchStep.shares(windows, t.batchSize());
+        this.parameters = parameters;
+        this.members = members;
+        this.outer = new Sgd(parameters, t.outerMomentum(), t.outerMomentum() > 0);
+        this.checkpoints = checkpoints;
+    }
+
+    @Override
+    public Set<String> optimizerArrays() {
+        return outer.state().keySet();
+    }
+
+    @Override
+    public void start(float[] params, int iteration, TrainingState.Rule restored) {
+        delta = new float[params.length];
+        if (restored != null) {
+            outer.restore(restored.optimizer(), restored.optimizerSteps());
+            lrFactor = restored.lrFactor();
+            badSteps = restored.badSteps();
+        }
+    }
+
+    @Override
+    public boolean exhausted(int iteration) {
+        return iteration >= t.iterations();
+    }
+
+    @Override
+    public Step step(int iteration, float[] params) {
+        long t0 = System.nanoTime();
+        telemetry.reset();
+        Broadcast<float[]> bc = sc.broadcast(params);
+        sc.setJobDescription("spark-gru round " + (iteration + 1) + "/" + t.iterations() + " of "
+                + t.localSteps() + " local steps");
+        PartitionWork w = work;
+        int[] share = shares;
+        TrainConfig.Train cfg = t;
+        int size = parameters;
+        int steps = t.localSteps();
+        double lr = t.learningRate() * lrFactor * MinibatchStep.schedule(t, iteration);
+        GradientSum sum = series.mapPartitionsWithIndex((p, rows) -> List.of(w.localRound(p, rows, bc.value(),
+                        iteration, share[p], steps, Optimizer.of(cfg, size), lr, cfg.clipNorm())).iterator(), true)
+                .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, t.treeDepth());
+        bc.destroy();
+        long t1 = System.nanoTime();
+        sum.mean(delta);
+        double norm = MinibatchStep.clip(delta, members, 0);
+        double outerLr = t.outerLearningRate() * lrFactor;
+        int done = iteration + 1;
+        ObjectNode line = JsonNodeFactory.instance.objectNode();
+        line.put("iteration", done);
+        if (sum.overflow || !Double.isFinite(norm) || !Double.isFinite(sum.meanLoss())) {
+            badSteps++;
+            lrFactor /= 2;
+            LOG.warn("round {}: non-finite local gradient, round skipped, learning rates halved ({} in a row)", done,
+                    badSteps);
+            line.put("skipped", "non-finite gradient");
+            String stop = badSteps < t.maxBadSteps() ? null : badSteps + " non-finite gradients in a row at iteration "
+                    + done + "; the data may hold extreme values or train.learningRate is too high. The last good"
+                    + " checkpoint is kept in " + checkpoints;
+            return new Step(Kind.SKIPPED, done, line, null, false, stop);
+        }
+        badSteps = 0;
+        outer.step(params, delta, outerLr);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double computeShare = Math.min(1, telemetry.computeSeconds() / sc.defaultParallelism() / secs);
+        double trainLoss = sum.meanLoss() / members;
+        long windows = sum.count * steps;
+        line.put("trainLoss", trainLoss);
+        line.put("pseudoGradNorm", norm);
+        line.put("learningRate", lr);
+        line.put("outerLearningRate", outerLr);
+        line.put("localSteps", steps);
+        line.put("windowsPerSecond", windows / secs);
+        line.put("executorSeconds", (t1 - t0) / 1e9);
+        line.put("driverSeconds", (System.nanoTime() - t1) / 1e9);
+        line.put("computeShare", computeShare);
+        line.put("taskHeapBytesPerWindow", telemetry.allocatedBytes() / Math.max(1, windows));
+        String progress = "loss " + MinibatchStep.fmt(trainLoss) + " | pseudo-gradient norm " + MinibatchStep.fmt(norm)
+                + " | lr " + MinibatchStep.fmt(lr) + " | " + Math.round(windows / secs) + " windows/s | kernel compute "
+                + Math.round(100 * computeShare) + " % of the round's wall time";
+        boolean last = done == t.iterations();
+        return new Step(Kind.STEPPED, done, line, progress, last, "completed " + t.iterations() + " rounds");
+    }
+
+    @Override
+    public TrainingState.Rule state(int iteration) {
+        return new TrainingState.Rule(outer.state(), outer.steps(), lrFactor, badSteps, null);
+    }
+}
