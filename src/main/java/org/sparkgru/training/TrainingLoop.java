@@ -101,6 +101,7 @@ public final class TrainingLoop {
                 LOG.info("--resume: no checkpoint in {}, starting from scratch", dir.root());
             }
         }
+        long started = System.nanoTime(); // for elapsedSeconds: this run's wall time, validations included
         int it = restored == null ? 0 : restored.iteration();
         BestSoFar best = new BestSoFar(restored == null ? null : restored.best(), params);
         rule.start(params, it, restored == null ? null : restored.rule());
@@ -146,6 +147,7 @@ public final class TrainingLoop {
                             + MinibatchStep.fmt(v.mase());
                 }
                 LOG.info("iteration {}/{}: {}{}", it, t.iterations(), step.progress(), validation);
+                line.put("elapsedSeconds", (System.nanoTime() - started) / 1e9);
                 metrics.write(line);
                 if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !step.last()) {
                     checkpoints.write(new TrainingState(it, params, best.save(), rule.state(it)), cfg.renderJson());
