@@ -5,17 +5,19 @@
 # MSE, Adam, clipping at 1), for each local-steps setting, and the PyTorch peer (../shared/bench/torch_train.py,
 # same network, data and batch) on the same cores.
 # Usage: src/bench/time-to-accuracy.sh [--master local[2]] [--steps "1 4 8"] [--rounds-windows 300] [--no-peer]
+#        [--report-only]   (--report-only: print the table from the last run's files)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="$root/../shared/data/flights_hourly.csv"
 out="$root/target/bench/time-to-accuracy"
-master='local[2]' steps='1 4 8' budget=300 peer=1
+master='local[2]' steps='1 4 8' budget=300 peer=1 report_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --master) master="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
     --rounds-windows) budget="$2"; shift 2 ;;
     --no-peer) peer=0; shift ;;
+    --report-only) report_only=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -24,39 +26,40 @@ common=(--set data.id=airport --set data.time=hour --set data.target=departures 
         --set model.horizon=48 --set data.scaling=series --set model.baseline=none --set model.loss=mse
         --set train.validationEvery=10 --set train.checkpointEvery=0)
 for h in $steps; do
+  [ "$report_only" = 0 ] || break
   # the same budget of training windows for every setting: 300 synchronous iterations = 300 / H rounds
   rounds=$(( (budget + h - 1) / h ))
   "$root/jobs/train.sh" --input "$data" --model "$out/h$h.model" --overwrite --master "$master" "${common[@]}" \
     --set "train.localSteps=$h" --set "train.iterations=$rounds" > "$out/h$h.log" 2>&1 \
     || { echo "H=$h: training failed, see $out/h$h.log"; exit 1; }
 done
-if [ "$peer" = 1 ]; then
+if [ "$peer" = 1 ] && [ "$report_only" = 0 ]; then
   threads=$(echo "$master" | tr -dc 0-9); threads=${threads:-1}
   /usr/bin/python3 "$root/../shared/bench/torch_train.py" "$data" airport hour departures --lookback 168 --horizon 48 \
     --iterations "$budget" --validate-every 10 --threads "$threads" > "$out/torch.log" 2>&1 \
     || { echo "the PyTorch peer failed, see $out/torch.log"; exit 1; }
 fi
 /usr/bin/python3 - "$out" "$steps" "$peer" <<'PY'
-import json, re, sys
+import json, re, statistics, sys
 out, steps, peer = sys.argv[1], sys.argv[2].split(), sys.argv[3] == "1"
 curves = {}
 for h in steps:
     lines = [json.loads(l) for l in open(f"{out}/h{h}.model/metrics.jsonl")]
     v = [(l["elapsedSeconds"], l["valMAE"], l["iteration"] * int(h)) for l in lines if "valMAE" in l]
-    heap = max(l.get("taskHeapBytesPerWindow", 0) for l in lines)
+    heap = statistics.median(l.get("taskHeapBytesPerWindow", 0) for l in lines[5:])
     curves[f"spark-gru H={h}"] = (v, heap)
 if peer:
     v = []
     for line in open(f"{out}/torch.log"):
-        m = re.match(r"iteration (\d+) seconds ([\d.]+) windows/s [\d.]+ valMAE ([\d.]+)", line)
+        m = re.match(r"iteration (\d+) seconds ([\d.]+) windows/s [\d.,]+ valMAE ([\d.]+)", line)
         if m:
             v.append((float(m.group(2)), float(m.group(3)), int(m.group(1))))
     curves["pytorch"] = (v, None)
 target = min(m for _, m, _ in curves[f"spark-gru H={steps[0]}"][0])
 print(f"target: validation MAE {target:.4f} (the best of H={steps[0]})")
-print(f"{'run':<16} {'best MAE':>9} {'seconds to target':>18} {'steps-equivalent':>17} {'max task heap B/window':>23}")
+print(f"{'run':<16} {'best MAE':>9} {'seconds to target':>18} {'steps-equivalent':>17} {'task heap B/window':>19}")
 for name, (v, heap) in curves.items():
     hit = next(((s, it) for s, m, it in v if m <= target), None)
     print(f"{name:<16} {min(m for _, m, _ in v):>9.4f} {hit[0] if hit else float('nan'):>18.1f} "
-          f"{hit[1] if hit else '-':>17} {heap if heap is not None else '-':>23}")
+          f"{hit[1] if hit else '-':>17} {heap if heap is not None else '-':>19}")
 PY
