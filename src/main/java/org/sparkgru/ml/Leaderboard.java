@@ -164,16 +164,18 @@ public final class Leaderboard {
 
     /**
      * One line: "best of 4 trials (1 failed): trial 2 (model.baseline="seasonal-naive"), validation-tail MASE 0.51
-     * against naive 1.3 and seasonal naive 0.55; model at MODEL".
+     * against naive 1.3 and seasonal naive 0.55; model at MODEL, leaderboard in ..." (with the ranking metric
+     * first when it is not MASE).
      */
     public String summary() {
         Entry b = best();
         long failed = ranked.stream().filter(e -> e.failure() != null).count();
         TuningMetric m = options.metric();
-        return String.format("best of %d trials%s: trial %d (%s), validation-tail %s %.4g (MASE %.4g against naive"
-                        + " %.4g and seasonal naive %.4g); model at %s, leaderboard in %s", ranked.size(),
-                failed > 0 ? " (" + failed + " failed)" : "", b.trial().number(), b.trial().describe(), m.field(),
-                b.metric(m), b.metric(TuningMetric.MASE), b.baselineMase("naive"), b.baselineMase("seasonal_naive"),
-                model, new Path(new Path(model, Tuning.TUNING), JSON_FILE));
+        String score = m == TuningMetric.MASE ? "" : String.format("%s %.4g, ", m.field(), b.metric(m));
+        return String.format("best of %d trials%s: trial %d (%s), validation-tail %sMASE %.4g against naive %.4g and"
+                        + " seasonal naive %.4g; model at %s, leaderboard in %s", ranked.size(),
+                failed > 0 ? " (" + failed + " failed)" : "", b.trial().number(), b.trial().describe(), score,
+                b.metric(TuningMetric.MASE), b.baselineMase("naive"), b.baselineMase("seasonal_naive"), model,
+                new Path(new Path(model, Tuning.TUNING), JSON_FILE));
     }
 }

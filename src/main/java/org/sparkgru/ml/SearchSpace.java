@@ -52,7 +52,9 @@ public final class SearchSpace {
             if (integer) {
                 return ConfigValueFactory.fromAnyRef(Math.max((long) min, Math.min((long) max, Math.round(v))));
             }
-            return ConfigValueFactory.fromAnyRef(Math.max(min, Math.min(max, v)));
+            // four significant digits: readable overrides that read back as the value trained with
+            double rounded = new java.math.BigDecimal(v).round(new java.math.MathContext(4)).doubleValue();
+            return ConfigValueFactory.fromAnyRef(Math.max(min, Math.min(max, rounded)));
         }
     }
 
