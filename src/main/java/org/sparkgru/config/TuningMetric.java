@@ -3,8 +3,9 @@ package org.sparkgru.config;
 import org.sparkgru.Choice;
 
 /**
- * {@code jobs/tune.sh --metric}: the validation-tail metric that ranks the trials, lower is better; each is the
- * backtest's overall value of {@code org.sparkgru.metrics.ErrorSums}, named {@link #field()} in the report.
+ * {@code jobs/tune.sh --metric} and {@code GruForecastEvaluator}'s {@code metricName}: the metric that ranks
+ * trials or param maps, lower is better; each is defined once by {@code org.sparkgru.metrics.ErrorSums} and named
+ * {@link #field()} in the backtest's report.
  */
 public enum TuningMetric implements Choice {
     MASE("MASE"),
@@ -23,11 +24,14 @@ public enum TuningMetric implements Choice {
         return field;
     }
 
-    /** Parses {@code --metric}; an unknown value is a {@link ConfigError} naming the choices. */
-    public static TuningMetric parse(String value) {
+    /**
+     * Parses {@code value} of the option or param {@code name} ({@code --metric}, {@code metricName}); an unknown
+     * value is a {@link ConfigError} naming both and the choices.
+     */
+    public static TuningMetric parse(String name, String value) {
         TuningMetric m = Choice.find(values(), value);
         if (m == null) {
-            throw new ConfigError("--metric " + value + " is not a metric; choose one of " + Choice.ids(values(), ", "));
+            throw new ConfigError(name + " " + value + " is not a metric; choose one of " + Choice.ids(values(), ", "));
         }
         return m;
     }

@@ -93,7 +93,7 @@ public final class TuneJob implements Callable<Integer> {
     /** The validated trials: options, space and every trial's configuration, before Spark starts. */
     Tuning.Plan plan() {
         Tuning.Options options = new Tuning.Options(SearchStrategy.parse(strategy), trials,
-                TuningMetric.parse(metric), parallel, seed);
+                TuningMetric.parse("--metric", metric), parallel, seed);
         Tuning.Plan plan = Tuning.plan(config, sets, SearchSpace.parse(space, grids), options);
         LOG.info("base configuration:\n{}\n{} trials: {}", plan.base().render(), plan.trials().size(),
                 plan.trials().stream().map(Tuning.Trial::describe).toList());
