@@ -19,6 +19,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -129,6 +131,23 @@ class GruForecastEvaluatorTest {
         // holdout 0: the future again, as jobs/forecast.sh writes it
         Dataset<Row> future = best.copy(new ParamMap()).setHoldout(0).transform(history);
         assertEquals(List.of("series", "time", "step", "forecast"), List.of(future.columns()));
+    }
+
+    /**
+     * TrainValidationSplit splits rows at random, so both sides hold every series with gaps, which
+     * {@code data.gaps = interpolate} fills: it runs, and the score is of the interpolated tails.
+     */
+    @Test
+    void trainValidationSplitRunsOnRandomRows() {
+        GruForecaster gru = new GruForecaster().setHidden(4).setLookback(48).setHorizon(HORIZON)
+                .setHoldout(HORIZON);
+        ParamMap[] grid = new ParamGridBuilder()
+                .addGrid(gru.config(), CollectionConverters.asScala(List.of(with("none"), with("seasonal-naive"))))
+                .build();
+        TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(gru).setEstimatorParamMaps(grid)
+                .setEvaluator(new GruForecastEvaluator()).setTrainRatio(0.8).setSeed(3).fit(history(values()));
+        assertEquals(2, tvs.validationMetrics().length);
+        assertTrue(Double.isFinite(tvs.validationMetrics()[0]) && Double.isFinite(tvs.validationMetrics()[1]));
     }
 
     @Test
