@@ -5,12 +5,14 @@ import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FileStatus;
@@ -203,16 +205,18 @@ public final class Tuning {
             t.setDaemon(true);
             return t;
         });
-        List<Future<Leaderboard.Entry>> futures = new ArrayList<>();
+        CompletionService<Leaderboard.Entry> done = new ExecutorCompletionService<>(pool);
         for (Trial t : trials) {
-            futures.add(pool.submit(() -> trial(spark, sc, t, df, tuning)));
+            done.submit(() -> trial(spark, sc, t, df, tuning));
         }
         pool.shutdown();
         List<Leaderboard.Entry> entries = new ArrayList<>();
         try {
-            for (Future<Leaderboard.Entry> f : futures) {
-                entries.add(f.get());
+            // in the order they finish, so that an internal error stops the others at once
+            for (int i = 0; i < trials.size(); i++) {
+                entries.add(done.take().get());
             }
+            entries.sort(Comparator.comparingInt(e -> e.trial().number()));
         } catch (ExecutionException e) {
             pool.shutdownNow();
             trials.forEach(t -> sc.cancelJobGroup(GROUP + t.number()));
@@ -258,7 +262,7 @@ public final class Tuning {
             double seconds = (System.nanoTime() - started) / 1e9;
             Leaderboard.Entry e = Leaderboard.Entry.of(t, name, run, seconds);
             LOG.info("trial {} ({}) done in {} s: validation-tail MASE {}", t.number(), t.describe(),
-                    String.format("%.1f", seconds), e.metric(TuningMetric.MASE));
+                    String.format("%.1f", seconds), String.format("%.4g", e.metric(TuningMetric.MASE)));
             return e;
         } catch (UserError e) {
             LOG.warn("trial {} ({}) failed: {}", t.number(), t.describe(), e.getMessage());

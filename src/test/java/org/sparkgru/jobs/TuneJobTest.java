@@ -144,7 +144,7 @@ class TuneJobTest {
         Path input = seasonal();
         String model = tmp.resolve("none").toString();
         UserError e = assertThrows(UserError.class, () -> run(job(input, model, "--grid",
-                "model.lookback=[1000, 2000]", "--parallel", "1")));
+                "model.lookback=[1000, 2000]")));
         assertTrue(e.getMessage().startsWith("all 2 trials failed; trial 1 (model.lookback=1000): no series to train"
                 + " on"), e.getMessage());
         assertTrue(Files.exists(Path.of(model, "tuning", "leaderboard.json")));
