@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sparkgru.config.ConfigError;
 import org.sparkgru.testing.SparkTests;
 import scala.jdk.javaapi.CollectionConverters;
@@ -36,6 +38,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@link GruForecastEvaluator} scores it, and {@code CrossValidator} over whole series finds the known-better point.
  */
 class GruForecastEvaluatorTest {
+    @TempDir
+    Path tmp;
+
     private static final int SERIES = 8;
     private static final int POINTS = 240;
     private static final int HORIZON = 12;
@@ -151,7 +156,7 @@ class GruForecastEvaluatorTest {
     }
 
     @Test
-    void theNewParamsAreValidatedWithOneMessage() {
+    void theNewParamsAreValidatedWithOneMessage() throws java.io.IOException {
         ConfigError e = assertThrows(ConfigError.class, () -> new GruForecastEvaluator().setMetricName("mape"));
         assertEquals("metricName mape is not a metric; choose one of mase, smape, mae, rmse", e.getMessage());
         ConfigError h = assertThrows(ConfigError.class, () -> new GruForecaster().setHorizon(6).setHoldout(7)
@@ -162,5 +167,10 @@ class GruForecastEvaluatorTest {
         GruForecastEvaluator ev = new GruForecastEvaluator().setMetricName("smape");
         assertEquals("smape", ev.copy(new ParamMap()).getOrDefault(ev.metricName()));
         assertTrue(!ev.isLargerBetter());
+        String saved = tmp.resolve("evaluator").toString();
+        ev.write().save(saved);
+        GruForecastEvaluator back = GruForecastEvaluator.load(saved);
+        assertEquals(ev.uid(), back.uid());
+        assertEquals("smape", back.getOrDefault(back.metricName()));
     }
 }
