@@ -2,7 +2,6 @@ package org.sparkgru.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,6 +188,8 @@ class TuneJobTest {
                 refused("--metric", "mape", "--grid", "model.hidden=[4]"));
         assertEquals("error: --trials 0 is out of range; allowed 1 to 10000",
                 refused("--trials", "0", "--grid", "model.hidden=[4]"));
+        assertEquals("error: --parallel 0 is out of range; allowed 1 to 256",
+                refused("--parallel", "0", "--grid", "model.hidden=[4]"));
         assertEquals("error: the search space is empty; give --space FILE or --grid 'key=[v1, v2]'", refused());
         // a combination no single value shows: seasonal naive needs a lookback of a season
         assertEquals("error: trial 3 (model.baseline=\"seasonal-naive\", model.lookback=12): model.baseline ="
@@ -199,6 +200,7 @@ class TuneJobTest {
         Files.writeString(space, "train { learningRate = {min = 1e-4, max = 1e-2, scale = cubic} }");
         assertTrue(refused("--strategy", "random", "--space", space.toString()).endsWith(": scale = cubic is not"
                 + " allowed; choose linear or log"));
-        assertNotNull(space);
+        assertEquals("error: --space " + tmp.resolve("missing.conf") + " does not exist or is not a file",
+                refused("--space", tmp.resolve("missing.conf").toString()));
     }
 }
