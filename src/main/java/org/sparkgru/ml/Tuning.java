@@ -177,12 +177,16 @@ public final class Tuning {
             }
             LOG.info("{} trials, {} at once, ranked by validation-tail {}", plan.trials().size(), parallel,
                     plan.options().metric().field());
-            Dataset<Row> input = df.persist(StorageLevel.MEMORY_AND_DISK());
+            // the input rows are read once for every trial; a caller's own cache is left as it is
+            boolean cached = df.storageLevel().useMemory() || df.storageLevel().useDisk();
+            Dataset<Row> input = cached ? df : df.persist(StorageLevel.MEMORY_AND_DISK());
             List<Leaderboard.Entry> entries;
             try {
                 entries = trials(spark, sc, plan.trials(), input, tuning, parallel);
             } finally {
-                input.unpersist();
+                if (!cached) {
+                    input.unpersist();
+                }
             }
             Leaderboard board = new Leaderboard(dir.root().toString(), plan.options(), parallel, entries);
             board.write(dir.fs(), tuning);
