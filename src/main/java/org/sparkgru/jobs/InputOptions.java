@@ -81,4 +81,9 @@ public final class InputOptions {
     JobSession session(String appName) {
         return JobSession.open(appName, master);
     }
+
+    /** The job's Spark session with {@code settings} where Spark's configuration has none: see {@link JobSession#open}. */
+    JobSession session(String appName, java.util.Map<String, String> settings) {
+        return JobSession.open(appName, master, settings);
+    }
 }

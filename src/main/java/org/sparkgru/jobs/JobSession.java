@@ -21,6 +21,15 @@ final class JobSession implements AutoCloseable {
     /** The default session if there is one, else a new one: {@code master} if given, else the configured master
      *  (spark-submit), else {@code local[*]}. */
     static JobSession open(String appName, String master) {
+        return open(appName, master, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #open(String, String)}; a new session also gets {@code settings} (such as
+     * {@code spark.scheduler.mode}) where the Spark configuration does not set them already. A borrowed session
+     * keeps its own settings.
+     */
+    static JobSession open(String appName, String master, java.util.Map<String, String> settings) {
         if (SparkSession.getDefaultSession().isDefined()) {
             if (master != null) {
                 org.slf4j.LoggerFactory.getLogger(JobSession.class).warn("--master {} is ignored: the job runs in"
@@ -33,6 +42,11 @@ final class JobSession implements AutoCloseable {
         org.apache.spark.SparkConf configured = new org.apache.spark.SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName(appName)
                 .config(EXECUTOR_OPTIONS, ExecutorOptions.withJitOptions(configured.get(EXECUTOR_OPTIONS, "")));
+        settings.forEach((k, v) -> {
+            if (!configured.contains(k)) {
+                builder.config(k, v);
+            }
+        });
         if (master != null) {
             builder.master(master);
         } else if (!configured.contains("spark.master")) {

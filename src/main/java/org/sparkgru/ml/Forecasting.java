@@ -7,7 +7,9 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,13 +25,16 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgru.UserError;
+import org.sparkgru.config.ConfigError;
 import org.sparkgru.config.Fallback;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.Scaler;
+import org.sparkgru.data.Series;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.forecasting.Forecaster;
 import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.io.ModelDirectory;
+import org.sparkgru.metrics.ErrorSums;
 import org.sparkgru.model.GruModel;
 
 /**
@@ -63,17 +68,93 @@ public final class Forecasting {
         Fallback policy = cfg.forecast().fallback();
         Broadcast<Forecaster.Fallbacks> fallbacks = sc.broadcast(fallbacks(spark, modelDir, policy));
         TimeKind kind = in.kind();
-        DataType timeType = switch (kind) {
-            case TIMESTAMP -> DataTypes.TimestampType;
-            case DATE -> DataTypes.DateType;
-            case INDEX -> DataTypes.LongType;
-        };
+        DataType timeType = timeType(kind);
         boolean flagged = policy != Fallback.NONE;
         JavaRDD<Row> rows = in.series()
                 .mapPartitions(it -> network.value().forecast(it, scalers.value(), fallbacks.value()))
                 .map(p -> flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
                         p.source().label()) : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
         return new Forecasts(spark.createDataFrame(rows, schema(timeType, policy)), in.problems());
+    }
+
+    /** The column of the held-out actual values ({@link #heldOut}). */
+    public static final String ACTUAL = "actual";
+    /** The column of each series' MASE scale ({@link #heldOut}). */
+    public static final String MASE_SCALE = "maseScale";
+
+    /**
+     * Forecasts of each series' last {@code holdout} points (1 to {@code model.horizon}) from the history before
+     * them, as {@link #forecast} makes them, beside the held-out {@link #ACTUAL} values and the series'
+     * {@link #MASE_SCALE}: seasonal naive's in-sample error on that history with the grid's season, the one scale
+     * of {@link ErrorSums#maseScale} that validation and the backtest use. Series shorter than
+     * {@code lookback + holdout} points are left out.
+     */
+    public static Forecasts heldOut(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
+                                    String asOf, int holdout) {
+        if (holdout < 1) {
+            throw new IllegalArgumentException("holdout " + holdout + ": heldOut needs at least one point");
+        }
+        checkHoldout(holdout, cfg.model().horizon());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
+        Broadcast<Map<String, Scaler>> scalers = sc.broadcast(in.trained());
+        Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
+        Fallback policy = cfg.forecast().fallback();
+        Broadcast<Forecaster.Fallbacks> fallbacks = sc.broadcast(fallbacks(spark, modelDir, policy));
+        TimeKind kind = in.kind();
+        int lookback = cfg.model().lookback();
+        boolean flagged = policy != Fallback.NONE;
+        JavaRDD<Row> rows = in.series().mapPartitions(it -> {
+            Map<String, Series> whole = new HashMap<>();
+            List<Series> history = new ArrayList<>();
+            while (it.hasNext()) {
+                Series s = it.next();
+                int origin = s.length() - holdout;
+                if (origin >= lookback) {
+                    whole.put(s.id, s);
+                    history.add(s.slice(0, origin, s.chunk));
+                }
+            }
+            List<Row> out = new ArrayList<>();
+            Iterator<Forecaster.Point> points = network.value().forecast(history.iterator(), scalers.value(),
+                    fallbacks.value());
+            while (points.hasNext()) {
+                Forecaster.Point p = points.next();
+                if (p.step() > holdout) {
+                    continue;
+                }
+                Series s = whole.get(p.id());
+                int origin = s.length() - holdout;
+                double actual = s.values[origin + p.step() - 1];
+                double scale = ErrorSums.maseScale(s.values, origin, s.grid.season());
+                out.add(flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
+                        p.source().label(), actual, scale)
+                        : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(), actual, scale));
+            }
+            return out.iterator();
+        });
+        return new Forecasts(spark.createDataFrame(rows, heldOutSchema(timeType(kind), policy)), in.problems());
+    }
+
+    /** Refuses a {@code holdout} param outside 0 to the horizon, with one message naming both. */
+    static void checkHoldout(int holdout, int horizon) {
+        if (holdout < 0 || holdout > horizon) {
+            throw new ConfigError("holdout = " + holdout + " is out of range; allowed 0 (forecast the future) to"
+                    + " model.horizon = " + horizon);
+        }
+    }
+
+    /** The columns of {@link #heldOut}: those of {@link #schema}, then actual and maseScale. */
+    static StructType heldOutSchema(DataType timeType, Fallback policy) {
+        return schema(timeType, policy).add(ACTUAL, DataTypes.DoubleType).add(MASE_SCALE, DataTypes.DoubleType);
+    }
+
+    private static DataType timeType(TimeKind kind) {
+        return switch (kind) {
+            case TIMESTAMP -> DataTypes.TimestampType;
+            case DATE -> DataTypes.DateType;
+            case INDEX -> DataTypes.LongType;
+        };
     }
 
     /** The forecasts' columns: series, time, step, forecast, and source when a fallback policy is set. */

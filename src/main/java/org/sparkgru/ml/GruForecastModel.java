@@ -7,8 +7,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
@@ -43,6 +45,7 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
     private final String dir;
     private final transient GruModel model;
     private final Param<String> asOf;
+    private final IntParam holdout;
 
     GruForecastModel(String uid, String dir, GruModel model) {
         this.uid = uid;
@@ -50,6 +53,8 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
         this.model = model;
         this.asOf = new Param<>(this, "asOf",
                 "forecast from the history at or before this time (ISO timestamp, date or index); unset: all history");
+        this.holdout = new IntParam(this, "holdout", GruForecaster.HOLDOUT_DOC, ParamValidators.gtEq(0));
+        setDefault(holdout, 0);
     }
 
     /** Loads a model directory written by {@code jobs/train.sh}, {@link GruForecaster} or {@link #write()}. */
@@ -108,6 +113,16 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
         return this;
     }
 
+    /** See {@link GruForecaster#holdout()}; {@code fit} copies the estimator's value here. */
+    public IntParam holdout() {
+        return holdout;
+    }
+
+    public GruForecastModel setHoldout(int points) {
+        set(holdout, points);
+        return this;
+    }
+
     /** The network and its metadata. */
     public GruModel gruModel() {
         return model;
@@ -123,21 +138,30 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
         return TrainConfig.fromModel(model.metadata().get("configuration").toString(), java.util.List.of());
     }
 
+    /**
+     * The forecasts after each series' end; with {@link #holdout()} {@code k > 0}, the forecasts of each series'
+     * last {@code k} points from the history before them, with their actual values and the series' MASE scale
+     * (columns {@code actual}, {@code maseScale}), which {@link GruForecastEvaluator} scores.
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         String time = isDefined(asOf) ? getOrDefault(asOf) : null;
-        return Forecasting.forecast(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time)
+        int k = (Integer) getOrDefault(holdout);
+        return (k == 0 ? Forecasting.forecast(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time)
+                : Forecasting.heldOut(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time, k))
                 .forecasts();
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
         TrainConfig cfg = trainConfig();
-        return forecastSchema(schema, cfg.data().id(), cfg.data().time(), cfg.forecast().fallback());
+        return forecastSchema(schema, cfg.data().id(), cfg.data().time(), cfg.forecast().fallback(),
+                (Integer) getOrDefault(holdout) > 0);
     }
 
+    /** The output columns of {@code transform}: the forecasts', and actual and maseScale when held out. */
     static StructType forecastSchema(StructType input, String idCol, String timeCol,
-                                     org.sparkgru.config.Fallback fallback) {
+                                     org.sparkgru.config.Fallback fallback, boolean heldOut) {
         StructField time = null;
         for (StructField f : input.fields()) {
             if (f.name().equals(timeCol)) {
@@ -148,7 +172,8 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
             throw new IllegalArgumentException("the input needs the id column '" + idCol + "' and the time column '"
                     + timeCol + "'; it has " + String.join(", ", input.fieldNames()));
         }
-        return Forecasting.schema(time.dataType(), fallback);
+        return heldOut ? Forecasting.heldOutSchema(time.dataType(), fallback)
+                : Forecasting.schema(time.dataType(), fallback);
     }
 
     @Override

@@ -52,6 +52,11 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
     private final LongParam seed;
     private final StringArrayParam config;
     private final Param<String> modelDir;
+    private final IntParam holdout;
+
+    /** The doc of {@code holdout}, here and on the model. */
+    static final String HOLDOUT_DOC = "points at each series' end that transform forecasts from the history before"
+            + " them, with their actual values (for GruForecastEvaluator); 0 (default): forecast the future";
 
     public GruForecaster() {
         this(Identifiable$.MODULE$.randomUID("gruForecaster"));
@@ -78,6 +83,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
             "other configuration keys as key=value, as with --set");
         modelDir = new Param<>(this, "modelDir",
             "directory for checkpoints, metrics and the model files (default: a new temporary directory)");
+        holdout = new IntParam(this, "holdout", HOLDOUT_DOC, org.apache.spark.ml.param.ParamValidators.gtEq(0));
         TrainConfig d = TrainConfig.load(null, List.of());
         setDefault(idCol, d.data().id());
         setDefault(timeCol, d.data().time());
@@ -93,6 +99,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         setDefault(stepSize, d.train().learningRate());
         setDefault(seed, d.train().seed());
         setDefault(config, new String[0]);
+        setDefault(holdout, 0);
     }
 
     @Override
@@ -158,6 +165,21 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
 
     public Param<String> modelDir() {
         return modelDir;
+    }
+
+    /**
+     * The last points of each series that the fitted model's {@code transform} holds out: it forecasts them from
+     * the history before them and returns them beside their actual values, so that {@link GruForecastEvaluator}
+     * can score a fit in {@code CrossValidator} or {@code TrainValidationSplit}. 0 (default) forecasts the future;
+     * at most {@code horizon}. Copied to the model by {@link #fit}.
+     */
+    public IntParam holdout() {
+        return holdout;
+    }
+
+    public GruForecaster setHoldout(int points) {
+        set(holdout, points);
+        return this;
     }
 
     public GruForecaster setIdCol(String v) {
@@ -267,11 +289,13 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
     @Override
     public GruForecastModel fit(Dataset<?> dataset) {
         TrainConfig cfg = trainConfig();
+        Forecasting.checkHoldout((Integer) getOrDefault(holdout), cfg.model().horizon());
         try {
             String dir = isDefined(modelDir) ? getOrDefault(modelDir)
                     : Files.createTempDirectory("spark-gru-model").toString();
             Training.train(dataset.sparkSession(), cfg, dataset.toDF(), dir, false, true);
             GruForecastModel model = GruForecastModel.load(dir);
+            model.setHoldout((Integer) getOrDefault(holdout));
             model.setParent(this);
             return model;
         } catch (IOException e) {
@@ -282,7 +306,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
     @Override
     public StructType transformSchema(StructType schema) {
         return GruForecastModel.forecastSchema(schema, getOrDefault(idCol), getOrDefault(timeCol),
-                org.sparkgru.config.Fallback.NONE);
+                org.sparkgru.config.Fallback.NONE, (Integer) getOrDefault(holdout) > 0);
     }
 
     @Override

@@ -39,13 +39,7 @@ public final class HtmlReport {
      */
     public static String render(String title, JsonNode summary, List<JsonNode> metrics,
                                 List<Labelled> curves) throws IOException {
-        StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
-                .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:960px}"
-                        + "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 10px;text-align:right}"
-                        + "th:first-child,td:first-child{text-align:left}img{display:block;margin:1em 0}</style>"
-                        + "</head><body>\n");
-        html.append("<h1>").append(esc(title)).append("</h1>\n");
+        StringBuilder html = new StringBuilder(head(title));
         html.append("<p>").append(summary.path("evaluatedSeries").asInt()).append(" series, ")
                 .append(summary.path("origins").asInt()).append(" origin(s) of horizon ")
                 .append(summary.path("horizon").asInt()).append(", season ").append(summary.path("season").asInt())
@@ -146,7 +140,16 @@ public final class HtmlReport {
         ((XYLineAndShapeRenderer) plot.getRenderer()).setSeriesStroke(0, new BasicStroke(1.8f));
     }
 
-    private static String esc(String s) {
+    /** The page's head, style and title heading: shared by the project's reports. */
+    static String head(String title) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+                + "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:960px}"
+                + "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 10px;text-align:right}"
+                + "th:first-child,td:first-child{text-align:left}img{display:block;margin:1em 0}</style>"
+                + "</head><body>\n<h1>" + esc(title) + "</h1>\n";
+    }
+
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
