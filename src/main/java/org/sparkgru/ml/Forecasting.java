@@ -61,20 +61,30 @@ public final class Forecasting {
      */
     public static Forecasts forecast(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg,
                                      Dataset<Row> df, String asOf) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
-        Broadcast<Map<String, Scaler>> scalers = sc.broadcast(in.trained());
-        Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
         Fallback policy = cfg.forecast().fallback();
-        Broadcast<Forecaster.Fallbacks> fallbacks = sc.broadcast(fallbacks(spark, modelDir, policy));
+        Shipped shipped = Shipped.of(spark, in, modelDir, policy);
         TimeKind kind = in.kind();
         DataType timeType = timeType(kind);
         boolean flagged = policy != Fallback.NONE;
-        JavaRDD<Row> rows = in.series()
-                .mapPartitions(it -> network.value().forecast(it, scalers.value(), fallbacks.value()))
+        JavaRDD<Row> rows = in.series().mapPartitions(shipped::forecast)
                 .map(p -> flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
                         p.source().label()) : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
         return new Forecasts(spark.createDataFrame(rows, schema(timeType, policy)), in.problems());
+    }
+
+    /** What the executors forecast with: the network, the training scalers and the fallbacks, broadcast once. */
+    private record Shipped(Broadcast<Forecaster> network, Broadcast<Map<String, Scaler>> scalers,
+                           Broadcast<Forecaster.Fallbacks> fallbacks) implements java.io.Serializable {
+        static Shipped of(SparkSession spark, ModelInput in, String modelDir, Fallback policy) {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            return new Shipped(sc.broadcast(in.forecaster()), sc.broadcast(in.trained()),
+                    sc.broadcast(Forecasting.fallbacks(spark, modelDir, policy)));
+        }
+
+        Iterator<Forecaster.Point> forecast(Iterator<Series> it) {
+            return network.value().forecast(it, scalers.value(), fallbacks.value());
+        }
     }
 
     /** The column of the held-out actual values ({@link #heldOut}). */
@@ -95,12 +105,9 @@ public final class Forecasting {
             throw new IllegalArgumentException("holdout " + holdout + ": heldOut needs at least one point");
         }
         checkHoldout(holdout, cfg.model().horizon());
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
-        Broadcast<Map<String, Scaler>> scalers = sc.broadcast(in.trained());
-        Broadcast<Forecaster> network = sc.broadcast(in.forecaster());
         Fallback policy = cfg.forecast().fallback();
-        Broadcast<Forecaster.Fallbacks> fallbacks = sc.broadcast(fallbacks(spark, modelDir, policy));
+        Shipped shipped = Shipped.of(spark, in, modelDir, policy);
         TimeKind kind = in.kind();
         int lookback = cfg.model().lookback();
         boolean flagged = policy != Fallback.NONE;
@@ -116,8 +123,7 @@ public final class Forecasting {
                 }
             }
             List<Row> out = new ArrayList<>();
-            Iterator<Forecaster.Point> points = network.value().forecast(history.iterator(), scalers.value(),
-                    fallbacks.value());
+            Iterator<Forecaster.Point> points = shipped.forecast(history.iterator());
             while (points.hasNext()) {
                 Forecaster.Point p = points.next();
                 if (p.step() > holdout) {

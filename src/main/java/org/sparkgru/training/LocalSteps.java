@@ -7,8 +7,6 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.Series;
 
@@ -30,8 +28,6 @@ import org.sparkgru.data.Series;
  * {@link MinibatchStep} does.
  */
 final class LocalSteps implements UpdateRule {
-    private static final Logger LOG = LoggerFactory.getLogger(LocalSteps.class);
-
     private final JavaSparkContext sc;
     private final JavaRDD<Series> series;
     private final PartitionWork work;
@@ -41,10 +37,8 @@ final class LocalSteps implements UpdateRule {
     private final int parameters;
     private final int members;
     private final Sgd outer;
-    private final String checkpoints;
     private float[] delta;
-    private double lrFactor = 1;
-    private int badSteps;
+    private final BadSteps bad;
 
     LocalSteps(JavaSparkContext sc, JavaRDD<Series> series, PartitionWork work, Telemetry telemetry,
                TrainConfig.Train t, List<Long> windows, int parameters, int members, String checkpoints) {
@@ -57,7 +51,7 @@ final class LocalSteps implements UpdateRule {
         this.parameters = parameters;
         this.members = members;
         this.outer = new Sgd(parameters, t.outerMomentum(), t.outerMomentum() > 0);
-        this.checkpoints = checkpoints;
+        this.bad = new BadSteps(t.maxBadSteps(), checkpoints);
     }
 
     @Override
@@ -70,8 +64,7 @@ final class LocalSteps implements UpdateRule {
         delta = new float[params.length];
         if (restored != null) {
             outer.restore(restored.optimizer(), restored.optimizerSteps());
-            lrFactor = restored.lrFactor();
-            badSteps = restored.badSteps();
+            bad.restore(restored);
         }
     }
 
@@ -92,7 +85,7 @@ final class LocalSteps implements UpdateRule {
         TrainConfig.Train cfg = t;
         int size = parameters;
         int steps = t.localSteps();
-        double lr = t.learningRate() * lrFactor * MinibatchStep.schedule(t, iteration);
+        double lr = t.learningRate() * bad.lrFactor() * MinibatchStep.schedule(t, iteration);
         GradientSum sum = series.mapPartitionsWithIndex((p, rows) -> List.of(w.localRound(p, rows, bc.value(),
                         iteration, share[p], steps, Optimizer.of(cfg, size), lr, cfg.clipNorm())).iterator(), true)
                 .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, t.treeDepth());
@@ -100,22 +93,14 @@ final class LocalSteps implements UpdateRule {
         long t1 = System.nanoTime();
         sum.mean(delta);
         double norm = MinibatchStep.clip(delta, members, 0);
-        double outerLr = t.outerLearningRate() * lrFactor;
+        double outerLr = t.outerLearningRate() * bad.lrFactor();
         int done = iteration + 1;
         ObjectNode line = JsonNodeFactory.instance.objectNode();
         line.put("iteration", done);
         if (sum.overflow || !Double.isFinite(norm) || !Double.isFinite(sum.meanLoss())) {
-            badSteps++;
-            lrFactor /= 2;
-            LOG.warn("round {}: non-finite local gradient, round skipped, learning rates halved ({} in a row)", done,
-                    badSteps);
-            line.put("skipped", "non-finite gradient");
-            String stop = badSteps < t.maxBadSteps() ? null : badSteps + " non-finite gradients in a row at iteration "
-                    + done + "; the data may hold extreme values or train.learningRate is too high. The last good"
-                    + " checkpoint is kept in " + checkpoints;
-            return new Step(Kind.SKIPPED, done, line, null, false, stop);
+            return bad.skip(done, line);
         }
-        badSteps = 0;
+        bad.passed();
         outer.step(params, delta, outerLr);
         double secs = (System.nanoTime() - t0) / 1e9;
         double computeShare = Math.min(1, telemetry.computeSeconds() / sc.defaultParallelism() / secs);
@@ -140,6 +125,6 @@ final class LocalSteps implements UpdateRule {
 
     @Override
     public TrainingState.Rule state(int iteration) {
-        return new TrainingState.Rule(outer.state(), outer.steps(), lrFactor, badSteps, null);
+        return new TrainingState.Rule(outer.state(), outer.steps(), bad.lrFactor(), bad.inARow(), null);
     }
 }

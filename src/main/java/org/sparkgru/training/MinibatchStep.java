@@ -32,12 +32,10 @@ final class MinibatchStep implements UpdateRule {
     private final TrainConfig.Train t;
     private final int[] shares;
     private final Optimizer optimizer;
-    private final String checkpoints;
     private final FallbackWarning fallback = new FallbackWarning();
     private final int members;
     private float[] grad;
-    private double lrFactor = 1;
-    private int badSteps;
+    private final BadSteps bad;
 
     /**
      * @param windows     training windows per partition (for the batch shares)
@@ -53,7 +51,7 @@ final class MinibatchStep implements UpdateRule {
         this.telemetry = telemetry;
         this.t = t;
         this.shares = shares(windows, t.batchSize());
-        this.checkpoints = checkpoints;
+        this.bad = new BadSteps(t.maxBadSteps(), checkpoints);
         this.optimizer = Optimizer.of(t, parameters);
     }
 
@@ -67,8 +65,7 @@ final class MinibatchStep implements UpdateRule {
         grad = new float[params.length];
         if (restored != null) {
             optimizer.restore(restored.optimizer(), restored.optimizerSteps());
-            lrFactor = restored.lrFactor();
-            badSteps = restored.badSteps();
+            bad.restore(restored);
         }
     }
 
@@ -92,22 +89,14 @@ final class MinibatchStep implements UpdateRule {
         long t1 = System.nanoTime();
         sum.mean(grad);
         double norm = clip(grad, members, t.clipNorm());
-        double lr = t.learningRate() * lrFactor * schedule(t, iteration);
+        double lr = t.learningRate() * bad.lrFactor() * schedule(t, iteration);
         int done = iteration + 1;
         ObjectNode line = JsonNodeFactory.instance.objectNode();
         line.put("iteration", done);
         if (sum.overflow || !Double.isFinite(norm) || !Double.isFinite(sum.meanLoss())) {
-            badSteps++;
-            lrFactor /= 2;
-            LOG.warn("iteration {}: non-finite gradient, step skipped, learning rate halved ({} in a row)", done,
-                    badSteps);
-            line.put("skipped", "non-finite gradient");
-            String stop = badSteps < t.maxBadSteps() ? null : badSteps + " non-finite gradients in a row at iteration "
-                    + done + "; the data may hold extreme values or train.learningRate is too high. The last good"
-                    + " checkpoint is kept in " + checkpoints;
-            return new Step(Kind.SKIPPED, done, line, null, false, stop);
+            return bad.skip(done, line);
         }
-        badSteps = 0;
+        bad.passed();
         optimizer.step(params, grad, lr);
         double secs = (System.nanoTime() - t0) / 1e9;
         double computeShare = Math.min(1, telemetry.computeSeconds() / sc.defaultParallelism() / secs);
@@ -134,7 +123,7 @@ final class MinibatchStep implements UpdateRule {
 
     @Override
     public TrainingState.Rule state(int iteration) {
-        return new TrainingState.Rule(optimizer.state(), optimizer.steps(), lrFactor, badSteps, null);
+        return new TrainingState.Rule(optimizer.state(), optimizer.steps(), bad.lrFactor(), bad.inARow(), null);
     }
 
     /** Learning-rate multiplier of an iteration: linear warm-up, then constant, step or cosine decay. */
