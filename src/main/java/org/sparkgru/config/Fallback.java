@@ -22,7 +22,7 @@ public enum Fallback implements Choice {
     public enum Source {
         MODEL, NAIVE, SEASONAL_NAIVE;
 
-        /** The name in the forecast's {@code source} column, as in the backtest's method names. */
+        /** The name in the forecast's {@code source} column and of the backtest's methods ({@code Backtest.METHODS}). */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

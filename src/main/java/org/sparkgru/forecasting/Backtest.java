@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.sparkgru.config.Fallback;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.metrics.ErrorSums;
@@ -19,8 +20,9 @@ import org.sparkgru.metrics.ErrorSums;
  */
 public final class Backtest implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Methods, in the order of {@link SeriesResult#sums()}. */
-    public static final List<String> METHODS = List.of("model", "naive", "seasonal_naive");
+    /** Methods, in the order of {@link SeriesResult#sums()}: the labels of {@link Fallback.Source}, in its order. */
+    public static final List<String> METHODS = java.util.Arrays.stream(Fallback.Source.values())
+            .map(Fallback.Source::label).toList();
 
     /**
      * One series' outcome: error sums per method (in {@link #METHODS} order) and the MASE scale; or a reason when

@@ -1,5 +1,7 @@
 package org.sparkgru.ml;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,15 +10,18 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -32,6 +37,7 @@ import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.forecasting.Forecaster;
+import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.metrics.ErrorSums;
@@ -113,12 +119,14 @@ public final class Forecasting {
         boolean flagged = policy != Fallback.NONE;
         JavaRDD<Row> rows = in.series().mapPartitions(it -> {
             Map<String, Series> whole = new HashMap<>();
+            Map<String, Double> scales = new HashMap<>();
             List<Series> history = new ArrayList<>();
             while (it.hasNext()) {
                 Series s = it.next();
                 int origin = s.length() - holdout;
                 if (origin >= lookback) {
                     whole.put(s.id, s);
+                    scales.put(s.id, ErrorSums.maseScale(s.values, origin, s.grid.season()));
                     history.add(s.slice(0, origin, s.chunk));
                 }
             }
@@ -132,7 +140,7 @@ public final class Forecasting {
                 Series s = whole.get(p.id());
                 int origin = s.length() - holdout;
                 double actual = s.values[origin + p.step() - 1];
-                double scale = ErrorSums.maseScale(s.values, origin, s.grid.season());
+                double scale = scales.get(p.id());
                 out.add(flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
                         p.source().label(), actual, scale)
                         : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(), actual, scale));
@@ -184,7 +192,7 @@ public final class Forecasting {
         Path report = new Path(modelDir, ModelDirectory.REPORT);
         try {
             FileSystem fs = HadoopFiles.of(report, spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(new Path(report, "_SUCCESS"))) {
+            if (!fs.exists(new Path(report, AtomicFiles.SUCCESS))) {
                 throw new UserError("forecast.fallback = " + policy.id() + " chooses series from the training report,"
                         + " and " + report + " is missing or incomplete; retrain with jobs/train.sh or set"
                         + " forecast.fallback = none");
@@ -194,8 +202,11 @@ public final class Forecasting {
                 season = new ObjectMapper().readTree(in).path("season").asInt(1);
             }
             Map<String, Fallback.Source> sources = new HashMap<>();
-            for (Row r : spark.read().parquet(new Path(report, "metrics").toString())
-                    .select("series", "model_mae", "naive_mae", "seasonal_naive_mae").collectAsList()) {
+            // the report's per-series MAE columns, <method>_mae, in Source order (model, naive, seasonal naive)
+            Column[] columns = Stream.concat(Stream.of(col("series")), Arrays.stream(Fallback.Source.values())
+                    .map(m -> col(m.label() + "_mae"))).toArray(Column[]::new);
+            for (Row r : spark.read().parquet(new Path(report, "metrics").toString()).select(columns)
+                    .collectAsList()) {
                 Fallback.Source src = policy.choose(mae(r, 1), mae(r, 2), mae(r, 3));
                 if (src != Fallback.Source.MODEL) {
                     sources.put(r.getString(0), src);

@@ -203,13 +203,14 @@ final class PartitionWork implements Serializable {
         float[] grad = new float[start.length];
         GradientSum step = new GradientSum(start.length);
         Scratch scratch = new Scratch(start.length / members);
+        Random rnd = new Random();
         double loss = 0;
         long allocated;
         try (WorkspacePool.Lease lease = workspace()) {
             long heapBefore = AllocationCounter.bytes();
             for (int j = 0; j < steps; j++) {
                 step.clear();
-                Random rnd = new Random(streamSeed(seed + 0x632BE59BD9B4E019L * (j + 1), round, partition));
+                rnd.setSeed(streamSeed(seed + 0x632BE59BD9B4E019L * (j + 1), round, partition));
                 draw(lease.kernel(), windows, rnd, local, share, scratch, step, round, partition);
                 step.mean(grad);
                 if (step.overflow || !Double.isFinite(MinibatchStep.clip(grad, members, clipNorm))) {
