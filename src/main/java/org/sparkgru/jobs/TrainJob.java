@@ -2,6 +2,7 @@ package org.sparkgru.jobs;
 
 import org.sparkgru.ml.ModelInput;
 import org.sparkgru.ml.Training;
+import org.sparkgru.ml.WarmStart;
 import org.sparkgru.UserError;
 import java.io.File;
 import java.io.IOException;
@@ -52,6 +53,17 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace a complete model in the model directory.")
     boolean overwrite;
 
+    @Option(names = "--init-from", paramLabel = "DIR",
+            description = "Start from this previous model's weights (same architecture) instead of a fresh"
+                    + " initialization.")
+    String initFrom;
+
+    @Option(names = "--keep-scalers", description = "With --init-from: keep the parent's scalers for the series it"
+            + " was trained on instead of refitting them on the new data.")
+    boolean keepScalers;
+
+    private WarmStart warm;
+
     public static void main(String[] args) {
         System.exit(JobRunner.run(new TrainJob(), args));
     }
@@ -61,6 +73,13 @@ public final class TrainJob implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.load(config, sets);
         Configuration conf = Locations.hadoopConfiguration();
         Locations.requireWritableDirectory(model, "--model", conf);
+        if (keepScalers && initFrom == null) {
+            throw new UserError("--keep-scalers keeps the scalers of the model given with --init-from; pass"
+                    + " --init-from DIR, or drop --keep-scalers");
+        }
+        if (warmStart(conf) != null) {
+            warm.inherit(cfg); // a bad --init-from, or another architecture, stops the job before Spark starts
+        }
         in.requireInput(conf);
         LOG.info("effective configuration:\n{}", cfg.render());
         try (JobSession session = in.session("spark-gru train")) {
@@ -71,7 +90,15 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     Training.TrainingRun run(SparkSession spark, TrainConfig cfg) throws IOException {
-        return Training.train(spark, cfg, in.read(spark, cfg.data().timeZone()), model, resume,
-                overwrite);
+        return Training.train(spark, cfg, in.read(spark, cfg.data().timeZone()), model, resume, overwrite,
+                warmStart(spark.sparkContext().hadoopConfiguration()));
+    }
+
+    /** The model of {@code --init-from}, loaded once; null without it. */
+    private WarmStart warmStart(Configuration conf) throws IOException {
+        if (warm == null && initFrom != null) {
+            warm = WarmStart.load(initFrom, keepScalers, conf);
+        }
+        return warm;
     }
 }

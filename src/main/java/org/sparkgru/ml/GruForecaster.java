@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -53,6 +54,8 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
     private final StringArrayParam config;
     private final Param<String> modelDir;
     private final IntParam holdout;
+    private final Param<String> initFrom;
+    private final BooleanParam keepScalers;
 
     /** The doc of {@code holdout}, here and on the model. */
     static final String HOLDOUT_DOC = "points at each series' end that transform forecasts from the history before"
@@ -84,6 +87,10 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         modelDir = new Param<>(this, "modelDir",
             "directory for checkpoints, metrics and the model files (default: a new temporary directory)");
         holdout = new IntParam(this, "holdout", HOLDOUT_DOC, org.apache.spark.ml.param.ParamValidators.gtEq(0));
+        initFrom = new Param<>(this, "initFrom", "a previous model directory to start from (train.sh --init-from);"
+            + " unset (default): a fresh initialization");
+        keepScalers = new BooleanParam(this, "keepScalers", "with initFrom: keep the parent's scalers for the series"
+            + " it was trained on (train.sh --keep-scalers); false (default): refit them on the new data");
         TrainConfig d = TrainConfig.load(null, List.of());
         setDefault(idCol, d.data().id());
         setDefault(timeCol, d.data().time());
@@ -100,6 +107,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         setDefault(seed, d.train().seed());
         setDefault(config, new String[0]);
         setDefault(holdout, 0);
+        setDefault(keepScalers, false);
     }
 
     @Override
@@ -165,6 +173,15 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
 
     public Param<String> modelDir() {
         return modelDir;
+    }
+
+    /** A previous model to warm-start from ({@link WarmStart}); the architecture must match. */
+    public Param<String> initFrom() {
+        return initFrom;
+    }
+
+    public BooleanParam keepScalers() {
+        return keepScalers;
     }
 
     /**
@@ -257,6 +274,16 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         return this;
     }
 
+    public GruForecaster setInitFrom(String v) {
+        set(initFrom, v);
+        return this;
+    }
+
+    public GruForecaster setKeepScalers(boolean v) {
+        set(keepScalers, v);
+        return this;
+    }
+
     /** The training configuration these params describe (validated; errors name the key). */
     public TrainConfig trainConfig() {
         List<String> sets = new ArrayList<>();
@@ -293,7 +320,10 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         try {
             String dir = isDefined(modelDir) ? getOrDefault(modelDir)
                     : Files.createTempDirectory("spark-gru-model").toString();
-            Training.train(dataset.sparkSession(), cfg, dataset.toDF(), dir, false, true);
+            WarmStart warm = isDefined(initFrom) ? WarmStart.load(getOrDefault(initFrom),
+                    (Boolean) getOrDefault(keepScalers), dataset.sparkSession().sparkContext().hadoopConfiguration())
+                    : null;
+            Training.train(dataset.sparkSession(), cfg, dataset.toDF(), dir, false, true, warm);
             GruForecastModel model = GruForecastModel.load(dir);
             model.setHoldout((Integer) getOrDefault(holdout));
             model.setParent(this);

@@ -116,12 +116,19 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         if (d.scaling() == Scaling.GLOBAL) {
             series = globalScaler(m).apply(series);
         }
-        Map<String, Scaler> trained = switch (d.scaling()) {
+        return new ModelInput(series, problems, forecaster(m, cfg), trainedScalers(spark, modelDir, d.scaling()), kind);
+    }
+
+    /**
+     * The training scalers of the model in {@code modelDir} by series id, for its {@code scaling}: per series the
+     * stored ones, per window the covariates' only (the target is scaled per window), none for global or none.
+     */
+    static Map<String, Scaler> trainedScalers(SparkSession spark, String modelDir, Scaling scaling) {
+        return switch (scaling) {
             case SERIES -> ScalerTable.read(spark, scalers(modelDir));
             case WINDOW, REVIN -> withoutTargets(ScalerTable.read(spark, scalers(modelDir)));
             case GLOBAL, NONE -> Map.of();
         };
-        return new ModelInput(series, problems, forecaster(m, cfg), trained, kind);
     }
 
     private static String scalers(String modelDir) {
@@ -134,7 +141,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
     }
 
     /** The global scaler stored in the model's metadata ({@code data.scaling = global}). */
-    private static Scaler globalScaler(GruModel m) {
+    static Scaler globalScaler(GruModel m) {
         JsonNode g = m.metadata().at("/data/globalScaler");
         return new Scaler((float) g.get("mean").asDouble(), (float) g.get("scale").asDouble(),
                 floats(g.get("featureMean")), floats(g.get("featureScale")));

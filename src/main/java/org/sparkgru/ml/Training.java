@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -95,16 +96,17 @@ public final class Training {
 
     /**
      * The training pipeline on a Dataset, shared by this job and {@link GruForecaster}: checks the
-     * model directory, assembles and reports the data, trains, and writes the complete model directory.
+     * model directory, assembles and reports the data, trains (from the weights of {@code warm}, a previous model,
+     * when it is not null), and writes the complete model directory.
      */
     public static TrainingRun train(SparkSession spark, TrainConfig cfg, Dataset<Row> df, String model, boolean resume,
-                                    boolean overwrite) throws IOException {
+                                    boolean overwrite, WarmStart warm) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ModelDirectory dir = ModelDirectory.of(model, sc.hadoopConfiguration());
         boolean existed = dir.fs().exists(dir.root());
         try (DirectoryLock lock = dir.lock()) {
             try {
-                return trainLocked(spark, sc, cfg, df, dir, resume, overwrite);
+                return trainLocked(spark, sc, cfg, df, dir, resume, overwrite, warm);
             } catch (RuntimeException | IOException e) {
                 removeIfEmpty(dir, existed, e);
                 throw e;
@@ -128,9 +130,14 @@ public final class Training {
 
     /** {@link #train} while holding the model directory's lock. */
     private static TrainingRun trainLocked(SparkSession spark, JavaSparkContext sc, TrainConfig cfg, Dataset<Row> df,
-                                           ModelDirectory dir, boolean resume, boolean overwrite) throws IOException {
+                                           ModelDirectory dir, boolean resume, boolean overwrite, WarmStart warm)
+            throws IOException {
         String model = dir.root().toString();
         FileSystem fs = dir.fs();
+        if (warm != null && warm.path().equals(model)) {
+            throw new UserError("--init-from and --model both name " + model + "; write the fine-tuned model to a"
+                    + " new directory, so that the parent stays as it was");
+        }
         if (dir.isComplete() && !overwrite && !resume) {
             throw new UserError("model directory " + dir.root() + " already holds a complete model; choose another"
                     + " --model, or pass --overwrite to replace it");
@@ -138,6 +145,9 @@ public final class Training {
         if (!dir.isComplete() && !resume && !overwrite && dir.hasContent()) {
             throw new UserError("model directory " + dir.root() + " holds an unfinished training; pass --resume to"
                     + " continue it or --overwrite to start again");
+        }
+        if (warm != null) {
+            cfg = warm.inherit(cfg);
         }
         TrainConfig.Data d = cfg.data();
         boolean autoLookback = cfg.model().lookback() == TrainConfig.AUTO;
@@ -193,8 +203,14 @@ public final class Training {
         try {
             dir.clearComplete();
             Scaler global = null;
+            if (warm != null && warm.keepScalers() && d.scaling() != Scaling.GLOBAL) {
+                JavaRDD<Series> kept = keepScalers(sc, series, warm.seriesScalers(spark), count);
+                series.unpersist();
+                series = kept;
+            }
             if (d.scaling() == Scaling.GLOBAL) {
-                global = Scaler.fitGlobal(series, d.features().size());
+                global = warm != null && warm.keepScalers() ? warm.globalScaler()
+                        : Scaler.fitGlobal(series, d.features().size());
                 JavaRDD<Series> scaled = global.apply(series).persist(StorageLevel.MEMORY_AND_DISK());
                 scaled.count();
                 series.unpersist();
@@ -218,13 +234,17 @@ public final class Training {
                 throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = "
                         + cfg.model().layers() + ": " + e.getMessage() + "; choose a smaller network");
             }
-            TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume);
+            TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume,
+                    warm == null ? null : warm.weights(spec));
             fresh = false; // a finished training is never removed: a failure from here on keeps its files
             if (chunks != series) {
                 chunks.unpersist();
             }
-            GruModel trained = new GruModel(spec, training.best(), metadata(cfg, global, quality, training, count,
-                    cachedBytes));
+            ObjectNode meta = metadata(cfg, global, quality, training, count, cachedBytes);
+            if (warm != null) {
+                meta.set("parent", warm.describe());
+            }
+            GruModel trained = new GruModel(spec, training.best(), meta);
             ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
             fs.delete(dir.report(), true);
             ObjectNode report = Evaluation.run(spark, new ModelInput(series, quality.problems(),
@@ -244,6 +264,21 @@ public final class Training {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code series} (cached) with the parent's scalers for the series the parent was trained on
+     * ({@code --keep-scalers}); the new series keep the ones fitted on their own data, as forecasting does.
+     */
+    private static JavaRDD<Series> keepScalers(JavaSparkContext sc, JavaRDD<Series> series, Map<String, Scaler> parent,
+                                               long count) {
+        Broadcast<Map<String, Scaler>> bc = sc.broadcast(parent);
+        JavaRDD<Series> kept = series.map(s -> bc.value().containsKey(s.id) ? s.withScaler(bc.value().get(s.id)) : s)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long known = kept.filter(s -> bc.value().containsKey(s.id)).count(); // also fills kept's cache
+        LOG.info("--keep-scalers: the parent's scalers for {} of {} series; the other {} are fitted on their own"
+                + " data", known, count, count - known);
+        return kept;
     }
 
     /**

@@ -262,7 +262,7 @@ public final class Tuning {
         LOG.info("trial {} ({}) starts", t.number(), t.describe());
         try {
             Training.TrainingRun run = Training.train(spark, t.config(), df, new Path(tuning, name).toString(),
-                    false, false);
+                    false, false, null);
             double seconds = (System.nanoTime() - started) / 1e9;
             Leaderboard.Entry e = Leaderboard.Entry.of(t, name, run, seconds);
             LOG.info("trial {} ({}) done in {} s: validation-tail MASE {}", t.number(), t.describe(),

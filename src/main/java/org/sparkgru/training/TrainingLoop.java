@@ -70,8 +70,11 @@ public final class TrainingLoop {
                 FaultPlan.fromSystemProperties(), telemetry);
     }
 
-    /** Trains on the cached {@code series}; resumes from the newest checkpoint when asked and one exists. */
-    public Result fit(JavaRDD<Series> series, boolean resume) throws IOException {
+    /**
+     * Trains on the cached {@code series} from {@code initial} (a warm start's weights; null: the Keras
+     * initialization); resumes from the newest checkpoint when asked and one exists, which wins over {@code initial}.
+     */
+    public Result fit(JavaRDD<Series> series, boolean resume, float[] initial) throws IOException {
         TrainConfig.Train t = cfg.train();
         PartitionWork w = work;
         List<Long> windows = series.mapPartitions(it -> List.of(w.countWindows(it)).iterator()).collect();
@@ -81,7 +84,7 @@ public final class TrainingLoop {
                     + (cfg.model().lookback() + 2 * cfg.model().horizon()) + " points; lower model.lookback or"
                     + " model.horizon");
         }
-        float[] params = Ensemble.keras(spec, t.seed(), cfg.model().ensemble());
+        float[] params = initial != null ? initial : Ensemble.keras(spec, t.seed(), cfg.model().ensemble());
         Checkpoints checkpoints = new Checkpoints(dir);
         UpdateRule rule = switch (t.optimizer()) {
             case LBFGS -> new LbfgsStep(new FullBatchCost(sc, series, work, t.treeDepth()), t);

@@ -136,6 +136,31 @@ class BadInputTest {
     }
 
     @Test
+    void aWarmStartFromAnUnfinishedModelOrAnotherArchitectureIsRefused() throws IOException {
+        Path good = csv("good.csv", HEADER, hourly("a", 30, 10));
+        Path unfinished = Files.createDirectories(tmp.resolve("unfinished"));
+        Files.writeString(unfinished.resolve("model.json"), "{}");
+        Path child = tmp.resolve("child");
+        List<String> args = List.of("--input", good.toString(), "--format", "csv", "--model", child.toString(),
+                "--set", "model.lookback=6", "--set", "model.horizon=2");
+        List<String> unfinishedParent = new ArrayList<>(args);
+        unfinishedParent.addAll(List.of("--init-from", unfinished.toString()));
+        assertRefused(run(new TrainJob(), unfinishedParent), "--init-from " + unfinished
+                + " is not a complete model (no _SUCCESS", child);
+        List<String> noParent = new ArrayList<>(args);
+        noParent.add("--keep-scalers");
+        assertRefused(run(new TrainJob(), noParent), "--keep-scalers keeps the scalers of the model given with"
+                + " --init-from", child);
+        assertTrained(train(good));
+        List<String> other = new ArrayList<>(args);
+        other.addAll(List.of("--set", "model.hidden=5", "--init-from", model().toString()));
+        Outcome o = run(new TrainJob(), other);
+        assertRefused(o, "--init-from " + model() + ": the architecture differs (model.hidden = 5 here, 4 in the"
+                + " parent)", child);
+        assertFalse(Files.exists(child), "nothing written");
+    }
+
+    @Test
     void timestampsWithoutAnOffsetAreReadInDataTimeZoneWhateverTheSessionZone() throws IOException {
         // hourly rows across the US spring-forward of 2026-03-08, written without an offset: read in New York time
         // the hour 02:00 does not exist, and two rows would fall on 03:00

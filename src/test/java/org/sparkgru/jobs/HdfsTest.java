@@ -63,7 +63,7 @@ class HdfsTest {
         SparkSession spark = SparkTests.session();
         String whole = root + "/models/whole";
         Training.train(spark, TrainConfig.load(null, SETTINGS), spark.read().parquet(root + "/data/hourly"), whole,
-                false, false);
+                false, false, null);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         FileSystem fs = new org.apache.hadoop.fs.Path(whole).getFileSystem(conf);
         for (String f : List.of("_SUCCESS", "model.json", "weights.safetensors", "metrics.jsonl", "scalers",
@@ -74,10 +74,10 @@ class HdfsTest {
         String broken = root + "/models/broken";
         IllegalStateException stopped = FaultHooks.with("stopDriverAt", "25", () -> assertThrows(
                 IllegalStateException.class, () -> Training.train(spark, TrainConfig.load(null, SETTINGS),
-                        spark.read().parquet(root + "/data/hourly"), broken, false, false)));
+                        spark.read().parquet(root + "/data/hourly"), broken, false, false, null)));
         assertTrue(stopped.getMessage().contains("injected driver failure"), stopped.getMessage());
         Training.train(spark, TrainConfig.load(null, SETTINGS), spark.read().parquet(root + "/data/hourly"), broken,
-                true, false);
+                true, false, null);
         GruModel a = ModelStore.load(whole, conf);
         GruModel b = ModelStore.load(broken, conf);
         assertArrayEquals(a.params(), b.params(), "resumed from an HDFS checkpoint: same weights");

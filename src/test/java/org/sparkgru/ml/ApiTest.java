@@ -1,5 +1,9 @@
 package org.sparkgru.ml;
 
+import org.sparkgru.UserError;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +75,7 @@ class ApiTest {
         String dir = tmp.resolve("job-model").toString();
         Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet");
         Training.train(SparkTests.session(), TrainConfig.load(null, List.of("train.iterations=5", "model.hidden=4",
-                "model.horizon=6")), history, dir, false, false);
+                "model.horizon=6")), history, dir, false, false, null);
         GruForecastModel model = GruForecastModel.load(dir);
         assertEquals(6, model.trainConfig().model().horizon());
         Dataset<Row> f = model.setAsOf("2026-01-20T00:00:00Z").transform(history);
@@ -80,6 +84,23 @@ class ApiTest {
                 f.where("series = 's0000' and step = 1").first().getTimestamp(1).toInstant());
         assertEquals(List.of("series", "time", "step", "forecast"),
                 List.of(model.transformSchema(history.schema()).fieldNames()));
+    }
+
+    /** {@code initFrom} is the Estimator's {@code --init-from}: the fitted model records its parent. */
+    @Test
+    void theEstimatorWarmStartsFromAPreviousModel() throws IOException {
+        String parent = tmp.resolve("parent").toString();
+        Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet");
+        Training.train(SparkTests.session(), TrainConfig.load(null, List.of("train.iterations=3", "model.hidden=4",
+                "model.horizon=6")), history, parent, false, false, null);
+        String child = tmp.resolve("child").toString();
+        new GruForecaster().setHidden(4).setHorizon(6).setMaxIter(2).setInitFrom(parent).setKeepScalers(true)
+                .setModelDir(child).fit(history);
+        JsonNode p = ModelStore.load(child, new Configuration()).metadata().get("parent");
+        assertTrue(p.get("path").asText().endsWith("parent"), p.toString());
+        assertTrue(p.get("keepScalers").asBoolean());
+        assertThrows(UserError.class, () -> new GruForecaster().setHidden(8).setHorizon(6).setMaxIter(1)
+                .setInitFrom(parent).setModelDir(tmp.resolve("other").toString()).fit(history));
     }
 
     @Test
