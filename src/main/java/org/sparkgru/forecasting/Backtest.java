@@ -23,6 +23,9 @@ public final class Backtest implements Serializable {
     /** Methods, in the order of {@link SeriesResult#sums()}: the labels of {@link Fallback.Source}, in its order. */
     public static final List<String> METHODS = java.util.Arrays.stream(Fallback.Source.values())
             .map(Fallback.Source::label).toList();
+    /** The methods of a champion/challenger backtest ({@link #alongside}): the other model second. */
+    public static final List<String> METHODS_AGAINST = List.of(METHODS.get(0), "against", METHODS.get(1),
+            METHODS.get(2));
 
     /**
      * One series' outcome: error sums per method (in {@link #METHODS} order) and the MASE scale; or a reason when
@@ -90,10 +93,23 @@ public final class Backtest implements Serializable {
     /**
      * Actual values and forecasts of one series for a chart: the grid {@code step} in words, {@code ticks[i]} grid
      * positions from up to two lookbacks before the first origin to the end, {@code actual[i]}, and the model's and
-     * seasonal naive's forecasts ({@code NaN} before the first origin).
+     * seasonal naive's forecasts ({@code NaN} before the first origin); {@code against} the other model's in a
+     * champion/challenger backtest, else null.
      */
     public record Curve(String id, String step, long[] ticks, double[] actual, double[] model,
-                        double[] seasonalNaive) implements Serializable {
+                        double[] seasonalNaive, double[] against) implements Serializable {
+        /**
+         * This curve with the forecasts of {@code other}, the same series' curve from the {@code --against} model,
+         * aligned at the series' end (the two lookbacks may differ, and with them where the curves start).
+         */
+        public Curve withAgainst(Curve other) {
+            double[] a = new double[actual.length];
+            int shift = other.model.length - a.length;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i + shift >= 0 ? other.model[i + shift] : Double.NaN;
+            }
+            return new Curve(id, step, ticks, actual, model, seasonalNaive, a);
+        }
     }
 
     /** The curve of one series (which must be long enough, see {@link #run}). */
@@ -123,7 +139,33 @@ public final class Backtest implements Serializable {
                 seasonal[origin + h - from] = s.values[origin + h - season * ((h / season) + 1)];
             }
         }
-        return new Curve(s.id, s.grid.describeStep(), ticks, actual, model, seasonal);
+        return new Curve(s.id, s.grid.describeStep(), ticks, actual, model, seasonal, null);
+    }
+
+    /**
+     * The results of two backtests of the same input on the same origins side by side: for every series both
+     * evaluated, the sums of {@link #METHODS_AGAINST} (ours' model, theirs' model, ours' baselines); a series either
+     * could not evaluate is skipped with the reason, {@code problems} naming why theirs could not assemble a series.
+     */
+    public static List<SeriesResult> alongside(List<SeriesResult> ours, List<SeriesResult> theirs,
+                                               Map<String, String> problems) {
+        Map<String, SeriesResult> byId = new java.util.HashMap<>();
+        theirs.forEach(r -> byId.put(r.id(), r));
+        List<SeriesResult> out = new ArrayList<>();
+        for (SeriesResult r : ours) {
+            SeriesResult t = byId.get(r.id());
+            String reason = r.skipped() != null ? null : t == null ? problems.getOrDefault(r.id(), "not in its input")
+                    : t.skipped();
+            if (r.skipped() != null) {
+                out.add(r);
+            } else if (reason != null) {
+                out.add(new SeriesResult(r.id(), null, 0, "the --against model cannot evaluate it: " + reason));
+            } else {
+                out.add(new SeriesResult(r.id(), new ErrorSums[] {r.sums()[0], t.sums()[0], r.sums()[1],
+                        r.sums()[2]}, r.maseScale(), null));
+            }
+        }
+        return out;
     }
 
     private void flush(List<Series> batch, List<Integer> ends, List<ErrorSums> pending) {

@@ -3,6 +3,7 @@ package org.sparkgru.jobs;
 import org.sparkgru.ml.Evaluation;
 import org.sparkgru.ml.ModelInput;
 import org.sparkgru.UserError;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.sparkgru.model.GruModel;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.io.Locations;
+import org.sparkgru.metrics.ErrorSums;
 import org.sparkgru.model.ModelStore;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
@@ -29,10 +31,17 @@ import picocli.CommandLine.Option;
  * {@code summary.json} (overall metrics per method, the season, the series that could not be evaluated),
  * {@code report.html} (charts and tables) and {@code _SUCCESS}, written last. Overall MAE, RMSE, MAPE and sMAPE pool every forecast point; overall MASE is the mean of the
  * series' MASE.
+ *
+ * <p>With {@code --against OLD} the backtest is a champion/challenger comparison ({@link Evaluation#compare}): both
+ * models on the same series and origins, side by side as the methods {@code model} and {@code against}; with
+ * {@code --require-better METRIC} the job exits with {@value #NOT_BETTER} when the new model's overall metric is not
+ * lower than the old one's, so that a pipeline can refuse to promote it (the report is complete either way).
  */
 @Command(name = "evaluate.sh", mixinStandardHelpOptions = true,
         description = "Backtest a spark-gru model against naive and seasonal-naive forecasts.")
 public final class EvaluateJob implements Callable<Integer> {
+    /** Exit status of a complete champion/challenger evaluation whose new model is not better. */
+    public static final int NOT_BETTER = 3;
 
     @Mixin
     InputOptions in = new InputOptions();
@@ -57,9 +66,22 @@ public final class EvaluateJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing report directory.")
     boolean overwrite;
 
+    @Option(names = "--against", paramLabel = "DIR",
+            description = "A second model (the champion) to backtest on the same series and origins, side by side.")
+    String against;
+
+    @Option(names = "--require-better", paramLabel = "METRIC",
+            description = "With --against: exit with status 3 unless the --model's overall METRIC (MAE, RMSE, MAPE,"
+                    + " sMAPE or MASE) is lower than the --against model's.")
+    String requireBetter;
+
     @Option(names = "--max-failed-fraction", paramLabel = "F", defaultValue = FailureThreshold.DEFAULT,
             description = "Largest share of series that may be left out before the run fails (default: ${DEFAULT-VALUE}).")
     double maxFailedFraction;
+
+    /** The {@code --against} model and its configuration, loaded before Spark starts. */
+    private GruModel champion;
+    private TrainConfig championCfg;
 
     public static void main(String[] args) {
         System.exit(JobRunner.run(new EvaluateJob(), args));
@@ -77,25 +99,89 @@ public final class EvaluateJob implements Callable<Integer> {
         org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
         GruModel m = ModelStore.load(model, conf);
         TrainConfig cfg = ModelInput.config(m, model, sets);
+        String metric = requireBetter == null ? null : metric(requireBetter);
+        if (against != null) {
+            champion = ModelStore.load(against, conf);
+            championCfg = ModelInput.config(champion, against, sets);
+            comparable(cfg, championCfg);
+        }
         if (report != null) {
             Locations.requireWritableDirectory(report, "--report", conf);
         }
         in.requireInput(conf);
         try (JobSession session = in.session("spark-gru evaluate")) {
-            System.out.println(run(session.spark(), m, cfg).toPrettyString());
-            return 0;
+            ObjectNode summary = run(session.spark(), m, cfg);
+            System.out.println(summary.toPrettyString());
+            return metric == null ? 0 : verdict(summary, metric);
         }
+    }
+
+    /** {@code --require-better}'s metric as {@code summary.json} names it; a user error without --against. */
+    private String metric(String name) {
+        if (against == null) {
+            throw new UserError("--require-better compares the --model with the model given with --against; pass"
+                    + " --against DIR, or drop --require-better");
+        }
+        for (String n : ErrorSums.NAMES) {
+            if (n.equalsIgnoreCase(name)) {
+                return n;
+            }
+        }
+        throw new UserError("--require-better '" + name + "' is not a metric; choose " + String.join(", ",
+                ErrorSums.NAMES));
+    }
+
+    /** Two models compare on one input only when they forecast the same target over the same horizon. */
+    private void comparable(TrainConfig mine, TrainConfig theirs) {
+        if (mine.model().horizon() != theirs.model().horizon()) {
+            throw new UserError("--against " + against + " forecasts " + theirs.model().horizon() + " steps and --model "
+                    + model + " " + mine.model().horizon() + "; champion and challenger need the same model.horizon");
+        }
+        List<String> a = List.of(mine.data().id(), mine.data().time(), mine.data().target());
+        List<String> b = List.of(theirs.data().id(), theirs.data().time(), theirs.data().target());
+        if (!a.equals(b)) {
+            throw new UserError("--against " + against + " was trained on the columns (id, time, target) = " + b
+                    + " and --model " + model + " on " + a + "; champion and challenger must forecast the same target"
+                    + " of the same table");
+        }
+    }
+
+    /**
+     * 0 when the new model's overall {@code metric} is lower than the old one's, else {@value #NOT_BETTER}; one line
+     * on stderr either way, for the pipeline's log.
+     */
+    private int verdict(ObjectNode summary, String metric) {
+        JsonNode mine = summary.at("/overall/model/" + metric);
+        JsonNode theirs = summary.at("/overall/against/" + metric);
+        if (!mine.isNumber() || !theirs.isNumber()) {
+            throw new UserError("--require-better " + metric + ": the metric is undefined on these series (MAPE needs"
+                    + " non-zero actual values); choose another metric");
+        }
+        boolean better = mine.asDouble() < theirs.asDouble();
+        System.err.printf("%s %s: --model %s, --against %s on %d series%n", metric, better ? "is better"
+                : "is not better", fmt(mine.asDouble()), fmt(theirs.asDouble()), summary.get("evaluatedSeries").asInt());
+        return better ? 0 : NOT_BETTER;
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.5g", v);
     }
 
     /** Runs the backtest and returns the summary. */
     ObjectNode run(SparkSession spark, GruModel m, TrainConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (report == null) {
-            return checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark, cfg.data().timeZone()), origins, season, null));
+            return checked(backtest(spark, m, cfg, null));
         }
         FileSystem fs = HadoopFiles.of(new Path(report), sc.hadoopConfiguration());
         return AtomicFiles.writeDirectory(fs, new Path(report), overwrite, "report", "--report", staging ->
-                checked(Evaluation.backtest(spark, m, model, cfg, in.read(spark, cfg.data().timeZone()), origins, season, staging)));
+                checked(backtest(spark, m, cfg, staging)));
+    }
+
+    private ObjectNode backtest(SparkSession spark, GruModel m, TrainConfig cfg, Path out) throws IOException {
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = in.read(spark, cfg.data().timeZone());
+        return champion == null ? Evaluation.backtest(spark, m, model, cfg, df, origins, season, out)
+                : Evaluation.compare(spark, m, model, cfg, champion, against, championCfg, df, origins, season, out);
     }
 
     /** The summary, when few enough series were left out ({@link FailureThreshold}). */

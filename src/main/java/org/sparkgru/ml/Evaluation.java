@@ -57,6 +57,20 @@ public final class Evaluation {
     }
 
     /**
+     * A champion/challenger backtest ({@code evaluate.sh --model NEW --against OLD}): {@code m} and {@code old} on
+     * the same series and origins of {@code df}, each reading it as it was trained, with the baselines; the summary's
+     * {@code overall} and the per-series metrics hold the method {@code against} beside {@code model}, on the series
+     * both could evaluate.
+     */
+    public static ObjectNode compare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, GruModel old,
+                                     String oldDir, TrainConfig oldCfg, Dataset<Row> df, int origins, Integer season,
+                                     Path out) throws IOException {
+        return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null),
+                ModelInput.prepare(spark, old, oldDir, oldCfg, df, null), modelDir, oldDir, cfg.model().horizon(),
+                origins, season, out);
+    }
+
+    /**
      * The backtest of {@code in}'s series, shared by the evaluation job and the training job (which scores its
      * validation tail on the series it trained on): returns the summary and, with a report directory, writes
      * {@code metrics/}, {@code summary.json}, {@code report.html} and {@code _SUCCESS} there.
@@ -65,17 +79,27 @@ public final class Evaluation {
      */
     static ObjectNode run(SparkSession spark, ModelInput in, String modelDir, int horizon, int origins,
                           Integer season, Path out) throws IOException {
+        return run(spark, in, null, modelDir, null, horizon, origins, season, out);
+    }
+
+    /** {@link #run} with {@code against}, the other model's reading of the same input, when it is not null. */
+    private static ObjectNode run(SparkSession spark, ModelInput in, ModelInput against, String modelDir,
+                                  String againstDir, int horizon, int origins, Integer season, Path out)
+            throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Series any = in.series().isEmpty() ? null : in.series().first();
         String frequency = any == null ? "" : any.grid.frequency();
         int m0 = season != null ? season : any == null ? 1 : any.grid.season();
         Backtest test = new Backtest(in.forecaster(), origins, m0);
-        Broadcast<Map<String, Scaler>> scalers = sc.broadcast(in.trained());
-        Broadcast<Backtest> backtest = sc.broadcast(test);
-        sc.setJobDescription("spark-gru backtest");
-        List<Backtest.SeriesResult> results = in.series()
-                .mapPartitions(it -> backtest.value().run(it, scalers.value())).collect();
-        int methods = Backtest.METHODS.size();
+        List<Backtest.SeriesResult> results = results(sc, in, test);
+        Backtest other = against == null ? null : new Backtest(against.forecaster(), origins, m0);
+        if (against != null) {
+            Map<String, String> problems = new HashMap<>();
+            against.problems().forEach(p -> problems.put(p[0], p[1]));
+            results = Backtest.alongside(results, results(sc, against, other), problems);
+        }
+        List<String> names = against == null ? Backtest.METHODS : Backtest.METHODS_AGAINST;
+        int methods = names.size();
         ErrorSums[] pooled = new ErrorSums[methods];
         for (int k = 0; k < methods; k++) {
             pooled[k] = new ErrorSums();
@@ -113,6 +137,9 @@ public final class Evaluation {
         }
         ObjectNode summary = JSON.createObjectNode();
         summary.put("model", modelDir);
+        if (againstDir != null) {
+            summary.put("against", againstDir);
+        }
         summary.put("origins", origins);
         summary.put("horizon", horizon);
         summary.put("season", m0);
@@ -123,7 +150,7 @@ public final class Evaluation {
         ObjectNode overall = summary.putObject("overall");
         for (int k = 0; k < methods; k++) {
             double[] mk = pooled[k].metrics();
-            ObjectNode o = overall.putObject(Backtest.METHODS.get(k));
+            ObjectNode o = overall.putObject(names.get(k));
             for (int i = 0; i < ErrorSums.NAMES.length; i++) {
                 if (Double.isFinite(mk[i])) {
                     o.put(ErrorSums.NAMES[i], mk[i]);
@@ -134,7 +161,7 @@ public final class Evaluation {
         }
         ObjectNode beats = summary.putObject("modelBeatsSeries");
         for (int k = 1; k < methods; k++) {
-            beats.put(Backtest.METHODS.get(k), beaten[k]);
+            beats.put(names.get(k), beaten[k]);
         }
         summary.put("notEvaluated", skipped.size());
         ArrayNode list = summary.putArray("notEvaluatedSeries");
@@ -145,7 +172,7 @@ public final class Evaluation {
             StructType schema = new StructType().add("series", DataTypes.StringType)
                     .add("origins", DataTypes.IntegerType).add("points", DataTypes.IntegerType)
                     .add("zeroActuals", DataTypes.IntegerType);
-            for (String method : Backtest.METHODS) {
+            for (String method : names) {
                 for (String n : ErrorSums.NAMES) {
                     schema = schema.add(method + "_" + n.toLowerCase(), DataTypes.DoubleType);
                 }
@@ -156,7 +183,7 @@ public final class Evaluation {
                     o -> o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary)));
             List<JsonNode> metrics = ModelDirectory.of(modelDir, sc.hadoopConfiguration()).metricsLines();
             String html = HtmlReport.render("spark-gru backtest of " + modelDir, summary, metrics,
-                    curves(in, test, bySmape));
+                    curves(in, test, against, other, bySmape));
             AtomicFiles.writeFile(fs, new Path(out, "report.html"),
                     o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
             AtomicFiles.markComplete(fs, out);
@@ -164,8 +191,20 @@ public final class Evaluation {
         return summary;
     }
 
-    /** The curves of the best, median and worst series by the model's sMAPE. */
-    private static List<HtmlReport.Labelled> curves(ModelInput in, Backtest test, List<Object[]> bySmape) {
+    /** One model's backtest results over its reading of the input. */
+    private static List<Backtest.SeriesResult> results(JavaSparkContext sc, ModelInput in, Backtest test) {
+        Broadcast<Map<String, Scaler>> scalers = sc.broadcast(in.trained());
+        Broadcast<Backtest> backtest = sc.broadcast(test);
+        sc.setJobDescription("spark-gru backtest");
+        return in.series().mapPartitions(it -> backtest.value().run(it, scalers.value())).collect();
+    }
+
+    /**
+     * The curves of the best, median and worst series by the model's sMAPE, with the {@code against} model's
+     * forecasts when there is one.
+     */
+    private static List<HtmlReport.Labelled> curves(ModelInput in, Backtest test, ModelInput against, Backtest other,
+                                                    List<Object[]> bySmape) {
         bySmape.removeIf(o -> !Double.isFinite((Double) o[1]));
         bySmape.sort(Comparator.comparingDouble((Object[] o) -> (Double) o[1]).thenComparing(o -> (String) o[0]));
         List<String[]> picks = new ArrayList<>();
@@ -178,9 +217,17 @@ public final class Evaluation {
         picks.forEach(p -> ids.add(p[1]));
         Map<String, Series> chosen = new HashMap<>();
         in.series().filter(s -> ids.contains(s.id)).collect().forEach(s -> chosen.put(s.id, s));
+        Map<String, Series> theirs = new HashMap<>();
+        if (against != null) {
+            against.series().filter(s -> ids.contains(s.id)).collect().forEach(s -> theirs.put(s.id, s));
+        }
         List<HtmlReport.Labelled> curves = new ArrayList<>();
         for (String[] p : picks) {
-            curves.add(new HtmlReport.Labelled(p[0], test.curve(chosen.get(p[1]), in.trained())));
+            Backtest.Curve c = test.curve(chosen.get(p[1]), in.trained());
+            if (against != null) {
+                c = c.withAgainst(other.curve(theirs.get(p[1]), against.trained()));
+            }
+            curves.add(new HtmlReport.Labelled(p[0], c));
         }
         return curves;
     }

@@ -45,15 +45,18 @@ public final class HtmlReport {
                 .append(summary.path("horizon").asInt()).append(", season ").append(summary.path("season").asInt())
                 .append(", ").append(summary.path("points").asLong()).append(" forecast points; ")
                 .append(summary.path("notEvaluated").asInt()).append(" series not evaluated.</p>\n");
-        html.append("<h2>Metrics against the baselines</h2>\n<table id=\"metrics\"><tr><th>method</th>");
+        html.append("<h2>Metrics against the baselines").append(summary.has("against") ? " and the --against model"
+                : "").append("</h2>\n<table id=\"metrics\"><tr><th>method</th>");
         String[] names = {"MAE", "RMSE", "MAPE", "sMAPE", "MASE"};
         for (String n : names) {
             html.append("<th>").append(n).append("</th>");
         }
         html.append("</tr>\n");
-        for (String method : Backtest.METHODS) {
+        for (java.util.Iterator<String> it = summary.path("overall").fieldNames(); it.hasNext(); ) {
+            String method = it.next();
             JsonNode row = summary.path("overall").path(method);
-            html.append("<tr><td>").append(method.replace('_', ' ')).append("</td>");
+            String label = method.equals("against") ? "against " + summary.path("against").asText() : method;
+            html.append("<tr><td>").append(esc(label.replace('_', ' '))).append("</td>");
             for (String n : names) {
                 JsonNode v = row.path(n);
                 html.append("<td>").append(v.isNumber() ? String.format("%.4g", v.asDouble()) : "–").append("</td>");
@@ -107,17 +110,24 @@ public final class HtmlReport {
         XYSeries actual = new XYSeries("actual");
         XYSeries model = new XYSeries("model forecast");
         XYSeries seasonal = new XYSeries("seasonal naive");
+        XYSeries against = new XYSeries("--against model forecast");
         for (int i = 0; i < c.actual().length; i++) {
             actual.add(i, c.actual()[i]);
             if (!Double.isNaN(c.model()[i])) {
                 model.add(i, c.model()[i]);
                 seasonal.add(i, c.seasonalNaive()[i]);
+                if (c.against() != null) {
+                    against.add(i, c.against()[i]);
+                }
             }
         }
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(actual);
         data.addSeries(model);
         data.addSeries(seasonal);
+        if (c.against() != null) {
+            data.addSeries(against);
+        }
         JFreeChart chart = ChartFactory.createXYLineChart(l.label() + ": " + c.id(), "time step (" + c.step()
                 + ")", "value", data, PlotOrientation.VERTICAL, true, false, false);
         style(chart);
@@ -127,6 +137,7 @@ public final class HtmlReport {
         r.setSeriesPaint(2, new Color(40, 90, 200));
         r.setSeriesStroke(2, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
+        r.setSeriesPaint(3, new Color(30, 150, 60));
         return chart;
     }
 

@@ -161,6 +161,46 @@ class BadInputTest {
     }
 
     @Test
+    void aChallengerAgainstAModelOfAnotherHorizonOrTargetOrWithoutAGateMetricIsRefused() throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (String r : hourly("a", 30, 10)) {
+            rows.add(r + ",1.5");
+        }
+        Path good = csv("two-targets.csv", HEADER + ",other", rows);
+        assertTrained(train(good));
+        Path otherHorizon = tmp.resolve("horizon3");
+        Path otherTarget = tmp.resolve("other-target");
+        for (List<String> extra : List.of(List.of("--model", otherHorizon.toString(), "--set", "model.horizon=3"),
+                List.of("--model", otherTarget.toString(), "--set", "model.horizon=2", "--set", "data.target=other"))) {
+            List<String> args = new ArrayList<>(List.of("--input", good.toString(), "--set", "train.iterations=2",
+                    "--set", "model.hidden=4", "--set", "model.lookback=6"));
+            args.addAll(extra);
+            assertEquals(0, run(new TrainJob(), args).code());
+        }
+        Path report = tmp.resolve("report");
+        List<String> base = List.of("--model", model().toString(), "--input", good.toString(), "--report",
+                report.toString());
+        List<String> a = new ArrayList<>(base);
+        a.addAll(List.of("--against", otherHorizon.toString()));
+        assertRefused(run(new EvaluateJob(), a), "--against " + otherHorizon + " forecasts 3 steps and --model "
+                + model() + " 2; champion and challenger need the same model.horizon", report);
+        List<String> b = new ArrayList<>(base);
+        b.addAll(List.of("--against", otherTarget.toString()));
+        assertRefused(run(new EvaluateJob(), b), "--against " + otherTarget + " was trained on the columns (id, time,"
+                + " target) = [series, timestamp, other] and --model " + model() + " on [series, timestamp, value]",
+                report);
+        List<String> c = new ArrayList<>(base);
+        c.addAll(List.of("--require-better", "MASE"));
+        assertRefused(run(new EvaluateJob(), c), "--require-better compares the --model with the model given with"
+                + " --against", report);
+        List<String> d = new ArrayList<>(base);
+        d.addAll(List.of("--against", model().toString(), "--require-better", "R2"));
+        assertRefused(run(new EvaluateJob(), d), "--require-better 'R2' is not a metric; choose MAE, RMSE, MAPE,"
+                + " sMAPE, MASE", report);
+        assertFalse(Files.exists(report), "nothing written");
+    }
+
+    @Test
     void timestampsWithoutAnOffsetAreReadInDataTimeZoneWhateverTheSessionZone() throws IOException {
         // hourly rows across the US spring-forward of 2026-03-08, written without an offset: read in New York time
         // the hour 02:00 does not exist, and two rows would fall on 03:00
