@@ -18,7 +18,6 @@ import org.sparkgru.model.GruModel;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.io.Locations;
-import org.sparkgru.metrics.ErrorSums;
 import org.sparkgru.model.ModelStore;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
@@ -122,13 +121,7 @@ public final class EvaluateJob implements Callable<Integer> {
             throw new UserError("--require-better compares the --model with the model given with --against; pass"
                     + " --against DIR, or drop --require-better");
         }
-        for (String n : ErrorSums.NAMES) {
-            if (n.equalsIgnoreCase(name)) {
-                return n;
-            }
-        }
-        throw new UserError("--require-better '" + name + "' is not a metric; choose " + String.join(", ",
-                ErrorSums.NAMES));
+        return Evaluation.metric(name, "--require-better");
     }
 
     /** Two models compare on one input only when they forecast the same target over the same horizon. */

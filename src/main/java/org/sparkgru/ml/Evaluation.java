@@ -24,6 +24,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkgru.UserError;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
@@ -54,6 +55,16 @@ public final class Evaluation {
                                       int origins, Integer season, Path out) throws IOException {
         return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null), modelDir, cfg.model().horizon(),
                 origins, season, out);
+    }
+
+    /** The summary's name of the metric {@code name} (any case); a user error naming {@code option} if none. */
+    public static String metric(String name, String option) {
+        for (String n : ErrorSums.NAMES) {
+            if (n.equalsIgnoreCase(name)) {
+                return n;
+            }
+        }
+        throw new UserError(option + " '" + name + "' is not a metric; choose " + String.join(", ", ErrorSums.NAMES));
     }
 
     /**
