@@ -61,7 +61,7 @@ public final class TrainConfig {
                         double stepFactor,
                         int warmup, double clipNorm, long seed, int validationEvery, int patience,
                         int checkpointEvery, int treeDepth, int maxBadSteps, int lbfgsMemory, int localSteps,
-                        double outerLearningRate, double outerMomentum) implements java.io.Serializable {
+                        double outerLearningRate, double outerMomentum, int logEvery) implements java.io.Serializable {
     }
 
     /** What the forecast job does with the model's output; may change after training ({@code --set forecast.*}). */
@@ -108,7 +108,8 @@ public final class TrainConfig {
                 integer("train.patience", 0, 100_000), integer("train.checkpointEvery", 0, 100_000_000),
                 integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000),
                 integer("train.lbfgsMemory", 1, 100), integer("train.localSteps", 1, 100_000),
-                number("train.outerLearningRate", Double.MIN_VALUE, 10), number("train.outerMomentum", 0, 0.999));
+                number("train.outerLearningRate", Double.MIN_VALUE, 10), number("train.outerMomentum", 0, 0.999),
+                integerOrAuto("train.logEvery", 1, 100_000_000));
         this.forecast = new Forecast(choice("forecast.fallback", Fallback.values()));
         if (train.localSteps() > 1 && train.optimizer() == OptimizerKind.LBFGS) {
             throw new ConfigError("train.localSteps = " + train.localSteps() + " needs a minibatch optimizer for the"
@@ -252,6 +253,22 @@ public final class TrainConfig {
     /** The effective configuration as HOCON (all keys, defaults included), for logs and the model. */
     public String render() {
         return config.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+    }
+
+    /**
+     * The configuration in one line for the log at INFO (every key is at DEBUG): {@code data: series/timestamp ->
+     * value, features [], scaling revin | model: lookback auto, horizon 24, hidden 64, layers 1, reset-before, loss mase,
+     * baseline auto | train: adam lr 0.003, 300 iterations of 256 windows, seed 42}.
+     */
+    public String digest() {
+        return String.format("data: %s/%s -> %s, features %s, scaling %s | model: lookback %s, horizon %d, hidden %d, layers %d, %s,"
+                        + " loss %s, baseline %s%s | train: %s lr %s, %d iterations of %d windows%s, seed %d",
+                data.id(), data.time(), data.target(), data.features(), data.scaling().id(),
+                model.lookback() == AUTO ? "auto" : model.lookback(), model.horizon(), model.hidden(), model.layers(),
+                model.variant().id(), model.loss().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                model.baseline().id(), model.ensemble() > 1 ? ", ensemble " + model.ensemble() : "",
+                train.optimizer().id(), train.learningRate(), train.iterations(), train.batchSize(),
+                train.localSteps() > 1 ? ", " + train.localSteps() + " local steps" : "", train.seed());
     }
 
     /** The effective configuration as JSON. */

@@ -81,7 +81,8 @@ public final class TrainJob implements Callable<Integer> {
             warm.inherit(cfg); // a bad --init-from, or another architecture, stops the job before Spark starts
         }
         in.requireInput(conf);
-        LOG.info("effective configuration:\n{}", cfg.render());
+        LOG.info("configuration: {}", cfg.digest());
+        LOG.debug("effective configuration:\n{}", cfg.render());
         try (JobSession session = in.session("spark-gru train")) {
             Training.TrainingRun r = run(session.spark(), cfg);
             System.out.println(r.summary());

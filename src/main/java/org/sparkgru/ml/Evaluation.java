@@ -42,6 +42,7 @@ import org.sparkgru.reporting.HtmlReport;
  * per series with the metrics of {@link ErrorSums}, with {@link HtmlReport}.
  */
 public final class Evaluation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Evaluation.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Evaluation() {
@@ -102,6 +103,8 @@ public final class Evaluation {
         String frequency = any == null ? "" : any.grid.frequency();
         int m0 = season != null ? season : any == null ? 1 : any.grid.season();
         Backtest test = new Backtest(in.forecaster(), origins, m0);
+        LOG.info("backtesting {} origin(s) of {} steps, season {}: the model{}, naive and seasonal naive", origins,
+                horizon, m0, against == null ? "" : ", the --against model");
         List<Backtest.SeriesResult> results = results(sc, in, test);
         Backtest other = against == null ? null : new Backtest(against.forecaster(), origins, m0);
         if (against != null) {
@@ -178,6 +181,8 @@ public final class Evaluation {
         ArrayNode list = summary.putArray("notEvaluatedSeries");
         skipped.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject().put("series", p[0])
                 .put("reason", p[1]));
+        LOG.info("evaluated {} series ({} not evaluated){}", rows.size(), skipped.size(), out == null ? ""
+                : "; writing the report");
         if (out != null) {
             FileSystem fs = HadoopFiles.of(out, sc.hadoopConfiguration());
             StructType schema = new StructType().add("series", DataTypes.StringType)

@@ -51,6 +51,7 @@ import org.sparkgru.model.ModelFormatException;
  */
 public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
                          Map<String, Scaler> trained, TimeKind kind) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelInput.class);
 
     /** The model's stored configuration with {@code data.*} and {@code forecast.*} overrides. */
     public static TrainConfig config(GruModel m, String modelDir, List<String> sets) {
@@ -70,6 +71,7 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
     /** Reads {@code --input} or {@code --table}, with read errors as user errors. */
     public static Dataset<Row> read(SparkSession spark, String input, String table, FileFormat format,
                                     java.time.ZoneId zone) throws IOException {
+        LOG.info("reading {}", table != null ? "table " + table : input);
         try {
             return table != null ? spark.table(table) : SeriesSource.read(spark, input, format, zone);
         } catch (Exception e) {
@@ -113,6 +115,9 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
                         : ((SeriesAssembler.Failed) r).message()}).collect();
         JavaRDD<Series> series = results.filter(r -> r instanceof SeriesAssembler.Ok)
                 .map(r -> ((SeriesAssembler.Ok) r).series());
+        LOG.info("assembled {} series{}{}", series.count(), asOf == null ? "" : " up to " + asOf,
+                problems.isEmpty() ? "" : " (" + problems.size() + " left out, first: " + problems.get(0)[0] + ": "
+                        + problems.get(0)[1] + ")");
         if (d.scaling() == Scaling.GLOBAL) {
             series = globalScaler(m).apply(series);
         }

@@ -111,6 +111,7 @@ final class LocalSteps implements UpdateRule {
         line.put("learningRate", lr);
         line.put("outerLearningRate", outerLr);
         line.put("localSteps", steps);
+        line.put("windows", windows);
         line.put("windowsPerSecond", windows / secs);
         line.put("executorSeconds", (t1 - t0) / 1e9);
         line.put("driverSeconds", (System.nanoTime() - t1) / 1e9);

@@ -104,6 +104,7 @@ final class MinibatchStep implements UpdateRule {
         line.put("trainLoss", trainLoss);
         line.put("gradNorm", norm);
         line.put("learningRate", lr);
+        line.put("windows", sum.count);
         line.put("windowsPerSecond", sum.count / secs);
         line.put("executorSeconds", (t1 - t0) / 1e9);
         line.put("driverSeconds", (System.nanoTime() - t1) / 1e9);

@@ -108,6 +108,7 @@ public final class TrainingLoop {
         int it = restored == null ? 0 : restored.iteration();
         BestSoFar best = new BestSoFar(restored == null ? null : restored.best(), params);
         rule.start(params, it, restored == null ? null : restored.rule());
+        Progress progress = new Progress(t.iterations(), t.logEvery(), it);
         String stop = null;
         int validatedAt = -1;
         try (JsonLines metrics = dir.openMetrics(it)) {
@@ -140,16 +141,19 @@ public final class TrainingLoop {
                     case STEPPED -> it = step.iteration();
                 }
                 ObjectNode line = step.line();
-                String validation = "";
+                Validation v = null;
                 if (it % t.validationEvery() == 0 || step.last()) {
-                    Validation v = validate(series, params);
+                    v = validate(series, params);
                     validatedAt = it;
                     best.offer(it, v, params, line);
-                    validation = " | validation MAE " + MinibatchStep.fmt(v.mae()) + " RMSE "
-                            + MinibatchStep.fmt(v.rmse()) + " sMAPE " + MinibatchStep.fmt(v.smape()) + " MASE "
-                            + MinibatchStep.fmt(v.mase());
                 }
-                LOG.info("iteration {}/{}: {}{}", it, t.iterations(), step.progress(), validation);
+                LOG.debug("iteration {}/{}: {}{}", it, t.iterations(), step.progress(), v == null ? ""
+                        : " | validation MAE " + MinibatchStep.fmt(v.mae()) + " RMSE " + MinibatchStep.fmt(v.rmse())
+                        + " sMAPE " + MinibatchStep.fmt(v.smape()) + " MASE " + MinibatchStep.fmt(v.mase()));
+                String shown = progress.after(it, line, v, step.last());
+                if (shown != null) {
+                    LOG.info(shown);
+                }
                 line.put("elapsedSeconds", (System.nanoTime() - started) / 1e9);
                 metrics.write(line);
                 if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !step.last()) {
@@ -164,6 +168,7 @@ public final class TrainingLoop {
             }
         }
         sc.setJobDescription(null);
+        LOG.info(progress.summary(stop, it, best.iteration(), best.metrics()));
         return new Result(best.weights(), it, best.iteration(), best.metrics(), stop, total);
     }
 
