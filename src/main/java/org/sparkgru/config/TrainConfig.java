@@ -107,7 +107,7 @@ public final class TrainConfig {
                 longValue("train.seed"), integer("train.validationEvery", 1, 100_000_000),
                 integer("train.patience", 0, 100_000), integer("train.checkpointEvery", 0, 100_000_000),
                 integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000),
-                integer("train.lbfgsMemory", 1, 100), integer("train.localSteps", 1, 100_000),
+                integer("train.lbfgsMemory", 1, 100), integerOrAuto("train.localSteps", 1, 100_000),
                 number("train.outerLearningRate", Double.MIN_VALUE, 10), number("train.outerMomentum", 0, 0.999),
                 integerOrAuto("train.logEvery", 1, 100_000_000));
         this.forecast = new Forecast(choice("forecast.fallback", Fallback.values()));
@@ -250,6 +250,18 @@ public final class TrainConfig {
                 .withValue("model.baseline", ConfigValueFactory.fromAnyRef(baseline.id(), origin)));
     }
 
+    /**
+     * This configuration with {@code train.localSteps} set to {@code h}: what {@code train.localSteps = auto} chose,
+     * stored with the checkpoints so that a resume takes the same number.
+     */
+    public TrainConfig withLocalSteps(int h) {
+        if (h < 1) {
+            throw new IllegalArgumentException("local steps " + h);
+        }
+        return new TrainConfig(config.withValue("train.localSteps", ConfigValueFactory.fromAnyRef(h,
+                "chosen by train.localSteps = auto")));
+    }
+
     /** The effective configuration as HOCON (all keys, defaults included), for logs and the model. */
     public String render() {
         return config.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
@@ -268,7 +280,8 @@ public final class TrainConfig {
                 model.variant().id(), model.loss().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 model.baseline().id(), model.ensemble() > 1 ? ", ensemble " + model.ensemble() : "",
                 train.optimizer().id(), train.learningRate(), train.iterations(), train.batchSize(),
-                train.localSteps() > 1 ? ", " + train.localSteps() + " local steps" : "", train.seed());
+                train.localSteps() == AUTO ? ", local steps auto" : train.localSteps() > 1 ? ", " + train.localSteps()
+                        + " local steps" : "", train.seed());
     }
 
     /** The effective configuration as JSON. */

@@ -330,6 +330,7 @@ public final class Training {
         summary.put("bestIteration", training.bestIteration());
         summary.put("stopReason", training.stopReason());
         summary.put("trainingWindows", training.trainingWindows());
+        summary.put("localSteps", training.localSteps());
         summary.put("series", count);
         summary.put("cachedBytes", cachedBytes);
         Validation m = training.bestMetrics();

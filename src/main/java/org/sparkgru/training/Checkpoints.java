@@ -40,6 +40,34 @@ final class Checkpoints {
         this.fs = model.fs();
     }
 
+    /** The {@code ckpt-*.json} of the newest checkpoint, or null when there is none. */
+    private Path newestInfo() throws IOException {
+        if (!fs.exists(dir)) {
+            return null;
+        }
+        Path newest = null;
+        for (FileStatus st : fs.listStatus(dir)) {
+            String name = st.getPath().getName();
+            if (name.startsWith("ckpt-") && name.endsWith(".json")
+                    && (newest == null || name.compareTo(newest.getName()) > 0)) {
+                newest = st.getPath();
+            }
+        }
+        return newest;
+    }
+
+    /** The configuration (JSON) the newest checkpoint was written with, or null when there is no checkpoint. */
+    String newestConfiguration() throws IOException {
+        Path newest = newestInfo();
+        if (newest == null) {
+            return null;
+        }
+        try (FSDataInputStream in = fs.open(newest)) {
+            JsonNode c = JSON.readTree(in).get("configuration");
+            return c == null ? null : c.asText();
+        }
+    }
+
     /** The directory, for messages. */
     Path dir() {
         return dir;
@@ -83,17 +111,7 @@ final class Checkpoints {
      * @param optimizerArrays the names of the optimizer's arrays the checkpoint must hold
      */
     TrainingState newest(int parameters, Set<String> optimizerArrays) throws IOException {
-        if (!fs.exists(dir)) {
-            return null;
-        }
-        Path newest = null;
-        for (FileStatus st : fs.listStatus(dir)) {
-            String name = st.getPath().getName();
-            if (name.startsWith("ckpt-") && name.endsWith(".json")
-                    && (newest == null || name.compareTo(newest.getName()) > 0)) {
-                newest = st.getPath();
-            }
-        }
+        Path newest = newestInfo();
         if (newest == null) {
             return null;
         }

@@ -80,11 +80,7 @@ final class MinibatchStep implements UpdateRule {
         telemetry.reset();
         Broadcast<float[]> bc = sc.broadcast(params);
         sc.setJobDescription("spark-gru iteration " + (iteration + 1) + "/" + t.iterations());
-        PartitionWork w = work;
-        int[] share = shares;
-        GradientSum sum = series.mapPartitionsWithIndex((p, rows) -> List.of(
-                        w.gradient(p, rows, bc.value(), iteration, share[p])).iterator(), true)
-                .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, t.treeDepth());
+        GradientSum sum = gradientSum(series, work, bc, iteration, shares, t.treeDepth());
         bc.destroy();
         long t1 = System.nanoTime();
         sum.mean(grad);
@@ -120,6 +116,17 @@ final class MinibatchStep implements UpdateRule {
                 + " % of the iteration's wall time";
         boolean last = done == t.iterations();
         return new Step(Kind.STEPPED, done, line, progress, last, "completed " + t.iterations() + " iterations");
+    }
+
+    /**
+     * One Spark job: the exact sum of every partition's gradient over its {@code share} windows of iteration
+     * {@code iteration}'s draw at the broadcast weights.
+     */
+    static GradientSum gradientSum(JavaRDD<Series> series, PartitionWork w, Broadcast<float[]> bc, int iteration,
+                                   int[] share, int depth) {
+        return series.mapPartitionsWithIndex((p, rows) -> List.of(
+                        w.gradient(p, rows, bc.value(), iteration, share[p])).iterator(), true)
+                .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge, depth);
     }
 
     @Override

@@ -46,9 +46,10 @@ public final class TrainingLoop {
      * @param bestMetrics     their validation, or null when none ran
      * @param stopReason      why training ended, in words
      * @param trainingWindows training windows over all series
+     * @param localSteps      the inner steps per round ({@code train.localSteps}, or what {@code auto} chose)
      */
     public record Result(float[] best, int iterations, int bestIteration, Validation bestMetrics, String stopReason,
-                         long trainingWindows) {
+                         long trainingWindows, int localSteps) {
     }
 
     private final JavaSparkContext sc;
@@ -86,6 +87,8 @@ public final class TrainingLoop {
         }
         float[] params = initial != null ? initial : Ensemble.keras(spec, t.seed(), cfg.model().ensemble());
         Checkpoints checkpoints = new Checkpoints(dir);
+        TrainConfig effective = localSteps(series, windows, params, checkpoints, resume);
+        t = effective.train();
         UpdateRule rule = switch (t.optimizer()) {
             case LBFGS -> new LbfgsStep(new FullBatchCost(sc, series, work, t.treeDepth()), t);
             case ADAM, ADAMW, SGD -> t.localSteps() > 1
@@ -157,7 +160,8 @@ public final class TrainingLoop {
                 line.put("elapsedSeconds", (System.nanoTime() - started) / 1e9);
                 metrics.write(line);
                 if (t.checkpointEvery() > 0 && it % t.checkpointEvery() == 0 && !step.last()) {
-                    checkpoints.write(new TrainingState(it, params, best.save(), rule.state(it)), cfg.renderJson());
+                    checkpoints.write(new TrainingState(it, params, best.save(), rule.state(it)),
+                            effective.renderJson());
                 }
                 if (best.exhausted(t.patience())) {
                     stop = "early stop at iteration " + it + ": no validation improvement in " + t.patience()
@@ -169,7 +173,31 @@ public final class TrainingLoop {
         }
         sc.setJobDescription(null);
         LOG.info(progress.summary(stop, it, best.iteration(), best.metrics()));
-        return new Result(best.weights(), it, best.iteration(), best.metrics(), stop, total);
+        return new Result(best.weights(), it, best.iteration(), best.metrics(), stop, total, t.localSteps());
+    }
+
+    /**
+     * The configuration with {@code train.localSteps} decided: as configured, or for {@code auto} what the newest
+     * checkpoint holds on a resume, else what {@link LocalStepsSizer} measures (L-BFGS takes no local steps).
+     */
+    private TrainConfig localSteps(JavaRDD<Series> series, List<Long> windows, float[] params,
+                                   Checkpoints checkpoints, boolean resume) throws IOException {
+        TrainConfig.Train t = cfg.train();
+        if (t.localSteps() != TrainConfig.AUTO) {
+            return cfg;
+        }
+        if (t.optimizer() == org.sparkgru.config.OptimizerKind.LBFGS) {
+            return cfg.withLocalSteps(1);
+        }
+        String stored = resume ? checkpoints.newestConfiguration() : null;
+        if (stored != null) {
+            int h = TrainConfig.fromModel(stored, List.of()).train().localSteps();
+            LOG.info("train.localSteps = auto: {} as the checkpoint chose", h);
+            return cfg.withLocalSteps(h);
+        }
+        LocalStepsSizer.Choice choice = LocalStepsSizer.choose(sc, series, work, telemetry, t, windows, params);
+        LOG.info(choice.describe());
+        return cfg.withLocalSteps(choice.localSteps());
     }
 
     /** Validation over all series, partition sums merged in partition order. */
