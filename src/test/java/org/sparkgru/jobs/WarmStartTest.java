@@ -27,6 +27,7 @@ import org.sparkgru.data.ScalerTable;
 import org.sparkgru.ml.Training;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
+import org.sparkgru.testing.FaultHooks;
 import org.sparkgru.testing.SparkTests;
 import picocli.CommandLine;
 
@@ -108,6 +109,30 @@ class WarmStartTest {
         assertEquals(5, p.at("/training/iterations").asInt());
         assertFalse(p.get("keepScalers").asBoolean());
         assertEquals(12, c.metadata().at("/configuration/model/lookback").asInt(), "auto inherits the parent's");
+    }
+
+    /**
+     * An interrupted warm-started run resumes from its own checkpoint, not from the parent again: it ends with the
+     * weights of the uninterrupted warm-started run.
+     */
+    @Test
+    void aResumedWarmStartContinuesFromItsCheckpoint() throws IOException {
+        Path input = oneWindow();
+        String parent = tmp.resolve("parent").toString();
+        train(input, parent, PARENT, "--set", "train.iterations=3");
+        List<String> child = List.of("--set", "model.lookback=12", "--set", "model.horizon=6", "--set",
+                "model.hidden=8", "--set", "data.partitions=1", "--set", "train.iterations=20", "--set",
+                "train.checkpointEvery=10", "--init-from", parent);
+        String whole = tmp.resolve("whole").toString();
+        String broken = tmp.resolve("broken").toString();
+        train(input, whole, child);
+        FaultHooks.with("stopDriverAt", "15", () -> assertThrows(IllegalStateException.class,
+                () -> train(input, broken, child)));
+        train(input, broken, child, "--resume");
+        assertArrayEquals(ModelStore.load(whole, new Configuration()).params(),
+                ModelStore.load(broken, new Configuration()).params());
+        assertTrue(ModelStore.load(broken, new Configuration()).metadata().at("/parent/path").asText()
+                .endsWith("parent"));
     }
 
     /**
