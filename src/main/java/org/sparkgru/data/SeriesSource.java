@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import org.sparkgru.config.CalendarFeature;
@@ -55,7 +56,12 @@ public final class SeriesSource {
 
     /** The time kind of the configured time column, or an error naming the column and its type. */
     public static TimeKind timeKind(Dataset<Row> df, TrainConfig.Data cfg) {
-        DataType t = field(df, cfg.time()).dataType();
+        return timeKind(df.schema(), cfg);
+    }
+
+    /** As {@link #timeKind(Dataset, TrainConfig.Data)}, from the input's schema alone. */
+    public static TimeKind timeKind(StructType schema, TrainConfig.Data cfg) {
+        DataType t = field(schema, cfg.time()).dataType();
         if (t instanceof TimestampType || t instanceof TimestampNTZType) {
             return TimeKind.TIMESTAMP;
         }
@@ -70,13 +76,17 @@ public final class SeriesSource {
     }
 
     private static StructField field(Dataset<Row> df, String name) {
-        for (StructField f : df.schema().fields()) {
+        return field(df.schema(), name);
+    }
+
+    private static StructField field(StructType schema, String name) {
+        for (StructField f : schema.fields()) {
             if (f.name().equals(name)) {
                 return f;
             }
         }
         throw new DataError("column '" + name + "' is not in the input; it has "
-                + String.join(", ", df.columns()) + " (set data.id, data.time, data.target, data.features)");
+                + String.join(", ", schema.fieldNames()) + " (set data.id, data.time, data.target, data.features)");
     }
 
     /** Checks that every configured column exists and has a usable type. */

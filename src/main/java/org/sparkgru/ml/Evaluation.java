@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgru.UserError;
 import org.sparkgru.config.TrainConfig;
@@ -50,10 +51,11 @@ public final class Evaluation {
 
     /**
      * The evaluation job's backtest: reads {@code df} for the model ({@link ModelInput#prepare}) and runs
-     * {@link #run}.
+     * {@link #run}; the per-series metrics keep the input's id column, its name and type.
      */
     public static ObjectNode backtest(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
                                       int origins, Integer season, Path out) throws IOException {
+        requireOwnName(cfg, Backtest.METHODS, out);
         return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null), modelDir, cfg.model().horizon(),
                 origins, season, out);
     }
@@ -77,6 +79,7 @@ public final class Evaluation {
     public static ObjectNode compare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, GruModel old,
                                      String oldDir, TrainConfig oldCfg, Dataset<Row> df, int origins, Integer season,
                                      Path out) throws IOException {
+        requireOwnName(cfg, Backtest.METHODS_AGAINST, out);
         return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null),
                 ModelInput.prepare(spark, old, oldDir, oldCfg, df, null), modelDir, oldDir, cfg.model().horizon(),
                 origins, season, out);
@@ -185,16 +188,12 @@ public final class Evaluation {
                 : "; writing the report");
         if (out != null) {
             FileSystem fs = HadoopFiles.of(out, sc.hadoopConfiguration());
-            StructType schema = new StructType().add("series", DataTypes.StringType)
-                    .add("origins", DataTypes.IntegerType).add("points", DataTypes.IntegerType)
-                    .add("zeroActuals", DataTypes.IntegerType);
-            for (String method : names) {
-                for (String n : ErrorSums.NAMES) {
-                    schema = schema.add(method + "_" + n.toLowerCase(), DataTypes.DoubleType);
-                }
+            StructType schema = new StructType().add(in.id().name(), DataTypes.StringType);
+            for (StructField f : metrics(names).fields()) {
+                schema = schema.add(f);
             }
             JavaRDD<Row> rdd = sc.parallelize(rows, Math.max(1, Math.min(rows.size(), 8)));
-            spark.createDataFrame(rdd, schema).write().parquet(new Path(out, "metrics").toString());
+            in.id().typed(spark.createDataFrame(rdd, schema)).write().parquet(new Path(out, "metrics").toString());
             AtomicFiles.writeFile(fs, new Path(out, "summary.json"),
                     o -> o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary)));
             List<JsonNode> metrics = ModelDirectory.of(modelDir, sc.hadoopConfiguration()).metricsLines();
@@ -205,6 +204,26 @@ public final class Evaluation {
             AtomicFiles.markComplete(fs, out);
         }
         return summary;
+    }
+
+    /** The per-series metrics' columns after the id: origins, points, zeroActuals, then each method's metrics. */
+    private static StructType metrics(List<String> methods) {
+        StructType schema = new StructType().add("origins", DataTypes.IntegerType).add("points", DataTypes.IntegerType)
+                .add("zeroActuals", DataTypes.IntegerType);
+        for (String method : methods) {
+            for (String n : ErrorSums.NAMES) {
+                schema = schema.add(method + "_" + n.toLowerCase(), DataTypes.DoubleType);
+            }
+        }
+        return schema;
+    }
+
+    /** Refuses an id column named like a column of the per-series metrics of {@code methods} a report will hold. */
+    private static void requireOwnName(TrainConfig cfg, List<String> methods, Path out) {
+        if (out != null) {
+            ModelInput.requireOwnName(cfg.data().id(), "data.id", List.of(metrics(methods).fieldNames()),
+                    "a metrics column (origins, points, zeroActuals, <method>_mae|rmse|mape|smape|mase)");
+        }
     }
 
     /** One model's backtest results over its reading of the input. */

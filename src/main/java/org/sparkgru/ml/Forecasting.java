@@ -35,6 +35,7 @@ import org.sparkgru.config.Fallback;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
+import org.sparkgru.data.SeriesSource;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.forecasting.Forecaster;
 import org.sparkgru.io.AtomicFiles;
@@ -54,7 +55,8 @@ public final class Forecasting {
     /**
      * Forecasts and the series that could not be forecast.
      *
-     * @param forecasts columns series, time, step, forecast, and {@value #SOURCE} under a fallback policy
+     * @param forecasts columns as {@link #columns} names them: the input's id and time, step, forecast, and
+     *                  {@value #SOURCE} under a fallback policy
      * @param problems  {series id, reason}
      */
     public record Forecasts(Dataset<Row> forecasts, List<String[]> problems) {
@@ -67,16 +69,25 @@ public final class Forecasting {
      */
     public static Forecasts forecast(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg,
                                      Dataset<Row> df, String asOf) {
+        columns(cfg, false);
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
         Fallback policy = cfg.forecast().fallback();
         Shipped shipped = Shipped.of(spark, in, modelDir, policy);
         TimeKind kind = in.kind();
-        DataType timeType = timeType(kind);
         boolean flagged = policy != Fallback.NONE;
         JavaRDD<Row> rows = in.series().mapPartitions(shipped::forecast)
                 .map(p -> flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
                         p.source().label()) : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
-        return new Forecasts(spark.createDataFrame(rows, schema(timeType, policy)), in.problems());
+        return new Forecasts(frame(spark, rows, in, cfg, false), in.problems());
+    }
+
+    /** The forecast rows, whose ids are strings, as a frame with the input's id type ({@link #schema}). */
+    private static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows, ModelInput in, TrainConfig cfg,
+                                      boolean heldOut) {
+        ModelInput.IdColumn id = in.id();
+        StructType asText = schema(new ModelInput.IdColumn(id.name(), DataTypes.StringType), cfg.data().time(),
+                timeType(in.kind()), cfg.forecast().fallback(), heldOut);
+        return id.typed(spark.createDataFrame(rows, asText));
     }
 
     /** What the executors forecast with: the network, the training scalers and the fallbacks, broadcast once. */
@@ -111,6 +122,7 @@ public final class Forecasting {
             throw new IllegalArgumentException("holdout " + holdout + ": heldOut needs at least one point");
         }
         checkHoldout(holdout, cfg.model().horizon());
+        columns(cfg, true);
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
         Fallback policy = cfg.forecast().fallback();
         Shipped shipped = Shipped.of(spark, in, modelDir, policy);
@@ -147,7 +159,7 @@ public final class Forecasting {
             }
             return out.iterator();
         });
-        return new Forecasts(spark.createDataFrame(rows, heldOutSchema(timeType(kind), policy)), in.problems());
+        return new Forecasts(frame(spark, rows, in, cfg, true), in.problems());
     }
 
     /** Refuses a {@code holdout} param outside 0 to the horizon, with one message naming both. */
@@ -158,11 +170,6 @@ public final class Forecasting {
         }
     }
 
-    /** The columns of {@link #heldOut}: those of {@link #schema}, then actual and maseScale. */
-    static StructType heldOutSchema(DataType timeType, Fallback policy) {
-        return schema(timeType, policy).add(ACTUAL, DataTypes.DoubleType).add(MASE_SCALE, DataTypes.DoubleType);
-    }
-
     private static DataType timeType(TimeKind kind) {
         return switch (kind) {
             case TIMESTAMP -> DataTypes.TimestampType;
@@ -171,11 +178,48 @@ public final class Forecasting {
         };
     }
 
-    /** The forecasts' columns: series, time, step, forecast, and source when a fallback policy is set. */
-    static StructType schema(DataType timeType, Fallback policy) {
-        StructType schema = new StructType().add("series", DataTypes.StringType).add("time", timeType)
+    /**
+     * The names of the forecasts' columns: the input's id and time columns ({@code data.id}, {@code data.time}),
+     * so that forecasts join back to the input on them, then step, forecast, {@value #SOURCE} under a fallback
+     * policy, and {@value #ACTUAL} and {@value #MASE_SCALE} when held out ({@link #heldOut}). An id or time column
+     * named like one of the others is refused.
+     */
+    public static List<String> columns(TrainConfig cfg, boolean heldOut) {
+        List<String> added = new ArrayList<>(List.of("step", "forecast"));
+        if (cfg.forecast().fallback() != Fallback.NONE) {
+            added.add(SOURCE);
+        }
+        if (heldOut) {
+            added.addAll(List.of(ACTUAL, MASE_SCALE));
+        }
+        String what = "a forecast column (" + String.join(", ", added) + ")";
+        ModelInput.requireOwnName(cfg.data().id(), "data.id", added, what);
+        ModelInput.requireOwnName(cfg.data().time(), "data.time", added, what);
+        List<String> all = new ArrayList<>(List.of(cfg.data().id(), cfg.data().time()));
+        all.addAll(added);
+        return all;
+    }
+
+    /**
+     * The forecasts' schema for an input of schema {@code input} ({@link #columns}): the id of the input's type
+     * ({@link ModelInput.IdColumn}), the time as a timestamp, date or long index, step an integer, the rest
+     * doubles and the source a string.
+     */
+    public static StructType schema(StructType input, TrainConfig cfg, boolean heldOut) {
+        columns(cfg, heldOut);
+        TrainConfig.Data d = cfg.data();
+        return schema(ModelInput.IdColumn.of(input, d.id()), d.time(), timeType(SeriesSource.timeKind(input, d)),
+                cfg.forecast().fallback(), heldOut);
+    }
+
+    private static StructType schema(ModelInput.IdColumn id, String time, DataType timeType, Fallback policy,
+                                     boolean heldOut) {
+        StructType schema = new StructType().add(id.name(), id.type()).add(time, timeType)
                 .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
-        return policy == Fallback.NONE ? schema : schema.add(SOURCE, DataTypes.StringType);
+        if (policy != Fallback.NONE) {
+            schema = schema.add(SOURCE, DataTypes.StringType);
+        }
+        return heldOut ? schema.add(ACTUAL, DataTypes.DoubleType).add(MASE_SCALE, DataTypes.DoubleType) : schema;
     }
 
     /** The column naming what forecast each row: model, naive or seasonal_naive ({@code forecast.fallback}). */

@@ -22,7 +22,7 @@ import scala.Tuple2;
 /**
  * The spark.ml Evaluator of held-out forecasts, so that {@code ParamGridBuilder} with {@code CrossValidator} or
  * {@code TrainValidationSplit} tunes a {@link GruForecaster}: it scores the output of a
- * {@link GruForecastModel} whose {@code holdout} is set (columns {@code series}, {@code forecast}, {@code actual},
+ * {@link GruForecastModel} whose {@code holdout} is set (columns {@link #idCol()}, {@code forecast}, {@code actual},
  * {@code maseScale}) by {@link #metricName()}, {@code mase} (default), {@code smape}, {@code mae} or
  * {@code rmse}, computed with {@link ErrorSums} exactly as validation and the backtest compute them (MASE the mean
  * of the series' MAE over their scale); lower is better. Params save and load like the estimator's.
@@ -40,7 +40,8 @@ public final class GruForecastEvaluator extends Evaluator implements MLWritable 
     public GruForecastEvaluator(String uid) {
         this.uid = uid;
         metricName = new Param<>(this, "metricName", "mase (default), smape, mae or rmse; lower is better");
-        idCol = new Param<>(this, "idCol", "the series column of the forecasts (default series)");
+        idCol = new Param<>(this, "idCol", "the series column of the forecasts, the model's id column data.id"
+                + " (default series)");
         setDefault(metricName, TuningMetric.MASE.id());
         setDefault(idCol, "series");
     }
@@ -87,7 +88,8 @@ public final class GruForecastEvaluator extends Evaluator implements MLWritable 
         for (String c : new String[] {getOrDefault(idCol), "forecast", Forecasting.ACTUAL, Forecasting.MASE_SCALE}) {
             if (!java.util.Arrays.asList(dataset.columns()).contains(c)) {
                 throw new IllegalArgumentException("GruForecastEvaluator needs the column '" + c + "'; it scores the"
-                        + " output of a GruForecastModel with holdout > 0 (setHoldout on the GruForecaster)");
+                        + " output of a GruForecastModel with holdout > 0 (setHoldout on the GruForecaster)"
+                        + (c.equals(getOrDefault(idCol)) ? ", whose id column is the model's data.id (setIdCol)" : ""));
             }
         }
         Dataset<Row> points = dataset.select(col(getOrDefault(idCol)).cast(DataTypes.StringType),

@@ -22,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
@@ -33,11 +32,11 @@ import org.sparkgru.model.ModelStore;
 
 /**
  * A trained spark-gru forecaster as a spark.ml Model: {@code transform} forecasts every series of a long-format
- * Dataset exactly as {@code jobs/forecast.sh} does and returns the forecasts (columns {@code series}, {@code time},
- * {@code step}, {@code forecast}). Persistence reads and writes the model directory of the jobs, so a model trained
- * by {@code jobs/train.sh} loads here ({@link #load}) and a model saved here ({@code write().save(path)}) forecasts
- * with {@code jobs/forecast.sh}. A saved model also holds spark.ml's params metadata ({@code metadata/}), so that a
- * {@code PipelineModel} with this stage saves and loads.
+ * Dataset exactly as {@code jobs/forecast.sh} does and returns the forecasts (columns: the input's id and time
+ * columns, {@code step}, {@code forecast}). Persistence reads and writes the model directory of the jobs, so a
+ * model trained by {@code jobs/train.sh} loads here ({@link #load}) and a model saved here
+ * ({@code write().save(path)}) forecasts with {@code jobs/forecast.sh}. A saved model also holds spark.ml's params
+ * metadata ({@code metadata/}), so that a {@code PipelineModel} with this stage saves and loads.
  */
 public final class GruForecastModel extends Model<GruForecastModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
@@ -154,26 +153,19 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
 
     @Override
     public StructType transformSchema(StructType schema) {
-        TrainConfig cfg = trainConfig();
-        return forecastSchema(schema, cfg.data().id(), cfg.data().time(), cfg.forecast().fallback(),
-                (Integer) getOrDefault(holdout) > 0);
+        return forecastSchema(schema, trainConfig(), (Integer) getOrDefault(holdout) > 0);
     }
 
-    /** The output columns of {@code transform}: the forecasts', and actual and maseScale when held out. */
-    static StructType forecastSchema(StructType input, String idCol, String timeCol,
-                                     org.sparkgru.config.Fallback fallback, boolean heldOut) {
-        StructField time = null;
-        for (StructField f : input.fields()) {
-            if (f.name().equals(timeCol)) {
-                time = f;
-            }
-        }
-        if (time == null || java.util.Arrays.stream(input.fieldNames()).noneMatch(idCol::equals)) {
+    /** The output columns of {@code transform} under {@code cfg}: the forecasts' ({@link Forecasting#schema}). */
+    static StructType forecastSchema(StructType input, TrainConfig cfg, boolean heldOut) {
+        String idCol = cfg.data().id();
+        String timeCol = cfg.data().time();
+        java.util.List<String> has = java.util.List.of(input.fieldNames());
+        if (!has.contains(idCol) || !has.contains(timeCol)) {
             throw new IllegalArgumentException("the input needs the id column '" + idCol + "' and the time column '"
-                    + timeCol + "'; it has " + String.join(", ", input.fieldNames()));
+                    + timeCol + "'; it has " + String.join(", ", has));
         }
-        return heldOut ? Forecasting.heldOutSchema(time.dataType(), fallback)
-                : Forecasting.schema(time.dataType(), fallback);
+        return Forecasting.schema(input, cfg, heldOut);
     }
 
     @Override

@@ -20,6 +20,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.config.FileFormat;
@@ -48,10 +55,54 @@ import org.sparkgru.model.ModelFormatException;
  * @param forecaster the model's forward pass, to broadcast
  * @param trained    training scalers by series id (empty when the model's scaling has none per series)
  * @param kind       the time column's kind
+ * @param id         the input's id column, which forecasts and metrics carry
  */
 public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
-                         Map<String, Scaler> trained, TimeKind kind) {
+                         Map<String, Scaler> trained, TimeKind kind, IdColumn id) {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelInput.class);
+
+    /** Series of the training job's validation-tail report, whose metrics keep string ids in {@code series}. */
+    public ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
+                      Map<String, Scaler> trained, TimeKind kind) {
+        this(series, problems, forecaster, trained, kind, IdColumn.REPORT);
+    }
+
+    /**
+     * The input's series id column, whose name and type forecasts and evaluation metrics keep so that they join back
+     * to the input. Ids travel as strings inside (scalers, reports and summaries key on them) and are converted back
+     * to the input's type where that is exact: numbers, strings, booleans and dates. Other id types (timestamps,
+     * whose text depends on the session's time zone, binary, nested) stay in their string form.
+     */
+    public record IdColumn(String name, DataType type) {
+        /** The training report's: string ids in a column {@code series}, as docs/model-format.md pins it. */
+        static final IdColumn REPORT = new IdColumn("series", DataTypes.StringType);
+
+        /** The column {@code name} of {@code input}, which must have it. */
+        static IdColumn of(StructType input, String name) {
+            DataType t = input.apply(name).dataType();
+            boolean exact = t instanceof NumericType || t instanceof StringType || t instanceof BooleanType
+                    || t instanceof DateType;
+            return new IdColumn(name, exact ? t : DataTypes.StringType);
+        }
+
+        /** {@code frame}, whose column {@link #name} holds the string ids, with that column in the input's type. */
+        Dataset<Row> typed(Dataset<Row> frame) {
+            return frame.withColumn(name, col(name).cast(type));
+        }
+    }
+
+    /**
+     * Refuses an input column ({@code key}: data.id, data.time) named like a column the output adds: the output
+     * would hold two columns of one name (Spark compares names without case).
+     *
+     * @param what the added columns, described ("a forecast column (step, forecast)")
+     */
+    static void requireOwnName(String column, String key, List<String> added, String what) {
+        if (added.stream().anyMatch(column::equalsIgnoreCase)) {
+            throw new UserError("the input's column '" + column + "' (" + key + ") has the name of " + what
+                    + "; rename that input column and set " + key + " to the new name (--set " + key + "=NAME)");
+        }
+    }
 
     /** The model's stored configuration with {@code data.*} and {@code forecast.*} overrides. */
     public static TrainConfig config(GruModel m, String modelDir, List<String> sets) {
@@ -121,7 +172,8 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         if (d.scaling() == Scaling.GLOBAL) {
             series = globalScaler(m).apply(series);
         }
-        return new ModelInput(series, problems, forecaster(m, cfg), trainedScalers(spark, modelDir, d.scaling()), kind);
+        return new ModelInput(series, problems, forecaster(m, cfg), trainedScalers(spark, modelDir, d.scaling()), kind,
+                IdColumn.of(df.schema(), d.id()));
     }
 
     /**

@@ -649,6 +649,96 @@ class BadInputTest {
         assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
     }
 
+    private static List<String> plus(List<String> args, String... extra) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(extra));
+        return all;
+    }
+
+    @Test
+    void forecastColumnAndDestinationOptionsAreCheckedBeforeForecasting() throws IOException {
+        Path m = trainedModel();
+        Path out = tmp.resolve("out");
+        String sample = "data-samples/hourly.csv";
+        assertRefused(forecast(m, sample, "--partition-by", "run_date"), "--partition-by run_date: the forecasts have"
+                + " no such column; they have series, timestamp, step, forecast (add one with --add-column"
+                + " NAME=VALUE)", out);
+        assertRefused(forecast(m, sample, "--add-column", "run=1", "--partition-by", "run,run"), "--partition-by names"
+                + " 'run' twice; list each column once", out);
+        assertRefused(forecast(m, sample, "--add-column", "run_date"), "--add-column run_date: expected NAME=VALUE,"
+                + " such as --add-column run_date=2026-05-01", out);
+        assertRefused(forecast(m, sample, "--add-column", "Forecast=x"), "--add-column Forecast=x: the forecasts"
+                + " already have a column 'forecast' (series, timestamp, step, forecast); choose another name", out);
+        assertRefused(forecast(m, sample, "--set", "data.id=step"), "the input's column 'step' (data.id) has the"
+                + " name of a forecast column (step, forecast); rename that input column and set data.id to the new"
+                + " name (--set data.id=NAME)", out);
+        assertRefused(forecast(m, sample, "--mode", "append"), "--mode applies to --output-table; an existing"
+                + " --output directory is replaced with --overwrite", out);
+        assertFalse(Files.exists(out), "nothing written");
+
+        List<String> toTable = List.of("--model", m.toString(), "--input", sample, "--format", "csv",
+                "--output-table", "never_written");
+        assertRefused(run(new ForecastJob(), plus(toTable, "--overwrite")), "--overwrite replaces an --output"
+                + " directory; to replace a table pass --mode overwrite", out);
+        assertRefused(run(new ForecastJob(), plus(toTable, "--mode", "replace")), "unknown --mode 'replace': choose"
+                + " overwrite or append", out);
+        assertRefused(run(new ForecastJob(), plus(toTable, "--output-format", "csv")), "--output-format applies to"
+                + " --output; a table keeps its own format (a new one gets spark.sql.sources.default, Parquet unless"
+                + " configured)", out);
+        assertFalse(SparkTests.session().catalog().tableExists("never_written"));
+
+        Path report = tmp.resolve("report");
+        assertRefused(run(new EvaluateJob(), List.of("--model", m.toString(), "--input", sample, "--format", "csv",
+                "--set", "data.id=points", "--report", report.toString())), "the input's column 'points' (data.id) has"
+                + " the name of a metrics column (origins, points, zeroActuals, <method>_mae|rmse|mape|smape|mase);"
+                + " rename that input column and set data.id to the new name (--set data.id=NAME)", report);
+        assertFalse(Files.exists(report), "nothing written");
+    }
+
+    @Test
+    void anExistingForecastTableIsReplacedOrAppendedOnlyWithAModeAndAnAppendNeedsItsColumns() throws IOException {
+        Path m = trainedModel();
+        String db = "bad_input_lake";
+        SparkTests.session().sql("CREATE DATABASE " + db + " LOCATION '" + tmp.resolve("lake").toUri() + "'");
+        try {
+            String table = db + ".forecasts";
+            List<String> args = List.of("--model", m.toString(), "--input", "data-samples/hourly.csv", "--format",
+                    "csv", "--output-table", table);
+            Outcome first = run(new ForecastJob(), args);
+            assertEquals(0, first.code(), first.err());
+            long rows = SparkTests.session().table(table).count();
+            assertEquals(11 * 12, rows);
+            assertRefused(run(new ForecastJob(), args), "table " + table + " exists; pass --mode overwrite or --mode"
+                    + " append", tmp.resolve("none"));
+            assertRefused(run(new ForecastJob(), plus(args, "--mode", "append", "--add-column", "run=2")), "table "
+                    + table + " has the columns (series string, timestamp timestamp, step int, forecast double) but"
+                    + " these forecasts have (series string, timestamp timestamp, step int, forecast double, run"
+                    + " string); an append needs the same columns: write to another table, or replace this one with"
+                    + " --mode overwrite", tmp.resolve("none"));
+            assertEquals(rows, SparkTests.session().table(table).count(), "the table is unchanged");
+
+            // the files of a table whose in-memory catalog is gone (an earlier embedded run) are in the way
+            Path orphan = Files.createDirectories(tmp.resolve("lake").resolve("orphan"));
+            Files.writeString(orphan.resolve("part-00000.parquet"), "earlier forecasts");
+            Outcome o = run(new ForecastJob(), plus(args.subList(0, args.size() - 1), db + ".orphan"));
+            assertRefused(o, "cannot write table " + db + ".orphan: [LOCATION_ALREADY_EXISTS] ", tmp.resolve("none"));
+            assertTrue(o.err().contains("already exists. Please pick a different table name, or remove the existing"
+                    + " location first."), o.err());
+            assertEquals("earlier forecasts", Files.readString(orphan.resolve("part-00000.parquet")), "left alone");
+
+            assertRefused(run(new ForecastJob(), plus(args.subList(0, args.size() - 1), "no_such_db.forecasts")),
+                    "cannot write table no_such_db.forecasts: [SCHEMA_NOT_FOUND] The schema"
+                    + " `spark_catalog`.`no_such_db` cannot be found. Verify the spelling and correctness of the"
+                    + " schema and catalog.",
+                    tmp.resolve("none"));
+            assertRefused(run(new ForecastJob(), plus(args.subList(0, args.size() - 1), "two words")),
+                    "cannot write table two words: [PARSE_SYNTAX_ERROR] Syntax error at or near 'words'",
+                    tmp.resolve("none"));
+        } finally {
+            SparkTests.session().sql("DROP DATABASE " + db + " CASCADE");
+        }
+    }
+
     /** The sample with one empty target in each of its first {@code refused} series (refused under data.missing). */
     private Path sampleWithEmptyTargets(String name, int refused) throws IOException {
         List<String> lines = new ArrayList<>();

@@ -14,13 +14,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkgru.config.TrainConfig;
+import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.kernel.Bptt;
 import org.sparkgru.kernel.KernelBackend;
+import org.sparkgru.ml.GruForecastModel;
+import org.sparkgru.ml.ModelInput;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.testing.SparkTests;
@@ -58,6 +64,16 @@ class ForecastJobTest {
         GruModel m = ModelStore.load(model, new Configuration());
         job.run(SparkTests.session(), m, job.config(m));
         return out;
+    }
+
+    /** The forecast job on the sample with {@code args} (a destination among them); returns its last line. */
+    private String forecastTo(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--model", model, "--input", SAMPLE, "--format", "csv"));
+        all.addAll(List.of(args));
+        ForecastJob job = new ForecastJob();
+        new CommandLine(job).parseArgs(all.toArray(String[]::new));
+        GruModel m = ModelStore.load(model, new Configuration());
+        return job.run(SparkTests.session(), m, job.config(m));
     }
 
     private static List<Row> rows(String out, String series) {
@@ -175,7 +191,7 @@ class ForecastJobTest {
         }
 
         assertEquals(best, sources(forecast(SAMPLE, "--set", "forecast.fallback=best")));
-        assertEquals(List.of("series", "time", "step", "forecast"),
+        assertEquals(List.of("series", "timestamp", "step", "forecast"),
                 List.of(SparkTests.session().read().parquet(plain + "/forecasts").columns()),
                 "no source column without a fallback");
 
@@ -228,7 +244,7 @@ class ForecastJobTest {
         String csvOut = forecast(SAMPLE, "--output-format", "csv");
         List<String> csvLines = Files.readAllLines(Files.list(Path.of(csvOut, "forecasts"))
                 .filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow());
-        assertEquals("series,time,step,forecast", csvLines.get(0), "CSV on request, with a header");
+        assertEquals("series,timestamp,step,forecast", csvLines.get(0), "CSV on request, with a header");
         assertTrue(csvLines.get(1).matches("s\\d{4},2026-\\d\\d-\\d\\dT\\d\\d:00:00Z,\\d+,[-0-9.E]+"),
                 "times as the input writes them, in UTC, without milliseconds: " + csvLines.get(1));
 
@@ -266,6 +282,121 @@ class ForecastJobTest {
         assertEquals(List.of("2024-02-10", "2024-02-11", "2024-02-12"), dates.apply("daily"));
         assertEquals(List.of("2027-05-01", "2027-06-01", "2027-07-01"), dates.apply("monthly"));
         assertEquals(List.of("2024-05-31", "2024-06-30", "2024-07-31"), dates.apply("monthends"));
+    }
+
+    /**
+     * Forecasts and evaluation metrics keep the input's id column, its name and type (integer ids stay integers,
+     * long ids longs), and the forecasts the time column's name, so that both join back to the input with a plain
+     * equi-join; the spark.ml model's output and schema are the job's. Added columns and partitions go with them.
+     */
+    @Test
+    void integerIdsStayIntegersAndForecastsAndMetricsJoinBackToTheInput() throws IOException {
+        Path csv = tmp.resolve("stores.csv");
+        StringBuilder sb = new StringBuilder("store,day,sales\n");
+        java.time.LocalDate d0 = java.time.LocalDate.parse("2024-01-01");
+        for (int store = 1; store <= 3; store++) {
+            for (int t = 0; t < 40; t++) {
+                sb.append(store).append(',').append(d0.plusDays(t)).append(',').append(10 * store + t % 7)
+                        .append('\n');
+            }
+        }
+        Files.writeString(csv, sb.toString());
+        String storeModel = tmp.resolve("store-model").toString();
+        TrainJob train = new TrainJob();
+        new CommandLine(train).parseArgs("--input", csv.toString(), "--format", "csv", "--model", storeModel,
+                "--set", "data.id=store", "--set", "data.time=day", "--set", "data.target=sales", "--set",
+                "model.lookback=8", "--set", "model.horizon=3", "--set", "model.hidden=4", "--set",
+                "train.iterations=3");
+        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+        GruModel m = ModelStore.load(storeModel, new Configuration());
+
+        // history up to 2024-02-06: forecasts of the three days after it, which the input holds
+        String out = tmp.resolve("store-out").toString();
+        ForecastJob f = new ForecastJob();
+        new CommandLine(f).parseArgs("--model", storeModel, "--input", csv.toString(), "--format", "csv", "--output",
+                out, "--as-of", "2024-02-06", "--add-column", "run_date=2024-02-06", "--add-column", "model=v1",
+                "--partition-by", "run_date");
+        f.run(SparkTests.session(), m, f.config(m));
+        Dataset<Row> input = SparkTests.session().read().option("header", "true").option("inferSchema", "true")
+                .csv(csv.toString());
+        assertEquals(DataTypes.IntegerType, input.schema().apply("store").dataType(), "fixture: integer ids");
+        Dataset<Row> forecasts = SparkTests.session().read().parquet(out + "/forecasts");
+        assertEquals(DataTypes.IntegerType, forecasts.schema().apply("store").dataType());
+        assertEquals(DataTypes.DateType, forecasts.schema().apply("day").dataType());
+        assertEquals(List.of("store", "day", "step", "forecast", "model", "run_date"), List.of(forecasts.columns()),
+                "the partition column last, as Spark reads it");
+        assertTrue(Files.isDirectory(Path.of(out, "forecasts", "run_date=2024-02-06")), "partitioned by run_date");
+        assertTrue(Files.exists(Path.of(out, AtomicFiles.SUCCESS)), "written last, as for unpartitioned output");
+        assertEquals(List.of("v1"), forecasts.select("model").distinct().collectAsList().stream()
+                .map(r -> r.getString(0)).toList());
+
+        List<Row> joined = forecasts.join(input, new String[] {"store", "day"}).orderBy("store", "day")
+                .collectAsList();
+        assertEquals(9, joined.size(), "3 stores x 3 days, each forecast beside its actual value");
+        for (Row r : joined) {
+            int day = (int) (r.getDate(r.fieldIndex("day")).toLocalDate().toEpochDay() - d0.toEpochDay());
+            assertEquals(36 + r.getInt(r.fieldIndex("step")), day);
+            assertEquals(10 * r.getInt(0) + day % 7, r.getInt(r.fieldIndex("sales")));
+        }
+
+        EvaluateJob eval = new EvaluateJob();
+        String report = tmp.resolve("store-report").toString();
+        new CommandLine(eval).parseArgs("--model", storeModel, "--input", csv.toString(), "--format", "csv",
+                "--report", report);
+        eval.run(SparkTests.session(), m, ModelInput.config(m, storeModel, List.of()));
+        Dataset<Row> metrics = SparkTests.session().read().parquet(report + "/metrics");
+        assertEquals("store", metrics.columns()[0]);
+        assertEquals(DataTypes.IntegerType, metrics.schema().apply("store").dataType());
+        assertEquals(3, metrics.join(input.select("store").distinct(), "store").count());
+
+        // spark.ml: the same columns, types and values; long ids stay longs
+        GruForecastModel ml = GruForecastModel.load(storeModel).setAsOf("2024-02-06");
+        Dataset<Row> transformed = ml.transform(input);
+        assertEquals(ml.transformSchema(input.schema()), transformed.schema());
+        assertEquals(List.of("store", "day", "step", "forecast"), List.of(transformed.columns()));
+        assertEquals(0, transformed.exceptAll(forecasts.drop("model", "run_date")).count(), "the job's forecasts");
+        Dataset<Row> longIds = input.withColumn("store", input.col("store").cast(DataTypes.LongType));
+        assertEquals(DataTypes.LongType, ml.transform(longIds).schema().apply("store").dataType());
+    }
+
+    /**
+     * {@code --output-table}: the forecasts as a table of the session catalog (Spark's built-in one here, in a
+     * database under the test's directory), partitioned on request, replaced or appended only with {@code --mode};
+     * its rows are those of the directory output.
+     */
+    @Test
+    void forecastsGoToACatalogTableThatIsReplacedOrAppendedOnRequest() throws Exception {
+        SparkSession spark = SparkTests.session();
+        String db = "forecast_job_test";
+        spark.sql("CREATE DATABASE " + db + " LOCATION '" + tmp.resolve("lake").toUri() + "'");
+        try {
+            String table = db + ".forecasts";
+            assertEquals("forecasts of 11 series written to table " + table + " (1 series could not be forecast: see"
+                    + " the forecast summary in the log)", forecastTo("--output-table", table, "--add-column",
+                    "run=a", "--partition-by", "run"));
+            assertEquals(List.of("series", "timestamp", "step", "forecast", "run"),
+                    List.of(spark.table(table).columns()));
+            assertEquals(List.of("run"), spark.catalog().listColumns(table).collectAsList().stream()
+                    .filter(org.apache.spark.sql.catalog.Column::isPartition).map(c -> c.name()).toList());
+            assertTrue(Files.isDirectory(tmp.resolve("lake/forecasts/run=a")), "in the database's location");
+            assertEquals(0, spark.table(table).drop("run").exceptAll(spark.read().parquet(forecast(SAMPLE)
+                    + "/forecasts")).count(), "the rows of the directory output");
+
+            forecastTo("--output-table", table, "--mode", "append", "--add-column", "run=b", "--partition-by", "run");
+            assertEquals(java.util.Map.of("a", 132L, "b", 132L), runs(table));
+            forecastTo("--output-table", table, "--mode", "overwrite", "--add-column", "run=c");
+            assertEquals(java.util.Map.of("c", 132L), runs(table));
+        } finally {
+            spark.sql("DROP DATABASE " + db + " CASCADE");
+        }
+    }
+
+    /** Rows of {@code table} by its column run. */
+    private static java.util.Map<String, Long> runs(String table) {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        SparkTests.session().table(table).groupBy("run").count().collectAsList()
+                .forEach(r -> m.put(r.getString(0), r.getLong(1)));
+        return m;
     }
 
     @Test

@@ -59,7 +59,7 @@ class ApiTest {
         String saved = tmp.resolve("api-model").toString();
         Dataset<Row> forecasts = ReadmeExample.run(SparkTests.session(), saved);
         assertEquals(11 * 12, forecasts.count());
-        assertEquals(List.of("series", "time", "step", "forecast"), List.of(forecasts.columns()));
+        assertEquals(List.of("series", "timestamp", "step", "forecast"), List.of(forecasts.columns()));
 
         // a model saved by the API forecasts with the forecast job, with the same values
         GruModel m = ModelStore.load(saved, new Configuration());
@@ -82,7 +82,7 @@ class ApiTest {
         assertEquals(11 * 6, f.count());
         assertEquals(java.time.Instant.parse("2026-01-20T01:00:00Z"),
                 f.where("series = 's0000' and step = 1").first().getTimestamp(1).toInstant());
-        assertEquals(List.of("series", "time", "step", "forecast"),
+        assertEquals(List.of("series", "timestamp", "step", "forecast"),
                 List.of(model.transformSchema(history.schema()).fieldNames()));
     }
 

@@ -104,7 +104,8 @@ class GruForecastEvaluatorTest {
 
         // the held-out output: the last HORIZON points of each series with their actual values and MASE scale
         Dataset<Row> held = best.transform(history);
-        assertEquals(List.of("series", "time", "step", "forecast", "actual", "maseScale"), List.of(held.columns()));
+        assertEquals(List.of("series", "timestamp", "step", "forecast", "actual", "maseScale"),
+                List.of(held.columns()));
         List<Row> rows = held.collectAsList();
         assertEquals(SERIES * HORIZON, rows.size());
         Map<String, Double> absError = new HashMap<>();
@@ -135,7 +136,7 @@ class GruForecastEvaluatorTest {
 
         // holdout 0: the future again, as jobs/forecast.sh writes it
         Dataset<Row> future = best.copy(new ParamMap()).setHoldout(0).transform(history);
-        assertEquals(List.of("series", "time", "step", "forecast"), List.of(future.columns()));
+        assertEquals(List.of("series", "timestamp", "step", "forecast"), List.of(future.columns()));
     }
 
     /**

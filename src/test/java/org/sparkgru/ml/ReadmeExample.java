@@ -23,7 +23,7 @@ final class ReadmeExample {
                 .setConfig("train.validationEvery=20");
         GruForecastModel model = gru.fit(history);
 
-        Dataset<Row> forecasts = model.transform(history);   // series, time, step, forecast
+        Dataset<Row> forecasts = model.transform(history);   // series, timestamp, step, forecast
         forecasts.orderBy("series", "step").show(5);
 
         model.write().overwrite().save(modelPath);            // the same directory jobs/forecast.sh reads
