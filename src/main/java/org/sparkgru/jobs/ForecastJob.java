@@ -163,6 +163,8 @@ public final class ForecastJob implements Callable<Integer> {
             Dataset<Row> forecasts = withColumns(f.forecasts(), added).persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 ObjectNode s = summary(forecasts, f.problems(), cfg);
+                LOG.info("forecast {} series {} steps ahead; writing them to {} ({})", s.get("forecastSeries"),
+                        cfg.model().horizon(), out, format.id());
                 var writer = forecasts.write().mode("errorifexists");
                 if (!partitionBy.isEmpty()) {
                     writer = writer.partitionBy(partitionBy.toArray(String[]::new));
@@ -182,7 +184,7 @@ public final class ForecastJob implements Callable<Integer> {
                 forecasts.unpersist();
             }
         });
-        LOG.info("forecast summary: {}", summary);
+        LOG.debug("forecast summary: {}", summary);
         return "forecasts of " + summary.get("forecastSeries").asLong() + " series written to " + out
                 + "/forecasts" + byBaseline(summary) + " (" + summary.get("notForecast").asInt()
                 + " series could not be forecast: see " + out + "/summary.json)";
@@ -214,6 +216,8 @@ public final class ForecastJob implements Callable<Integer> {
         Dataset<Row> forecasts = withColumns(f.forecasts(), added).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             ObjectNode summary = summary(forecasts, f.problems(), cfg);
+            LOG.info("forecast {} series {} steps ahead; writing them to table {}", summary.get("forecastSeries"),
+                    cfg.model().horizon(), table);
             var writer = forecasts.write().mode(tableMode == null ? SaveMode.ErrorIfExists : tableMode);
             if (!partitionBy.isEmpty()) {
                 writer = writer.partitionBy(partitionBy.toArray(String[]::new));

@@ -83,6 +83,8 @@ class ReadableLogTest {
         assertTrue(forecast.contains("ModelInput: reading " + SAMPLE), String.join("\n", forecast));
         assertTrue(forecast.contains("ModelInput: assembled 11 series (1 left out, first: s0011: too short: 40"
                 + " points, needs at least 72)"), String.join("\n", forecast));
+        assertTrue(forecast.stream().anyMatch(l -> l.matches("ForecastJob: forecast 11 series 12 steps ahead; writing"
+                + " them to .*/forecasts \\(parquet\\)")), String.join("\n", forecast));
 
         List<String> evaluate = logOf(() -> assertEquals(0, run(new EvaluateJob(), "--model", model, "--input",
                 SAMPLE, "--origins", "2")));
