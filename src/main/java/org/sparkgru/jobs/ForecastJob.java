@@ -83,6 +83,7 @@ public final class ForecastJob implements Callable<Integer> {
         FileFormat.parse("--output-format", outputFormat, FileFormat.OUTPUT);
         FailureThreshold.validate(maxFailedFraction);
         org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
+        Locations.requireCompleteModel(model, conf);
         GruModel m = ModelStore.load(model, conf);
         TrainConfig cfg = config(m);
         Locations.requireWritableDirectory(output, "--output", conf);
@@ -137,7 +138,6 @@ public final class ForecastJob implements Callable<Integer> {
                     .put("series", p[0]).put("reason", p[1]));
             AtomicFiles.writeFile(fs, new Path(staging, "summary.json"),
                     o -> o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s)));
-            AtomicFiles.markComplete(fs, staging);
             return s;
         });
         LOG.info("forecast summary: {}", summary);
