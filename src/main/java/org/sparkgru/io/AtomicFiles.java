@@ -142,8 +142,12 @@ public final class AtomicFiles {
                         }
                     }
                 }
-                // on an object store the staging directory may be half copied and is of no use
+                // on an object store the staging directory and the target may each hold part of a copy, unmarked
+                // and of no use; the previous output, if any, is complete in its directory
                 keepStaging = !restored && !objectStore;
+                if (objectStore && !restored) {
+                    deleteQuietly(fs, out);
+                }
                 String state = restored ? "; the previous " + what + " is unchanged"
                         : (keepStaging ? "; the new " + what + " is in " + staging
                         + (previous == null ? "" : " and the previous one in " + previous)
@@ -206,7 +210,7 @@ public final class AtomicFiles {
             }
         }
         mark(fs, out, markers);
-        fs.delete(previous, true);
+        deleteQuietly(fs, previous);
         return true;
     }
 
@@ -235,14 +239,14 @@ public final class AtomicFiles {
         }
     }
 
-    /** Removes a staging directory without letting a failure hide the error that is on its way out. */
-    private static void deleteQuietly(FileSystem fs, Path staging) {
+    /** Removes a directory without letting a failure hide the error that is on its way out. */
+    private static void deleteQuietly(FileSystem fs, Path dir) {
         try {
-            if (fs.exists(staging)) {
-                fs.delete(staging, true);
+            if (fs.exists(dir)) {
+                fs.delete(dir, true);
             }
         } catch (IOException e) {
-            LoggerFactory.getLogger(AtomicFiles.class).warn("cannot remove {}: {}", staging, e.toString());
+            LoggerFactory.getLogger(AtomicFiles.class).warn("cannot remove {}: {}", dir, e.toString());
         }
     }
 }

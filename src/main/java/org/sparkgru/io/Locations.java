@@ -117,15 +117,20 @@ public final class Locations {
     }
 
     /**
-     * {@code --model} is not a directory that a training is still writing, or left unfinished: one with content but
-     * without {@value AtomicFiles#SUCCESS}, which the training writes last, is refused. A path that holds nothing is
-     * left to the model reader's message.
+     * Refuses a {@code --model} directory that holds files but not {@value AtomicFiles#SUCCESS}, which a training
+     * writes last: one still being written, or left unfinished. A path that holds nothing is left to the model
+     * reader's message.
      */
     public static void requireCompleteModel(String model, Configuration conf) {
         try {
             ModelDirectory dir = ModelDirectory.of(model, conf);
-            if (dir.fs().exists(dir.root()) && dir.fs().getFileStatus(dir.root()).isDirectory() && dir.hasContent()
-                    && !dir.isComplete()) {
+            FileStatus root;
+            try {
+                root = dir.fs().getFileStatus(dir.root());
+            } catch (java.io.FileNotFoundException e) {
+                return;
+            }
+            if (root.isDirectory() && dir.hasContent() && !dir.isComplete()) {
                 throw new UserError("model directory " + model + " is not complete (it has no "
                         + AtomicFiles.SUCCESS + "): its training is still running, failed or was interrupted; pass a"
                         + " complete model, or finish the training with jobs/train.sh --resume");

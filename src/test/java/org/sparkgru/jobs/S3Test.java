@@ -56,6 +56,8 @@ class S3Test {
     private static final String NO_CREDENTIALS = "no-credentials";
     /** A bucket that is configured but was never created. */
     private static final String MISSING = "missing-bucket";
+    /** A bucket configured with a secret key the server does not accept. */
+    private static final String WRONG_KEY = "wrong-key";
     private static final String ROOT = "s3a://" + BUCKET;
     private static final String DATA = ROOT + "/data/hourly";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,6 +84,7 @@ class S3Test {
                 .build(BlobStoreContext.class);
         store.getBlobStore().createContainerInLocation(null, BUCKET);
         store.getBlobStore().createContainerInLocation(null, NO_CREDENTIALS);
+        store.getBlobStore().createContainerInLocation(null, WRONG_KEY);
         // unknown headers ignored: the SDK's checksum headers on bulk deletes, which s3proxy does not implement
         proxy = S3Proxy.builder().blobStore(store.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret")
@@ -91,9 +94,10 @@ class S3Test {
             Thread.sleep(10);
         }
         assertEquals("STARTED", proxy.getState(), "s3proxy started");
-        configure(BUCKET, true);
-        configure(NO_CREDENTIALS, false);
-        configure(MISSING, true);
+        configure(BUCKET, "test-secret");
+        configure(NO_CREDENTIALS, null);
+        configure(MISSING, "test-secret");
+        configure(WRONG_KEY, "not-the-secret");
         // the jobs check their paths with the driver's spark.hadoop.* properties before Spark starts, and then use
         // the session's Hadoop configuration: both get the same per-bucket settings, which no other test reads
         Configuration hadoop = SparkTests.session().sparkContext().hadoopConfiguration();
@@ -104,8 +108,8 @@ class S3Test {
         SparkTests.session().read().parquet("data-samples/hourly.parquet").write().parquet(DATA);
     }
 
-    /** S3A's settings for {@code bucket} on the local server, with the test's credentials when {@code keys}. */
-    private static void configure(String bucket, boolean keys) {
+    /** S3A's settings for {@code bucket} on the local server, with the test's access key and {@code secret}. */
+    private static void configure(String bucket, String secret) {
         String p = "fs.s3a.bucket." + bucket + ".";
         CONF.put(p + "endpoint", "http://127.0.0.1:" + proxy.getPort());
         CONF.put(p + "endpoint.region", "us-east-1");
@@ -114,16 +118,16 @@ class S3Test {
         // the configuration's keys only: neither the environment nor the instance metadata service
         CONF.put(p + "aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
         CONF.put(p + "buffer.dir", base.resolve("s3a-buffer").toString());
-        if (keys) {
+        if (secret != null) {
             CONF.put(p + "access.key", "test-access");
-            CONF.put(p + "secret.key", "test-secret");
+            CONF.put(p + "secret.key", secret);
         }
     }
 
     @AfterAll
     static void stopS3() throws Exception {
         CONF.keySet().forEach(k -> System.clearProperty("spark.hadoop." + k));
-        for (String bucket : List.of(BUCKET, NO_CREDENTIALS, MISSING)) {
+        for (String bucket : List.of(BUCKET, NO_CREDENTIALS, MISSING, WRONG_KEY)) {
             FileSystem.get(URI.create("s3a://" + bucket + "/"), hadoop()).close();
         }
         if (proxy != null) {
@@ -208,7 +212,7 @@ class S3Test {
         assertTrue(exists(forecasts + "/_SUCCESS") && exists(forecasts + "/forecasts/_SUCCESS"));
         assertEquals(11 * 12, spark.read().parquet(forecasts + "/forecasts").count());
         assertEquals(11, json(forecasts + "/summary.json").get("forecastSeries").asInt());
-        byte[] first = fs().open(new Path(forecasts + "/summary.json")).readAllBytes();
+        String first = text(fs(), new Path(forecasts + "/summary.json"));
 
         Outcome again = run(new ForecastJob(), forecast);
         assertEquals(UserError.EXIT_CODE, again.code(), again.err());
@@ -217,7 +221,7 @@ class S3Test {
         overwrite.add("--overwrite");
         Outcome replaced = run(new ForecastJob(), overwrite);
         assertEquals(0, replaced.code(), replaced.err());
-        assertArrayEquals(first, fs().open(new Path(forecasts + "/summary.json")).readAllBytes());
+        assertEquals(first, text(fs(), new Path(forecasts + "/summary.json")));
         assertEquals(11 * 12, spark.read().parquet(forecasts + "/forecasts").count());
 
         String report = ROOT + "/out/report";
@@ -345,7 +349,7 @@ class S3Test {
     }
 
     @Test
-    void missingCredentialsOrBucketAreOneMessageAndNothingIsWritten() throws IOException {
+    void missingOrWrongCredentialsOrBucketAreOneMessageAndNothingIsWritten() throws IOException {
         String fix = "set spark.hadoop.fs.s3a.access.key and spark.hadoop.fs.s3a.secret.key (or the environment"
                 + " variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or name a credential provider in"
                 + " spark.hadoop.fs.s3a.aws.credentials.provider";
@@ -365,6 +369,11 @@ class S3Test {
         assertRefused(new TrainJob(), List.of("--input", DATA, "--model", nowhere), "--model " + nowhere
                 + ": bucket '" + MISSING + "' does not exist; create it, or correct the bucket name or the endpoint"
                 + " (spark.hadoop.fs.s3a.endpoint)");
+        String denied = "s3a://" + WRONG_KEY + "/data/hourly";
+        assertRefused(new TrainJob(), List.of("--input", denied, "--model", local.toString()), "--input " + denied
+                + ": access to bucket '" + WRONG_KEY + "' was denied; check the credentials (" + fix.substring(4)
+                + ") and the bucket's permissions");
         assertFalse(exists(ROOT + "/out/x"));
+        assertEquals(0, store.getBlobStore().list(WRONG_KEY).size(), "nothing written to the bucket");
     }
 }
