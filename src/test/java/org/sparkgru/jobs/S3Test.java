@@ -239,8 +239,8 @@ class S3Test {
     }
 
     /**
-     * S3A whose rename of a directory named {@link #cutOff}... stops after copying its first file and fails, as a
-     * copy cut off half-way (the connection lost, the driver killed) leaves it.
+     * S3A whose rename of a directory whose name starts with {@link #cutOff} moves only its first file and fails, as
+     * a copy cut off half-way (the connection lost, the driver killed) leaves it.
      */
     public static final class HalfCopyS3A extends S3AFileSystem {
         static volatile String cutOff;
