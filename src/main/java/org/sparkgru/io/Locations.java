@@ -65,7 +65,9 @@ public final class Locations {
             }
             return found;
         } catch (IOException e) {
-            throw new UserError("cannot read " + input + ": " + e.getMessage() + "; check --input");
+            UserError store = ObjectStores.explain("--input", input, e);
+            throw store != null ? store : new UserError("cannot read " + input + ": " + e.getMessage()
+                    + "; check --input");
         }
     }
 
@@ -104,9 +106,39 @@ public final class Locations {
             fs.create(probe, false).close();
             fs.delete(probe, false);
         } catch (IOException e) {
+            UserError store = ObjectStores.explain(option, dir, e);
+            if (store != null) {
+                throw store;
+            }
             String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
             throw new UserError(option + " " + dir + " cannot be written (" + reason + "); choose a location you can"
                     + " write to");
+        }
+    }
+
+    /**
+     * Refuses a {@code --model} directory that holds files but not {@value AtomicFiles#SUCCESS}, which a training
+     * writes last: one still being written, or left unfinished. A path that holds nothing is left to the model
+     * reader's message.
+     */
+    public static void requireCompleteModel(String model, Configuration conf) {
+        try {
+            ModelDirectory dir = ModelDirectory.of(model, conf);
+            FileStatus root;
+            try {
+                root = dir.fs().getFileStatus(dir.root());
+            } catch (java.io.FileNotFoundException e) {
+                return;
+            }
+            if (root.isDirectory() && dir.hasContent() && !dir.isComplete()) {
+                throw new UserError("model directory " + model + " is not complete (it has no "
+                        + AtomicFiles.SUCCESS + "): its training is still running, failed or was interrupted; pass a"
+                        + " complete model, or finish the training with jobs/train.sh --resume");
+            }
+        } catch (IOException e) {
+            UserError store = ObjectStores.explain("--model", model, e);
+            throw store != null ? store : new UserError("cannot read --model " + model + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()) + "; check --model");
         }
     }
 }

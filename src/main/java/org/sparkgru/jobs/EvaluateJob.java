@@ -96,6 +96,7 @@ public final class EvaluateJob implements Callable<Integer> {
         }
         FailureThreshold.validate(maxFailedFraction);
         org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
+        Locations.requireCompleteModel(model, conf);
         GruModel m = ModelStore.load(model, conf);
         TrainConfig cfg = ModelInput.config(m, model, sets);
         String metric = requireBetter == null ? null : metric(requireBetter);

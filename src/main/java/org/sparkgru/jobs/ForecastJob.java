@@ -131,6 +131,7 @@ public final class ForecastJob implements Callable<Integer> {
         mode();
         FailureThreshold.validate(maxFailedFraction);
         org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
+        Locations.requireCompleteModel(model, conf);
         GruModel m = ModelStore.load(model, conf);
         TrainConfig cfg = config(m);
         addedColumns(cfg);
@@ -178,7 +179,6 @@ public final class ForecastJob implements Callable<Integer> {
                 writer.format(format.id()).save(new Path(staging, "forecasts").toString());
                 AtomicFiles.writeFile(fs, new Path(staging, "summary.json"),
                         o -> o.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s)));
-                AtomicFiles.markComplete(fs, staging);
                 return s;
             } finally {
                 forecasts.unpersist();

@@ -33,8 +33,8 @@ import org.sparkgru.io.ModelDirectory;
  *       block names and shapes documented there, in layout order; an ensemble of {@code members > 1} networks
  *       ({@link Ensemble}) has every member's blocks, named {@code members.m.<block>}.</li>
  * </ul>
- * Saving writes both files into a staging sibling directory and moves it into place ({@link AtomicFiles}), so a
- * reader never sees a half-written model; an existing directory is replaced only when asked. Loading validates the description, then
+ * Saving writes both files and {@code _SUCCESS} into a staging sibling directory and moves it into place
+ * ({@link AtomicFiles}), so a reader never sees a half-written model; an existing directory is replaced only when asked. Loading validates the description, then
  * the weights header against the file length and the architecture before allocating the parameters.
  */
 public final class ModelStore {

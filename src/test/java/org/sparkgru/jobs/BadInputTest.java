@@ -616,6 +616,21 @@ class BadInputTest {
     }
 
     @Test
+    void aModelWithoutItsCompletionMarkerIsRefusedByForecastAndEvaluate() throws IOException {
+        Path m = trainedModel();
+        Files.delete(m.resolve(AtomicFiles.SUCCESS)); // as a training that is still running or was interrupted
+        String message = "model directory " + m + " is not complete (it has no _SUCCESS): its training is still"
+                + " running, failed or was interrupted; pass a complete model, or finish the training with"
+                + " jobs/train.sh --resume";
+        assertRefused(forecast(m, "data-samples/hourly.csv"), message, tmp.resolve("out"));
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+        Path report = tmp.resolve("report");
+        assertRefused(run(new EvaluateJob(), List.of("--model", m.toString(), "--input", "data-samples/hourly.csv",
+                "--format", "csv", "--report", report.toString())), message, report);
+        assertFalse(Files.exists(report), "nothing written");
+    }
+
+    @Test
     void anExistingForecastOutputIsKeptUnlessOverwriteAndThenOnlyForAGoodRun() throws IOException {
         Path m = trainedModel();
         Path out = tmp.resolve("out");
