@@ -116,9 +116,49 @@ public final class ModelDirectory {
         }
     }
 
-    /** Marks the model complete; the last write of a training. */
+    /** Marks the model complete, the last write of a training, and removes the models it replaced. */
     public void markComplete() throws IOException {
         AtomicFiles.markComplete(fs, root);
+        FileStatus[] replaced = fs.listStatus(root.getParent(), p -> p.getName().startsWith(previousPrefix()));
+        for (FileStatus st : replaced) {
+            fs.delete(st.getPath(), true);
+        }
+    }
+
+    /**
+     * Moves the complete model here aside, to {@code .NAME.previous-UUID} beside it (its {@value AtomicFiles#SUCCESS}
+     * first out and last in, so that neither place looks complete while entries move), for a {@code --overwrite}
+     * training: the old model survives until the new one is complete ({@link #markComplete} deletes it), and a run
+     * that fails before writing anything puts it back ({@link #restore}).
+     */
+    public Path setAside() throws IOException {
+        Path aside = new Path(root.getParent(), previousPrefix() + java.util.UUID.randomUUID());
+        fs.mkdirs(aside);
+        clearComplete();
+        moveEntries(root, aside);
+        AtomicFiles.markComplete(fs, aside);
+        return aside;
+    }
+
+    /** Moves the model set aside by {@link #setAside} back into this (empty) directory, marker last. */
+    public void restore(Path aside) throws IOException {
+        fs.delete(new Path(aside, AtomicFiles.SUCCESS), false);
+        moveEntries(aside, root);
+        fs.delete(aside, true);
+        markComplete();
+    }
+
+    private String previousPrefix() {
+        return "." + root.getName() + ".previous-";
+    }
+
+    /** Renames every entry of {@code from} but the lock into {@code to}. */
+    private void moveEntries(Path from, Path to) throws IOException {
+        for (FileStatus st : fs.listStatus(from, p -> !p.getName().equals(DirectoryLock.NAME))) {
+            if (!fs.rename(st.getPath(), new Path(to, st.getPath().getName()))) {
+                throw new IOException("cannot move " + st.getPath() + " to " + to);
+            }
+        }
     }
 
     /** Removes the completion mark before the directory is changed. */

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.Path;
 import org.sparkgru.config.ExportFormat;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
+import org.sparkgru.io.Locations;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.model.TorchExport;
@@ -45,6 +46,7 @@ public final class ExportJob implements Callable<Integer> {
     public Integer call() throws IOException {
         ExportFormat.parse(format); // torch, the only one
         Configuration conf = new Configuration();
+        Locations.requireCompleteModel(model, conf);
         GruModel m = ModelStore.load(model, conf);
         Path out = new Path(output);
         FileSystem fs = HadoopFiles.of(out, conf);

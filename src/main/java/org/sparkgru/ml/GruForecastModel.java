@@ -27,6 +27,7 @@ import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
+import org.sparkgru.io.Locations;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.ModelStore;
 
@@ -59,6 +60,7 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
     /** Loads a model directory written by {@code jobs/train.sh}, {@link GruForecaster} or {@link #write()}. */
     public static GruForecastModel load(String path) {
         try {
+            Locations.requireCompleteModel(path, hadoop());
             GruModel m = ModelStore.load(path, hadoop());
             return new GruForecastModel(Identifiable$.MODULE$.randomUID("gruForecastModel"), path, m);
         } catch (IOException e) {
@@ -76,6 +78,7 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
             public GruForecastModel load(String path) {
                 try {
                     Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
+                    Locations.requireCompleteModel(path, conf);
                     GruModel m = ModelStore.load(path, conf);
                     Path metadata = new Path(path, "metadata");
                     if (!HadoopFiles.of(metadata, conf).exists(metadata)) {

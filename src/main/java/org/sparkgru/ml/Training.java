@@ -194,8 +194,12 @@ public final class Training {
             throw new DataError("no series to train on: " + quality.report().path("skipped").asInt() + " series were"
                     + " too short for lookback + horizon = " + (shape.lookback() + shape.horizon()));
         }
-        // the input is usable: only now does --overwrite replace the old model, so bad data never destroys it
-        if (overwrite && !resume) {
+        // the input is usable: only now does --overwrite move the old model aside, so bad data never touches it;
+        // it is deleted when the new model is complete, and put back if this run fails before its first checkpoint
+        org.apache.hadoop.fs.Path previous = null;
+        if (overwrite && !resume && dir.isComplete()) {
+            previous = dir.setAside();
+        } else if (overwrite && !resume) {
             dir.clear();
         }
         // a run that fails before its first checkpoint leaves nothing that blocks the corrected rerun
@@ -258,6 +262,12 @@ public final class Training {
             try {
                 if (fresh && !dir.hasCheckpoints()) {
                     dir.clear(); // keeps the lock, which this run still holds
+                    if (previous != null) {
+                        dir.restore(previous);
+                    }
+                } else if (previous != null) {
+                    LOG.warn("the model this --overwrite replaces is kept in {} until a training completes in {}"
+                            + " (--resume continues this one)", previous, dir.root());
                 }
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);

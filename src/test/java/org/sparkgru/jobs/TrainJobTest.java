@@ -388,6 +388,45 @@ class TrainJobTest {
         assertEquals("error: model.lookback = -3 is out of range; allowed 1 to 100000", err.toString().trim());
     }
 
+    /**
+     * {@code --overwrite} never loses the previous good model: a run that fails before its first checkpoint puts it
+     * back, one that fails later keeps it complete beside the directory until the resumed run completes.
+     */
+    @Test
+    void overwriteKeepsTheOldModelUntilTheNewOneIsComplete() throws IOException {
+        String dir = tmp.resolve("m").toString();
+        train(dir, SMALL);
+        float[] old = weights(dir);
+        List<String> tooLong = new ArrayList<>(SMALL);
+        tooLong.addAll(List.of("--overwrite", "--set", "model.lookback=700"));
+        UserError e = assertThrows(UserError.class, () -> train(dir, tooLong));
+        assertTrue(e.getMessage().startsWith("no series is long enough to train on"), e.getMessage());
+        assertArrayEquals(old, weights(dir), "put back");
+        assertTrue(Files.exists(Path.of(dir, "_SUCCESS")));
+        assertEquals(List.of(), asides());
+
+        List<String> again = new ArrayList<>(SMALL);
+        again.add("--overwrite");
+        FaultHooks.with("stopDriverAt", "25", () -> assertThrows(IllegalStateException.class,
+                () -> train(dir, again)));
+        assertFalse(Files.exists(Path.of(dir, "_SUCCESS")), "the new training is unfinished");
+        List<Path> aside = asides();
+        assertEquals(1, aside.size());
+        assertTrue(Files.exists(aside.get(0).resolve("_SUCCESS")), "the old model, complete, beside it");
+        assertArrayEquals(old, weights(aside.get(0).toString()));
+        List<String> resume = new ArrayList<>(SMALL);
+        resume.add("--resume");
+        train(dir, resume);
+        assertTrue(Files.exists(Path.of(dir, "_SUCCESS")));
+        assertEquals(List.of(), asides(), "deleted once the new model is complete");
+    }
+
+    private List<Path> asides() throws IOException {
+        try (var s = Files.list(tmp)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".m.previous-")).toList();
+        }
+    }
+
     @Test
     void cachedSeriesStayProportionalToTheRawData() throws IOException {
         String dir = tmp.resolve("size").toString();
