@@ -4,7 +4,7 @@
 # flights_hourly (lookback 168, horizon 48) with the peer's formulation (per-series standardization, no baseline,
 # MSE, Adam, clipping at 1), for each local-steps setting, and the PyTorch peer (../shared/bench/torch_train.py,
 # same network, data and batch) on the same cores.
-# Usage: src/bench/time-to-accuracy.sh [--master local[2]] [--steps "1 4 8"] [--rounds-windows 300] [--no-peer]
+# Usage: src/bench/time-to-accuracy.sh [--master local[2]] [--steps "1 4 8 auto"] [--rounds-windows 300] [--no-peer]
 #        [--report-only]   (--report-only: print the table from the last run's files)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,8 +27,9 @@ common=(--set data.id=airport --set data.time=hour --set data.target=departures 
         --set train.validationEvery=10 --set train.checkpointEvery=0)
 for h in $steps; do
   [ "$report_only" = 0 ] || break
-  # the same budget of training windows for every setting: 300 synchronous iterations = 300 / H rounds
-  rounds=$(( (budget + h - 1) / h ))
+  # the same budget of training windows for every setting: 300 synchronous iterations = 300 / H rounds (auto, whose
+  # H is known only once it runs, gets the rounds of H = 4)
+  if [ "$h" = auto ]; then rounds=$(( (budget + 3) / 4 )); else rounds=$(( (budget + h - 1) / h )); fi
   "$root/jobs/train.sh" --input "$data" --model "$out/h$h.model" --overwrite --master "$master" "${common[@]}" \
     --set "train.localSteps=$h" --set "train.iterations=$rounds" > "$out/h$h.log" 2>&1 \
     || { echo "H=$h: training failed, see $out/h$h.log"; exit 1; }
@@ -45,9 +46,10 @@ out, steps, peer = sys.argv[1], sys.argv[2].split(), sys.argv[3] == "1"
 curves = {}
 for h in steps:
     lines = [json.loads(l) for l in open(f"{out}/h{h}.model/metrics.jsonl")]
-    v = [(l["elapsedSeconds"], l["valMAE"], l["iteration"] * int(h)) for l in lines if "valMAE" in l]
+    used = json.load(open(f"{out}/h{h}.model/model.json"))["metadata"]["training"]["localSteps"]
+    v = [(l["elapsedSeconds"], l["valMAE"], l["iteration"] * used) for l in lines if "valMAE" in l]
     heap = statistics.median(l.get("taskHeapBytesPerWindow", 0) for l in lines[5:])
-    curves[f"spark-gru H={h}"] = (v, heap)
+    curves[f"spark-gru H={h}" + (f" ({used})" if h == "auto" else "")] = (v, heap)
 if peer:
     v = []
     for line in open(f"{out}/torch.log"):
@@ -55,7 +57,7 @@ if peer:
         if m:
             v.append((float(m.group(2)), float(m.group(3)), int(m.group(1))))
     curves["pytorch"] = (v, None)
-target = min(m for _, m, _ in curves[f"spark-gru H={steps[0]}"][0])
+target = min(m for _, m, _ in curves[f"spark-gru H={steps[0]}"][0])  # steps[0] is a number (1)
 print(f"target: validation MAE {target:.4f} (the best of H={steps[0]})")
 print(f"{'run':<16} {'best MAE':>9} {'seconds to target':>18} {'steps-equivalent':>17} {'task heap B/window':>19}")
 for name, (v, heap) in curves.items():

@@ -87,6 +87,8 @@ public final class TrainingLoop {
         }
         float[] params = initial != null ? initial : Ensemble.keras(spec, t.seed(), cfg.model().ensemble());
         Checkpoints checkpoints = new Checkpoints(dir);
+        // for elapsedSeconds: this run's wall time, validations and the measuring rounds of localSteps = auto included
+        long started = System.nanoTime();
         TrainConfig effective = localSteps(series, windows, params, checkpoints, resume);
         t = effective.train();
         UpdateRule rule = switch (t.optimizer()) {
@@ -107,7 +109,6 @@ public final class TrainingLoop {
                 LOG.info("--resume: no checkpoint in {}, starting from scratch", dir.root());
             }
         }
-        long started = System.nanoTime(); // for elapsedSeconds: this run's wall time, validations included
         int it = restored == null ? 0 : restored.iteration();
         BestSoFar best = new BestSoFar(restored == null ? null : restored.best(), params);
         rule.start(params, it, restored == null ? null : restored.rule());
