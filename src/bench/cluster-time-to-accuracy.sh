@@ -45,7 +45,8 @@ for n in $workers; do
     daemons+=($!)
   done
   for _ in $(seq 1 120); do
-    [ "$(grep -c 'Registering worker' "$out/master-$n.log" || true)" -ge "$n" ] && break
+    registered=$(grep -c 'Registering worker' "$out/master-$n.log" 2>/dev/null || true)
+    [ "${registered:-0}" -ge "$n" ] && break
     sleep 0.5
   done
   for h in $steps; do
