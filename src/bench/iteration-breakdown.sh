@@ -20,12 +20,13 @@ done
 rm -rf "$out" && mkdir -p "$out/events"
 "$root/jobs/train.sh" --input "$root/data-samples/hourly.parquet" --model "$out/model" --master "$master" \
   --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$out/events" \
+  --conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false \
   --set 'data.features=[temperature]' --set train.batchSize=2 --set train.iterations=300 \
   --set train.validationEvery=100000 --set train.checkpointEvery=0 ${extra[@]+"${extra[@]}"} > "$out/train.log" 2>&1
 /usr/bin/python3 - "$out" <<'PY'
 import glob, json, statistics, sys
 out = sys.argv[1]
-events = [json.loads(l) for f in glob.glob(f"{out}/events/*") for l in open(f)]
+events = [json.loads(l) for f in glob.glob(f"{out}/events/local-*") for l in open(f)]
 jobs, tasks = {}, {}
 stage_job = {}
 for e in events:
