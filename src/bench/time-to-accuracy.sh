@@ -5,12 +5,12 @@
 # MSE, Adam, clipping at 1), for each local-steps setting, and the PyTorch peer (../shared/bench/torch_train.py,
 # same network, data and batch) on the same cores.
 # Usage: src/bench/time-to-accuracy.sh [--master local[2]] [--steps "1 4 8 auto"] [--rounds-windows 300] [--no-peer]
-#        [--report-only]   (--report-only: print the table from the last run's files)
+#        [--dataset flights|10m] [--report-only]   (--report-only: print the table from the last run's files)
+# --dataset 10m: the 10-million-point synthetic set of train-bench.sh (10,000 series x 1,000 hourly points, as CSV
+# for both; lookback 48, horizon 12, validating every 25 rounds of H = 1's budget).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-data="$root/../shared/data/flights_hourly.csv"
-out="$root/target/bench/time-to-accuracy"
-master='local[2]' steps='1 4 8' budget=300 peer=1 report_only=0
+master='local[2]' steps='1 4 8' budget=300 peer=1 report_only=0 dataset=flights
 while [ $# -gt 0 ]; do
   case "$1" in
     --master) master="$2"; shift 2 ;;
@@ -18,13 +18,30 @@ while [ $# -gt 0 ]; do
     --rounds-windows) budget="$2"; shift 2 ;;
     --no-peer) peer=0; shift ;;
     --report-only) report_only=1; shift ;;
+    --dataset) dataset="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
+formulation=(--set data.scaling=series --set model.baseline=none --set model.loss=mse --set train.checkpointEvery=0)
+if [ "$dataset" = 10m ]; then
+  data="$root/target/bench/10m.csv"
+  out="$root/target/bench/time-to-accuracy-10m"
+  columns=(series timestamp value) lookback=48 horizon=12 every=25
+  if [ ! -f "$data" ]; then
+    # shellcheck source=../../jobs/common.sh
+    source "$root/jobs/common.sh"
+    spark_gru_build
+    (JAVA_OPTS=-Xmx8g spark_gru_run org.sparkgru.data.SampleGenerator "$data" 10000 1000 1 csv) 2>/dev/null
+  fi
+else
+  data="$root/../shared/data/flights_hourly.csv"
+  out="$root/target/bench/time-to-accuracy"
+  columns=(airport hour departures) lookback=168 horizon=48 every=10
+fi
 mkdir -p "$out"
-common=(--set data.id=airport --set data.time=hour --set data.target=departures --set model.lookback=168
-        --set model.horizon=48 --set data.scaling=series --set model.baseline=none --set model.loss=mse
-        --set train.validationEvery=10 --set train.checkpointEvery=0)
+common=(--set "data.id=${columns[0]}" --set "data.time=${columns[1]}" --set "data.target=${columns[2]}"
+        --set "model.lookback=$lookback" --set "model.horizon=$horizon" --set "train.validationEvery=$every"
+        "${formulation[@]}")
 for h in $steps; do
   [ "$report_only" = 0 ] || break
   # the same budget of training windows for every setting: 300 synchronous iterations = 300 / H rounds (auto, whose
@@ -36,8 +53,8 @@ for h in $steps; do
 done
 if [ "$peer" = 1 ] && [ "$report_only" = 0 ]; then
   threads=$(echo "$master" | tr -dc 0-9); threads=${threads:-1}
-  /usr/bin/python3 "$root/../shared/bench/torch_train.py" "$data" airport hour departures --lookback 168 --horizon 48 \
-    --iterations "$budget" --validate-every 10 --threads "$threads" > "$out/torch.log" 2>&1 \
+  /usr/bin/python3 "$root/../shared/bench/torch_train.py" "$data" "${columns[@]}" --lookback "$lookback" \
+    --horizon "$horizon" --iterations "$budget" --validate-every "$every" --threads "$threads" > "$out/torch.log" 2>&1 \
     || { echo "the PyTorch peer failed, see $out/torch.log"; exit 1; }
 fi
 /usr/bin/python3 - "$out" "$steps" "$peer" <<'PY'
