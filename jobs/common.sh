@@ -59,8 +59,15 @@ spark_gru_run() {
   spark_gru_build
   spark_gru_pick_jdk say
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+  # JDK 24+ warns on every start that Spark uses sun.misc.Unsafe and Hadoop loads native code; both are expected,
+  # so allow them there (the options do not exist on older JDKs)
+  local quiet=() major
+  major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  if [ -n "$major" ] && [ "${major%%.*}" -ge 24 ] 2>/dev/null; then
+    quiet=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+  fi
   # shellcheck disable=SC2086
-  exec "$java" "${SPARK_GRU_JVM_OPTS[@]}" ${JAVA_OPTS:-} ${SPARK_GRU_EXTRA_OPTS[@]+"${SPARK_GRU_EXTRA_OPTS[@]}"} \
+  exec "$java" "${SPARK_GRU_JVM_OPTS[@]}" ${quiet[@]+"${quiet[@]}"} ${JAVA_OPTS:-} ${SPARK_GRU_EXTRA_OPTS[@]+"${SPARK_GRU_EXTRA_OPTS[@]}"} \
     -cp "$SPARK_GRU_HOME/target/classes:$(cat "$SPARK_GRU_HOME/target/runtime-classpath.txt")" "$main" "$@"
 }
 
