@@ -28,6 +28,8 @@ tr ':' '\n' < "$root/target/runtime-classpath.txt" | while read -r jar; do ln -s
 (cd "$root/target/classes" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" cf "$out/app.jar" .)
 export SPARK_HOME="$out/spark-home" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
 run_java() { "$java" -Xmx700m "${SPARK_GRU_JVM_OPTS[@]}" -cp "$SPARK_HOME/jars/*" "$@"; }
+# a daemon in the background: exec, so that $! is the JVM itself and the cleanup below stops it
+daemon() { exec "$java" -Xmx700m "${SPARK_GRU_JVM_OPTS[@]}" -cp "$SPARK_HOME/jars/*" "$@"; }
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 daemons=()
 trap 'for p in "${daemons[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
@@ -36,11 +38,11 @@ common=(--set data.id=airport --set data.time=hour --set data.target=departures 
         --set train.validationEvery=10 --set train.checkpointEvery=0 --set data.partitions=2)
 for n in $workers; do
   mport=$(port)
-  run_java org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$mport" --webui-port "$(port)" \
+  daemon org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$mport" --webui-port "$(port)" \
     > "$out/master-$n.log" 2>&1 & daemons+=($!)
   for w in $(seq 1 "$n"); do
     mkdir -p "$out/work-$n-$w"
-    run_java org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 1500m \
+    daemon org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 1500m \
       --webui-port "$(port)" --work-dir "$out/work-$n-$w" "spark://127.0.0.1:$mport" > "$out/worker-$n-$w.log" 2>&1 &
     daemons+=($!)
   done
