@@ -134,7 +134,8 @@ public final class Training {
             throws IOException {
         String model = dir.root().toString();
         FileSystem fs = dir.fs();
-        if (warm != null && warm.path().equals(model)) {
+        if (warm != null && fs.makeQualified(new org.apache.hadoop.fs.Path(warm.path()))
+                .equals(fs.makeQualified(dir.root()))) {
             throw new UserError("--init-from and --model both name " + model + "; write the fine-tuned model to a"
                     + " new directory, so that the parent stays as it was");
         }

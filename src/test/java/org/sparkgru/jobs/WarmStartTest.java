@@ -201,6 +201,10 @@ class WarmStartTest {
         float[] before = ModelStore.load(parent, new Configuration()).params();
         e = assertThrows(UserError.class, () -> train(input, parent, PARENT, "--overwrite", "--init-from", parent));
         assertTrue(e.getMessage().contains("--init-from and --model both name"), e.getMessage());
+        String spelledOtherwise = Path.of("").toAbsolutePath().relativize(Path.of(parent)).toString(); // relative
+        e = assertThrows(UserError.class, () -> train(input, parent, PARENT, "--overwrite", "--init-from",
+                spelledOtherwise));
+        assertTrue(e.getMessage().contains("--init-from and --model both name"), e.getMessage());
         assertArrayEquals(before, ModelStore.load(parent, new Configuration()).params(), "the parent stays");
     }
 }
