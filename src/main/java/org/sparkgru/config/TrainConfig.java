@@ -48,7 +48,7 @@ public final class TrainConfig {
      * trained model's configuration holds the resolved values.
      */
     public record Model(int lookback, int horizon, int season, Baseline baseline, int hidden, int layers,
-                        Variant variant, Loss loss, int ensemble) {
+                        Variant variant, Loss loss, int ensemble, boolean nonNegative) {
         /** Whether nothing is left to choose from the data. */
         public boolean isResolved() {
             return lookback != AUTO && season != AUTO && baseline != Baseline.AUTO;
@@ -93,7 +93,7 @@ public final class TrainConfig {
         double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
         this.model = new Model(lookback, horizon, season, baseline, integer("model.hidden", 1, 4096),
                 integer("model.layers", 1, 16), variant, new Loss(lossKind, delta),
-                integer("model.ensemble", 1, org.sparkgru.model.Ensemble.MAX_MEMBERS));
+                integer("model.ensemble", 1, org.sparkgru.model.Ensemble.MAX_MEMBERS), bool("model.nonNegative"));
         if (baseline.seasonal() && lookback != AUTO && season != AUTO && season > lookback) {
             throw new ConfigError("model.baseline = " + baseline.id() + " needs model.lookback >= model.season; got lookback "
                     + lookback + " and season " + season + "; raise model.lookback or choose another baseline");

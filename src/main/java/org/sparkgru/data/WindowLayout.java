@@ -33,13 +33,15 @@ public final class WindowLayout implements Serializable {
     private final Scaling scaling;
     private final Baseline baseline;
     private final int season;
+    private final boolean nonNegative;
 
     /**
      * @param baseline one of {@link Baseline#RESOLVED}
      * @param season   the seasonal baseline's season, at most {@code shape.lookback()} when it is used
+     * @param nonNegative whether forecasts are clamped at 0 ({@code model.nonNegative})
      */
     public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, Scaling scaling,
-                        Baseline baseline, int season) {
+                        Baseline baseline, int season, boolean nonNegative) {
         if (baseline == Baseline.AUTO || (baseline.seasonal() && season > shape.lookback())) {
             throw new IllegalArgumentException("baseline " + baseline.id() + " with season " + season
                     + " and lookback " + shape.lookback());
@@ -50,6 +52,7 @@ public final class WindowLayout implements Serializable {
         this.scaling = scaling;
         this.baseline = baseline;
         this.season = season;
+        this.nonNegative = nonNegative;
     }
 
     /** The layout of a resolved configuration ({@link TrainConfig#resolved}). */
@@ -57,7 +60,8 @@ public final class WindowLayout implements Serializable {
         TrainConfig.Model m = cfg.model();
         TrainConfig.Data d = cfg.data();
         return new WindowLayout(new WindowShape(m.lookback(), m.horizon()), d.features().size(),
-                new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling(), m.baseline(), m.season());
+                new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling(), m.baseline(), m.season(),
+                m.nonNegative());
     }
 
     public WindowShape shape() {
@@ -144,7 +148,8 @@ public final class WindowLayout implements Serializable {
      * Forecasts, in the original scale, the {@code horizon} points after index {@code ends[b] - 1} of series
      * {@code b} from the {@code lookback} points before it, through the forward pass of workspace {@code k}
      * (at most its batch size of series), into {@code out[b * horizon + h]}: the baseline's value plus the output
-     * times the window's scale, or without a baseline the output unscaled. For an {@link Ensemble} ({@code params}
+     * times the window's scale, or without a baseline the output unscaled, clamped at 0 with {@code nonNegative}
+     * (after the ensemble's median, so that validation, backtests and forecasts agree). For an {@link Ensemble} ({@code params}
      * holding several members) the output is the median of the members' outputs.
      */
     public void forecast(Bptt k, float[] params, List<Series> batch, int[] ends, double[] out) {
@@ -174,7 +179,8 @@ public final class WindowLayout implements Serializable {
             for (int h = 0; h < horizon; h++) {
                 double level = baseline == Baseline.NONE ? scalers[2 * b]
                         : baseline.value(v, offset, lookback, season, h);
-                out[b * horizon + h] = level + y[b * horizon + h] * (double) scalers[2 * b + 1];
+                double f = level + y[b * horizon + h] * (double) scalers[2 * b + 1];
+                out[b * horizon + h] = nonNegative ? Math.max(0, f) : f;
             }
         }
     }
