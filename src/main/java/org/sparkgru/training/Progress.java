@@ -55,9 +55,7 @@ final class Progress {
         double elapsed = seconds();
         return "training finished (" + stop + "): " + (it - first) + " iterations in " + duration(elapsed)
                 + rate(elapsed).replace(" | ", ", ") + "; best " + (best == null ? "weights: the last, no validation"
-                : "validation at iteration " + bestIteration + ": MAE " + MinibatchStep.fmt(best.mae()) + " RMSE "
-                + MinibatchStep.fmt(best.rmse()) + " sMAPE " + MinibatchStep.fmt(best.smape()) + " MASE "
-                + MinibatchStep.fmt(best.mase()));
+                : "validation at iteration " + bestIteration + ": " + best.describe());
     }
 
     private String rate(double elapsed) {

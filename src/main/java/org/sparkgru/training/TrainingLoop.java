@@ -151,9 +151,8 @@ public final class TrainingLoop {
                     validatedAt = it;
                     best.offer(it, v, params, line);
                 }
-                LOG.debug("iteration {}/{}: {}{}", it, t.iterations(), step.progress(), v == null ? ""
-                        : " | validation MAE " + MinibatchStep.fmt(v.mae()) + " RMSE " + MinibatchStep.fmt(v.rmse())
-                        + " sMAPE " + MinibatchStep.fmt(v.smape()) + " MASE " + MinibatchStep.fmt(v.mase()));
+                LOG.debug("iteration {}/{}: {}{}", it, t.iterations(), step.progress(),
+                        v == null ? "" : " | validation " + v.describe());
                 String shown = progress.after(it, line, v, step.last());
                 if (shown != null) {
                     LOG.info(shown);
