@@ -48,7 +48,7 @@ public final class TrainConfig {
      * trained model's configuration holds the resolved values.
      */
     public record Model(int lookback, int horizon, int season, Baseline baseline, int hidden, int layers,
-                        Variant variant, Loss loss, int ensemble, boolean nonNegative) {
+                        Variant variant, Loss loss, int ensemble, boolean nonNegative, List<Double> quantiles) {
         /** Whether nothing is left to choose from the data. */
         public boolean isResolved() {
             return lookback != AUTO && season != AUTO && baseline != Baseline.AUTO;
@@ -91,9 +91,15 @@ public final class TrainConfig {
         Loss.Kind lossKind = choice("model.loss", new Loss.Kind[] {Loss.Kind.MSE, Loss.Kind.MAE, Loss.Kind.HUBER,
                 Loss.Kind.MASE});
         double delta = number("model.huberDelta", Double.MIN_VALUE, 1e30);
+        List<Double> quantiles = quantiles(lossKind);
+        float[] levels = new float[quantiles.size()];
+        for (int q = 0; q < levels.length; q++) {
+            levels[q] = quantiles.get(q).floatValue();
+        }
         this.model = new Model(lookback, horizon, season, baseline, integer("model.hidden", 1, 4096),
-                integer("model.layers", 1, 16), variant, new Loss(lossKind, delta),
-                integer("model.ensemble", 1, org.sparkgru.model.Ensemble.MAX_MEMBERS), bool("model.nonNegative"));
+                integer("model.layers", 1, 16), variant, new Loss(lossKind, delta, levels),
+                integer("model.ensemble", 1, org.sparkgru.model.Ensemble.MAX_MEMBERS), bool("model.nonNegative"),
+                quantiles);
         if (baseline.seasonal() && lookback != AUTO && season != AUTO && season > lookback) {
             throw new ConfigError("model.baseline = " + baseline.id() + " needs model.lookback >= model.season; got lookback "
                     + lookback + " and season " + season + "; raise model.lookback or choose another baseline");
@@ -274,11 +280,11 @@ public final class TrainConfig {
      */
     public String digest() {
         return String.format("data: %s/%s -> %s, features %s, scaling %s | model: lookback %s, horizon %d, hidden %d, layers %d, %s,"
-                        + " loss %s, baseline %s%s | train: %s lr %s, %d iterations of %d windows%s, seed %d",
+                        + " loss %s%s, baseline %s%s | train: %s lr %s, %d iterations of %d windows%s, seed %d",
                 data.id(), data.time(), data.target(), data.features(), data.scaling().id(),
                 model.lookback() == AUTO ? "auto" : model.lookback(), model.horizon(), model.hidden(), model.layers(),
                 model.variant().id(), model.loss().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                model.baseline().id(), model.ensemble() > 1 ? ", ensemble " + model.ensemble() : "",
+                model.quantiles().isEmpty() ? "" : ", quantiles " + model.quantiles(), model.baseline().id(), model.ensemble() > 1 ? ", ensemble " + model.ensemble() : "",
                 train.optimizer().id(), train.learningRate(), train.iterations(), train.batchSize(),
                 train.localSteps() == AUTO ? ", local steps auto" : train.localSteps() > 1 ? ", " + train.localSteps()
                         + " local steps" : "", train.seed());
@@ -322,6 +328,54 @@ public final class TrainConfig {
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(key + " must be a list of strings, e.g. [\"a\", \"b\"], got " + describe(key));
         }
+    }
+
+    /** Most quantiles a model may have. */
+    public static final int MAX_QUANTILES = 99;
+
+    /**
+     * {@code model.quantiles}: empty, or levels strictly increasing in (0, 1) that include the median (the point
+     * forecast), trained with the pinball loss, which {@code model.loss = mae} (plain) or {@code mase} (scaled per
+     * series) become.
+     */
+    private List<Double> quantiles(Loss.Kind loss) {
+        String key = "model.quantiles";
+        List<Double> q;
+        try {
+            q = List.copyOf(config.getDoubleList(key));
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError(key + " must be a list of numbers, e.g. [0.1, 0.5, 0.9], got " + describe(key));
+        }
+        if (q.isEmpty()) {
+            return q;
+        }
+        String shown = key + " = " + describe(key);
+        if (q.size() > MAX_QUANTILES) {
+            throw new ConfigError(shown + " lists " + q.size() + " quantiles; at most " + MAX_QUANTILES);
+        }
+        for (int i = 0; i < q.size(); i++) {
+            if (!(q.get(i) > 0 && q.get(i) < 1)) {
+                throw new ConfigError(shown + " lists " + q.get(i) + "; every quantile must be strictly between 0"
+                        + " and 1, e.g. [0.1, 0.5, 0.9]");
+            }
+            if (i > 0 && !(q.get(i) > q.get(i - 1))) {
+                throw new ConfigError(shown + " is not strictly increasing (" + q.get(i - 1) + " then " + q.get(i)
+                        + "); list each quantile once, smallest first, e.g. [0.1, 0.5, 0.9]");
+            }
+            if (i > 0 && q.get(i).floatValue() == q.get(i - 1).floatValue()) {
+                throw new ConfigError(shown + " lists " + q.get(i - 1) + " and " + q.get(i)
+                        + ", which are the same in single precision; list quantiles further apart");
+            }
+        }
+        if (!q.contains(0.5)) {
+            throw new ConfigError(shown + " does not include 0.5, the median that is the point forecast; add it,"
+                    + " e.g. [0.1, 0.5, 0.9]");
+        }
+        if (loss != Loss.Kind.MAE && loss != Loss.Kind.MASE) {
+            throw new ConfigError(shown + " trains with the pinball loss, which model.loss = " + loss.id()
+                    + " is not; set model.loss = mae (the pinball loss) or mase (the pinball loss scaled per series)");
+        }
+        return q;
     }
 
     private ZoneId zone(String key) {

@@ -23,6 +23,11 @@ import org.sparkgru.model.Ensemble;
  * {@code b_h} (computed from the window, {@link Baseline#value}): the training target is {@code (v - mean) / scale -
  * (b_h - mean) / scale} and the forecast {@code b_h + o_h scale}, so an output of zero forecasts the baseline
  * exactly.
+ *
+ * <p>With {@link #quantiles} the head has {@code horizon x Q} outputs, step-major ({@code h * Q + q}), each trained
+ * against the step's target; forecasts of a step are the Q outputs mapped to the original scale and sorted, so that
+ * quantiles never cross (the monotone rearrangement of Chernozhukov, Fernández-Val and Galichon 2010, which can only
+ * lower the pinball loss), and the point forecast is the median among them.
  */
 public final class WindowLayout implements Serializable {
     private static final long serialVersionUID = 2L;
@@ -34,14 +39,18 @@ public final class WindowLayout implements Serializable {
     private final Baseline baseline;
     private final int season;
     private final boolean nonNegative;
+    private final double[] quantiles;
+    private final int median;
 
     /**
-     * @param baseline one of {@link Baseline#RESOLVED}
-     * @param season   the seasonal baseline's season, at most {@code shape.lookback()} when it is used
+     * @param baseline    one of {@link Baseline#RESOLVED}
+     * @param season      the seasonal baseline's season, at most {@code shape.lookback()} when it is used
      * @param nonNegative whether forecasts are clamped at 0 ({@code model.nonNegative})
+     * @param quantiles   the forecast quantiles, increasing and holding 0.5 ({@code model.quantiles}); empty: a point
+     *                    forecast
      */
     public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, Scaling scaling,
-                        Baseline baseline, int season, boolean nonNegative) {
+                        Baseline baseline, int season, boolean nonNegative, double[] quantiles) {
         if (baseline == Baseline.AUTO || (baseline.seasonal() && season > shape.lookback())) {
             throw new IllegalArgumentException("baseline " + baseline.id() + " with season " + season
                     + " and lookback " + shape.lookback());
@@ -53,6 +62,11 @@ public final class WindowLayout implements Serializable {
         this.baseline = baseline;
         this.season = season;
         this.nonNegative = nonNegative;
+        this.quantiles = quantiles.clone();
+        this.median = java.util.Arrays.binarySearch(this.quantiles, 0.5);
+        if (quantiles.length > 0 && median < 0) {
+            throw new IllegalArgumentException("quantiles " + java.util.Arrays.toString(quantiles) + " without 0.5");
+        }
     }
 
     /** The layout of a resolved configuration ({@link TrainConfig#resolved}). */
@@ -61,11 +75,21 @@ public final class WindowLayout implements Serializable {
         TrainConfig.Data d = cfg.data();
         return new WindowLayout(new WindowShape(m.lookback(), m.horizon()), d.features().size(),
                 new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling(), m.baseline(), m.season(),
-                m.nonNegative());
+                m.nonNegative(), m.quantiles().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     public WindowShape shape() {
         return shape;
+    }
+
+    /** The forecast quantiles, increasing; empty for a point forecast. */
+    public double[] quantiles() {
+        return quantiles.clone();
+    }
+
+    /** The network's outputs per forecast step: the number of quantiles, or 1. */
+    public int outputsPerStep() {
+        return Math.max(1, quantiles.length);
     }
 
     /** The network's input width: target, covariates, calendar pairs. */
@@ -114,8 +138,8 @@ public final class WindowLayout implements Serializable {
     /**
      * Writes the inputs of the window at {@code offset} as sample {@code b} of a time-major batch of {@code batch}
      * ({@code x[(t * batch + b) * inputWidth() + i]}), and, when {@code y} is not null, its training targets into
-     * {@code y[b * horizon ...]}: the scaled values minus the scaled baseline, with the target scaler {@code ms} =
-     * {mean, scale} from {@link #scaler}.
+     * {@code y[b * horizon * outputsPerStep() ...]}: the scaled values minus the scaled baseline, with the target
+     * scaler {@code ms} = {mean, scale} from {@link #scaler}, each step's repeated for every quantile.
      */
     public void fill(Series s, int offset, int b, int batch, float[] x, float[] y, float[] ms) {
         int f = s.featureCount;
@@ -136,10 +160,12 @@ public final class WindowLayout implements Serializable {
         }
         if (y != null) {
             int horizon = shape.horizon();
+            int per = outputsPerStep();
             for (int h = 0; h < horizon; h++) {
                 float base = baseline == Baseline.NONE ? 0f
                         : ((float) baseline.value(s.values, offset, lookback, season, h) - mean) * inv;
-                y[b * horizon + h] = (s.values[offset + lookback + h] - mean) * inv - base;
+                float target = (s.values[offset + lookback + h] - mean) * inv - base;
+                java.util.Arrays.fill(y, (b * horizon + h) * per, (b * horizon + h + 1) * per, target);
             }
         }
     }
@@ -150,11 +176,21 @@ public final class WindowLayout implements Serializable {
      * (at most its batch size of series), into {@code out[b * horizon + h]}: the baseline's value plus the output
      * times the window's scale, or without a baseline the output unscaled, clamped at 0 with {@code nonNegative}
      * (after the ensemble's median, so that validation, backtests and forecasts agree). For an {@link Ensemble} ({@code params}
-     * holding several members) the output is the median of the members' outputs.
+     * holding several members) the output is the median of the members' outputs. With {@link #quantiles} the
+     * point forecast is the median quantile; see {@link #forecast(Bptt, float[], List, int[], double[], double[])}.
      */
     public void forecast(Bptt k, float[] params, List<Series> batch, int[] ends, double[] out) {
+        forecast(k, params, batch, ends, out, null);
+    }
+
+    /**
+     * As {@link #forecast(Bptt, float[], List, int[], double[])}, and with {@link #quantiles} also every quantile,
+     * sorted, into {@code levels[(b * horizon + h) * Q + q]} when {@code levels} is not null.
+     */
+    public void forecast(Bptt k, float[] params, List<Series> batch, int[] ends, double[] out, double[] levels) {
         int lookback = k.window();
-        int horizon = k.spec().outputs();
+        int horizon = shape.horizon();
+        int per = outputsPerStep();
         int n = batch.size();
         float[] scalers = new float[2 * n];
         float[] ms = new float[2];
@@ -173,14 +209,25 @@ public final class WindowLayout implements Serializable {
             forwardMedian(k, params, members, n);
         }
         float[] y = k.output();
+        double[] step = new double[per];
         for (int b = 0; b < n; b++) {
             float[] v = batch.get(b).values;
             int offset = ends[b] - lookback;
             for (int h = 0; h < horizon; h++) {
                 double level = baseline == Baseline.NONE ? scalers[2 * b]
                         : baseline.value(v, offset, lookback, season, h);
-                double f = level + y[b * horizon + h] * (double) scalers[2 * b + 1];
-                out[b * horizon + h] = nonNegative ? Math.max(0, f) : f;
+                int i = (b * horizon + h) * per;
+                for (int q = 0; q < per; q++) {
+                    double f = level + y[i + q] * (double) scalers[2 * b + 1];
+                    step[q] = nonNegative ? Math.max(0, f) : f;
+                }
+                if (per > 1) {
+                    java.util.Arrays.sort(step);
+                    if (levels != null) {
+                        System.arraycopy(step, 0, levels, i, per);
+                    }
+                }
+                out[b * horizon + h] = step[Math.max(0, median)];
             }
         }
     }

@@ -9,6 +9,7 @@ import org.sparkgru.config.Fallback;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.metrics.ErrorSums;
+import org.sparkgru.metrics.QuantileSums;
 
 /**
  * A rolling-origin backtest of one partition's series: for origins {@code k = 0 .. K-1} the {@code horizon}
@@ -16,7 +17,8 @@ import org.sparkgru.metrics.ErrorSums;
  * baselines, computed on the same windows: naive (the last value repeated) and seasonal naive (the value one season
  * of {@code season} steps earlier, from the last full season before the origin). Error sums are kept per series and
  * method ({@link ErrorSums}, which also defines the metrics), with the series' MASE scale: seasonal naive's
- * in-sample error on the history before the first origin.
+ * in-sample error on the history before the first origin. A quantile model's quantiles are scored too
+ * ({@link QuantileSums}).
  */
 public final class Backtest implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -28,11 +30,14 @@ public final class Backtest implements Serializable {
             METHODS.get(2));
 
     /**
-     * One series' outcome: error sums per method (in {@link #METHODS} order) and the MASE scale; or a reason when
-     * the series cannot be evaluated ({@code sums} null).
+     * One series' outcome: error sums per method (in {@link #METHODS} order), the model's quantile sums (null for
+     * a point model) and the MASE scale; or a reason when the series cannot be evaluated ({@code sums} null).
      */
-    public record SeriesResult(String id, ErrorSums[] sums, double maseScale, String skipped)
-            implements Serializable {
+    public record SeriesResult(String id, ErrorSums[] sums, QuantileSums quantiles, double maseScale,
+                               String skipped) implements Serializable {
+        static SeriesResult skipped(String id, String reason) {
+            return new SeriesResult(id, null, null, 0, reason);
+        }
     }
 
     private final Forecaster forecaster;
@@ -53,13 +58,15 @@ public final class Backtest implements Serializable {
         List<Series> batch = new ArrayList<>();
         List<Integer> ends = new ArrayList<>();
         List<ErrorSums> pending = new ArrayList<>();
+        List<QuantileSums> pendingQuantiles = new ArrayList<>();
+        double[] levels = forecaster.quantiles();
         while (it.hasNext()) {
             Series s = Forecaster.withTrainedScaler(it.next(), trained);
             int n = s.length();
             int first = n - origins * horizon;
             int need = Math.max(lookback, season + 1);
             if (first < need) {
-                out.add(new SeriesResult(s.id, null, 0, "too short: " + n + " points, " + origins + " origin(s) of "
+                out.add(SeriesResult.skipped(s.id, "too short: " + n + " points, " + origins + " origin(s) of "
                         + horizon + " need at least " + (need + origins * horizon)));
                 continue;
             }
@@ -67,7 +74,8 @@ public final class Backtest implements Serializable {
             for (int m = 0; m < sums.length; m++) {
                 sums[m] = new ErrorSums();
             }
-            out.add(new SeriesResult(s.id, sums, ErrorSums.maseScale(s.values, first, season), null));
+            QuantileSums qs = levels.length > 0 ? new QuantileSums(levels) : null;
+            out.add(new SeriesResult(s.id, sums, qs, ErrorSums.maseScale(s.values, first, season), null));
             for (int k = 0; k < origins; k++) {
                 int origin = first + k * horizon;
                 for (int h = 0; h < horizon; h++) {
@@ -79,13 +87,19 @@ public final class Backtest implements Serializable {
                 batch.add(s);
                 ends.add(origin);
                 pending.add(sums[0]);
+                pendingQuantiles.add(qs);
                 if (batch.size() == Forecaster.BATCH) {
-                    flush(batch, ends, pending);
+                    flush(batch, ends, pending, pendingQuantiles);
                 }
             }
         }
         if (!batch.isEmpty()) {
-            flush(batch, ends, pending);
+            flush(batch, ends, pending, pendingQuantiles);
+        }
+        for (SeriesResult r : out) {
+            if (r.quantiles() != null) {
+                r.quantiles().endSeries(r.maseScale());
+            }
         }
         return out.iterator();
     }
@@ -94,10 +108,12 @@ public final class Backtest implements Serializable {
      * Actual values and forecasts of one series for a chart: the grid {@code step} in words, {@code ticks[i]} grid
      * positions from up to two lookbacks before the first origin to the end, {@code actual[i]}, and the model's and
      * seasonal naive's forecasts ({@code NaN} before the first origin); {@code against} the other model's in a
-     * champion/challenger backtest, else null.
+     * champion/challenger backtest, else null; a quantile model's widest central interval, {@code band} its
+     * nominal coverage in percent ({@code lower}, {@code upper} null for a point model).
      */
     public record Curve(String id, String step, long[] ticks, double[] actual, double[] model,
-                        double[] seasonalNaive, double[] against) implements Serializable {
+                        double[] seasonalNaive, double[] against, String band, double[] lower, double[] upper)
+            implements Serializable {
         /**
          * This curve with the forecasts of {@code other}, the same series' curve from the {@code --against} model,
          * aligned at the series' end (the two lookbacks may differ, and with them where the curves start).
@@ -108,7 +124,7 @@ public final class Backtest implements Serializable {
             for (int i = 0; i < a.length; i++) {
                 a[i] = i + shift >= 0 ? other.model[i + shift] : Double.NaN;
             }
-            return new Curve(id, step, ticks, actual, model, seasonalNaive, a);
+            return new Curve(id, step, ticks, actual, model, seasonalNaive, a, band, lower, upper);
         }
     }
 
@@ -130,16 +146,33 @@ public final class Backtest implements Serializable {
             ticks[i] = s.grid.timeAt(from + i);
             actual[i] = s.values[from + i];
         }
+        double[] levels = forecaster.quantiles();
+        int[][] intervals = QuantileSums.intervals(levels);
+        int nq = levels.length;
+        double[] lower = intervals.length > 0 ? nans(len) : null;
+        double[] upper = intervals.length > 0 ? nans(len) : null;
         double[] y = new double[horizon];
+        double[] q = nq > 0 ? new double[horizon * nq] : null;
         for (int k = 0; k < origins; k++) {
             int origin = first + k * horizon;
-            forecaster.predict(List.of(s), new int[] {origin}, y);
+            forecaster.predict(List.of(s), new int[] {origin}, y, q);
             for (int h = 0; h < horizon; h++) {
                 model[origin + h - from] = y[h];
                 seasonal[origin + h - from] = s.values[origin + h - season * ((h / season) + 1)];
+                if (lower != null) {
+                    lower[origin + h - from] = q[h * nq + intervals[0][0]];
+                    upper[origin + h - from] = q[h * nq + intervals[0][1]];
+                }
             }
         }
-        return new Curve(s.id, s.grid.describeStep(), ticks, actual, model, seasonal, null);
+        String band = lower == null ? null : new QuantileSums(levels).intervalLabel(0).replace('_', '.');
+        return new Curve(s.id, s.grid.describeStep(), ticks, actual, model, seasonal, null, band, lower, upper);
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
     }
 
     /**
@@ -159,27 +192,35 @@ public final class Backtest implements Serializable {
             if (r.skipped() != null) {
                 out.add(r);
             } else if (reason != null) {
-                out.add(new SeriesResult(r.id(), null, 0, "the --against model cannot evaluate it: " + reason));
+                out.add(SeriesResult.skipped(r.id(), "the --against model cannot evaluate it: " + reason));
             } else {
                 out.add(new SeriesResult(r.id(), new ErrorSums[] {r.sums()[0], t.sums()[0], r.sums()[1],
-                        r.sums()[2]}, r.maseScale(), null));
+                        r.sums()[2]}, r.quantiles(), r.maseScale(), null));
             }
         }
         return out;
     }
 
-    private void flush(List<Series> batch, List<Integer> ends, List<ErrorSums> pending) {
+    private void flush(List<Series> batch, List<Integer> ends, List<ErrorSums> pending,
+                       List<QuantileSums> pendingQuantiles) {
         int horizon = forecaster.horizon();
+        int nq = forecaster.quantileCount();
         double[] y = new double[batch.size() * horizon];
-        forecaster.predict(batch, ends.stream().mapToInt(Integer::intValue).toArray(), y);
+        double[] q = nq > 0 ? new double[batch.size() * horizon * nq] : null;
+        forecaster.predict(batch, ends.stream().mapToInt(Integer::intValue).toArray(), y, q);
         for (int b = 0; b < batch.size(); b++) {
             Series s = batch.get(b);
             for (int h = 0; h < horizon; h++) {
-                pending.get(b).add(y[b * horizon + h], s.values[ends.get(b) + h]);
+                double actual = s.values[ends.get(b) + h];
+                pending.get(b).add(y[b * horizon + h], actual);
+                if (q != null) {
+                    pendingQuantiles.get(b).add(q, (b * horizon + h) * nq, actual);
+                }
             }
         }
         batch.clear();
         ends.clear();
         pending.clear();
+        pendingQuantiles.clear();
     }
 }

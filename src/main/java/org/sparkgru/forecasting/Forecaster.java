@@ -2,6 +2,7 @@ package org.sparkgru.forecasting;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +18,19 @@ import org.sparkgru.model.NetworkSpec;
  * series' training scalers when the model has them, its own history otherwise, or per window) and laid out by the
  * model's {@link WindowLayout}, run through the kernel's forward pass in batches of up to {@value #BATCH} series
  * (an inference workspace: no backward buffers), and the {@code horizon} outputs are unscaled and emitted with
- * their future times on the series' grid.
+ * their future times on the series' grid (with the model's quantiles, when it has them, sorted: {@link WindowLayout}).
  */
 public final class Forecaster implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int BATCH = 256;
     private static final WorkspacePool WORKSPACES = WorkspacePool.inference(BATCH);
 
-    /** One forecast point: series, grid tick of the forecast time, step (1..horizon), value and its source. */
-    public record Point(String id, long tick, int step, double value, Fallback.Source source) implements Serializable {
+    /**
+     * One forecast point: series, grid tick of the forecast time, step (1..horizon), value and its source, and the
+     * model's quantiles at {@link #quantiles()} levels (null for a point model, or where a baseline forecast it).
+     */
+    public record Point(String id, long tick, int step, double value, Fallback.Source source, double[] quantiles)
+            implements Serializable {
     }
 
     /**
@@ -85,15 +90,19 @@ public final class Forecaster implements Serializable {
             ends[b] = batch.get(b).length();
         }
         int horizon = horizon();
+        int nq = quantileCount();
         double[] y = new double[n * horizon];
-        predict(batch, ends, y);
+        double[] levels = nq > 0 ? new double[n * horizon * nq] : null;
+        predict(batch, ends, y, levels);
         for (int b = 0; b < n; b++) {
             Series s = batch.get(b);
             Fallback.Source source = fallbacks.of(s);
+            boolean model = source == Fallback.Source.MODEL;
             for (int h = 0; h < horizon; h++) {
-                double v = source == Fallback.Source.MODEL ? y[b * horizon + h]
-                        : source.baseline().value(s.values, 0, s.length(), fallbacks.season(), h);
-                out.add(new Point(s.id, s.grid.timeAt(s.length() - 1 + h + 1), h + 1, v, source));
+                int i = b * horizon + h;
+                double v = model ? y[i] : source.baseline().value(s.values, 0, s.length(), fallbacks.season(), h);
+                double[] q = model && nq > 0 ? Arrays.copyOfRange(levels, i * nq, (i + 1) * nq) : null;
+                out.add(new Point(s.id, s.grid.timeAt(s.length() - 1 + h + 1), h + 1, v, source, q));
             }
         }
     }
@@ -101,12 +110,22 @@ public final class Forecaster implements Serializable {
     /**
      * Forecasts, in the original scale, the {@code horizon} points after index {@code ends[b] - 1} of series
      * {@code b} from the {@code lookback} points before {@code ends[b]}; at most {@value #BATCH} series, into
-     * {@code out[b * horizon + h]}.
+     * {@code out[b * horizon + h]}, and the sorted quantiles into {@code levels[(b * horizon + h) * Q + q]} when
+     * it is not null.
      */
-    void predict(List<Series> batch, int[] ends, double[] out) {
+    void predict(List<Series> batch, int[] ends, double[] out, double[] levels) {
         try (WorkspacePool.Lease lease = WORKSPACES.lease(spec, lookback())) {
-            layout.forecast(lease.kernel(), params, batch, ends, out);
+            layout.forecast(lease.kernel(), params, batch, ends, out, levels);
         }
+    }
+
+    /** The model's forecast quantiles, increasing; empty for a point model. */
+    public double[] quantiles() {
+        return layout.quantiles();
+    }
+
+    int quantileCount() {
+        return layout.quantiles().length;
     }
 
     int lookback() {
@@ -114,6 +133,6 @@ public final class Forecaster implements Serializable {
     }
 
     int horizon() {
-        return spec.outputs();
+        return layout.shape().horizon();
     }
 }

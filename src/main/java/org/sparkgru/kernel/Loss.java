@@ -15,14 +15,21 @@ import org.sparkgru.Choice;
  *       units MASE scores: the scale-free loss of Hyndman and Koehler 2006's measure)</li>
  *   <li>{@code cross-entropy}: {@code -log softmax(y)[label]}, targets holding one class index per sample.</li>
  * </ul>
+ * With {@link #quantiles} τ_1 < ... < τ_Q, {@code mae} and {@code mase} become the pinball (quantile) loss of
+ * Koenker and Bassett 1978, doubled so that τ = 0.5 is the absolute error: output {@code i} is quantile
+ * {@code τ = quantiles[i % Q]} of its target (outputs step-major, the Q quantiles of a step adjacent, each holding
+ * the step's target), and its term is {@code 2 (τ max(-d, 0) + (1 - τ) max(d, 0))}, averaged over the outputs as
+ * above ({@code mase}: times the sample's weight). {@code quantiles = [0.5]} is exactly {@code mae}.
  * The batch loss is the mean of the per-sample losses, which for the regression losses equals the mean over all
  * {@code batch x O} elements (PyTorch's {@code reduction='mean'}). {@link #apply} returns the <em>sum</em> of the
  * per-sample losses and writes {@code scale x} its gradient; {@code scale = 1/batch} gives the mean.
  *
- * @param kind  which loss
- * @param delta Huber threshold δ (> 0; ignored by the other losses)
+ * @param kind      which loss
+ * @param delta     Huber threshold δ (> 0; ignored by the other losses)
+ * @param quantiles the pinball loss's levels, strictly increasing in (0, 1), {@code mae} and {@code mase} only;
+ *                  empty for a point loss
  */
-public record Loss(Kind kind, double delta) implements java.io.Serializable {
+public record Loss(Kind kind, double delta, float[] quantiles) implements java.io.Serializable {
 
     /** The loss functions. */
     public enum Kind implements Choice {
@@ -41,6 +48,44 @@ public record Loss(Kind kind, double delta) implements java.io.Serializable {
         if (!(delta > 0) || Double.isInfinite(delta)) {
             throw new IllegalArgumentException("huber delta must be a positive finite number, got " + delta);
         }
+        quantiles = quantiles.clone();
+        if (quantiles.length > 0 && kind != Kind.MAE && kind != Kind.MASE) {
+            throw new IllegalArgumentException("quantiles go with the mae or mase loss, not " + kind.id());
+        }
+        for (int q = 0; q < quantiles.length; q++) {
+            if (!(quantiles[q] > 0 && quantiles[q] < 1) || (q > 0 && !(quantiles[q] > quantiles[q - 1]))) {
+                throw new IllegalArgumentException("quantiles must increase strictly within (0, 1), got "
+                        + java.util.Arrays.toString(quantiles));
+            }
+        }
+    }
+
+    /** The levels (a copy: the loss is a value). */
+    @Override
+    public float[] quantiles() {
+        return quantiles.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Loss l && l.kind == kind && Double.compare(l.delta, delta) == 0
+                && java.util.Arrays.equals(l.quantiles, quantiles);
+    }
+
+    @Override
+    public int hashCode() {
+        return (kind.hashCode() * 31 + Double.hashCode(delta)) * 31 + java.util.Arrays.hashCode(quantiles);
+    }
+
+    @Override
+    public String toString() {
+        return "Loss[" + kind.id() + (kind == Kind.HUBER ? " δ " + delta : "")
+                + (quantiles.length > 0 ? " quantiles " + java.util.Arrays.toString(quantiles) : "") + "]";
+    }
+
+    /** A point loss ({@link #quantiles} empty). */
+    public Loss(Kind kind, double delta) {
+        this(kind, delta, new float[0]);
     }
 
     /** A loss with the default Huber δ of 1. */
@@ -71,8 +116,35 @@ public record Loss(Kind kind, double delta) implements java.io.Serializable {
         if (classification()) {
             return crossEntropy(batch, outputs, y, targets, scale, dy);
         }
+        if (quantiles.length > 0) {
+            return pinball(batch, outputs, y, targets, kind == Kind.MASE ? weights : null, scale, dy);
+        }
         return kind == Kind.MASE ? weightedMae(batch, outputs, y, targets, weights, scale, dy)
                 : regression(batch, outputs, y, targets, scale, dy);
+    }
+
+    /** The doubled pinball loss over {@link #quantiles}, weighted per sample when {@code w} is not null. */
+    private double pinball(int batch, int outputs, float[] y, float[] t, float[] w, float scale, float[] dy) {
+        int nq = quantiles.length;
+        if (outputs % nq != 0) {
+            throw new IllegalArgumentException(outputs + " outputs are not whole steps of " + nq + " quantiles");
+        }
+        double sum = 0;
+        for (int b = 0; b < batch; b++) {
+            float wb = w == null ? 1f : w[b];
+            float g = scale * wb / outputs;
+            double sample = 0;
+            for (int i = b * outputs, q = 0; i < (b + 1) * outputs; i++, q = q + 1 == nq ? 0 : q + 1) {
+                float tau = quantiles[q];
+                float d = y[i] - t[i];
+                float above = 2f * (1f - tau);
+                float below = 2f * tau;
+                sample += d > 0 ? above * d : -below * d;
+                dy[i] = d > 0 ? g * above : d < 0 ? -g * below : 0f;
+            }
+            sum += wb * sample;
+        }
+        return sum / outputs;
     }
 
     private static double weightedMae(int batch, int outputs, float[] y, float[] t, float[] w, float scale,

@@ -34,6 +34,7 @@ import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.metrics.ErrorSums;
+import org.sparkgru.metrics.QuantileSums;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.reporting.HtmlReport;
 
@@ -55,9 +56,13 @@ public final class Evaluation {
      */
     public static ObjectNode backtest(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
                                       int origins, Integer season, Path out) throws IOException {
-        requireOwnName(cfg, Backtest.METHODS, out);
+        requireOwnName(cfg, quantiles(cfg), Backtest.METHODS, out);
         return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null), modelDir, cfg.model().horizon(),
                 origins, season, out);
+    }
+
+    private static double[] quantiles(TrainConfig cfg) {
+        return cfg.model().quantiles().stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The summary's name of the metric {@code name} (any case); a user error naming {@code option} if none. */
@@ -79,7 +84,7 @@ public final class Evaluation {
     public static ObjectNode compare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, GruModel old,
                                      String oldDir, TrainConfig oldCfg, Dataset<Row> df, int origins, Integer season,
                                      Path out) throws IOException {
-        requireOwnName(cfg, Backtest.METHODS_AGAINST, out);
+        requireOwnName(cfg, quantiles(cfg), Backtest.METHODS_AGAINST, out);
         return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null),
                 ModelInput.prepare(spark, old, oldDir, oldCfg, df, null), modelDir, oldDir, cfg.model().horizon(),
                 origins, season, out);
@@ -117,6 +122,8 @@ public final class Evaluation {
         }
         List<String> names = against == null ? Backtest.METHODS : Backtest.METHODS_AGAINST;
         int methods = names.size();
+        double[] levels = in.forecaster().quantiles();
+        QuantileSums pooledQuantiles = levels.length > 0 ? new QuantileSums(levels) : null;
         ErrorSums[] pooled = new ErrorSums[methods];
         for (int k = 0; k < methods; k++) {
             pooled[k] = new ErrorSums();
@@ -150,6 +157,15 @@ public final class Evaluation {
                     row.add(Double.isFinite(v) ? v : null);
                 }
             }
+            if (pooledQuantiles != null) {
+                QuantileSums q = r.quantiles();
+                pooledQuantiles.merge(q);
+                row.add(finite(q.wql()));
+                for (int k = 0; k < q.intervalCount(); k++) {
+                    row.add(finite(q.coverage(k)));
+                    row.add(finite(q.msis(k)));
+                }
+            }
             rows.add(RowFactory.create(row.toArray()));
         }
         ObjectNode summary = JSON.createObjectNode();
@@ -176,6 +192,9 @@ public final class Evaluation {
                 }
             }
         }
+        if (pooledQuantiles != null) {
+            summary.set("quantiles", describe(pooledQuantiles, levels));
+        }
         ObjectNode beats = summary.putObject("modelBeatsSeries");
         for (int k = 1; k < methods; k++) {
             beats.put(names.get(k), beaten[k]);
@@ -189,7 +208,7 @@ public final class Evaluation {
         if (out != null) {
             FileSystem fs = HadoopFiles.of(out, sc.hadoopConfiguration());
             StructType schema = new StructType().add(in.id().name(), DataTypes.StringType);
-            for (StructField f : metrics(names).fields()) {
+            for (StructField f : metrics(names, levels).fields()) {
                 schema = schema.add(f);
             }
             JavaRDD<Row> rdd = sc.parallelize(rows, Math.max(1, Math.min(rows.size(), 8)));
@@ -206,8 +225,12 @@ public final class Evaluation {
         return summary;
     }
 
-    /** The per-series metrics' columns after the id: origins, points, zeroActuals, then each method's metrics. */
-    private static StructType metrics(List<String> methods) {
+    /**
+     * The per-series metrics' columns after the id: origins, points, zeroActuals, then each method's metrics, and for
+     * a quantile model ({@code levels} not empty) {@code model_wql} and each central interval's
+     * {@code model_coverage_80}, {@code model_msis_80}.
+     */
+    private static StructType metrics(List<String> methods, double[] levels) {
         StructType schema = new StructType().add("origins", DataTypes.IntegerType).add("points", DataTypes.IntegerType)
                 .add("zeroActuals", DataTypes.IntegerType);
         for (String method : methods) {
@@ -215,14 +238,60 @@ public final class Evaluation {
                 schema = schema.add(method + "_" + n.toLowerCase(), DataTypes.DoubleType);
             }
         }
+        if (levels.length > 0) {
+            QuantileSums q = new QuantileSums(levels);
+            schema = schema.add("model_wql", DataTypes.DoubleType);
+            for (int k = 0; k < q.intervalCount(); k++) {
+                schema = schema.add("model_coverage_" + q.intervalLabel(k), DataTypes.DoubleType)
+                        .add("model_msis_" + q.intervalLabel(k), DataTypes.DoubleType);
+            }
+        }
         return schema;
     }
 
+    /**
+     * The summary's {@code quantiles}: the levels, WQL, each level's scaled pinball loss, and each central
+     * interval's nominal and observed coverage and MSIS ({@link QuantileSums} defines them).
+     */
+    private static ObjectNode describe(QuantileSums q, double[] levels) {
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode l = n.putArray("levels");
+        for (double v : levels) {
+            l.add(v);
+        }
+        putFinite(n, "WQL", q.wql());
+        ObjectNode spl = n.putObject("scaledPinball");
+        for (int i = 0; i < levels.length; i++) {
+            putFinite(spl, QuantileSums.label(levels[i]), q.scaledPinball(i));
+        }
+        ObjectNode intervals = n.putObject("intervals");
+        for (int k = 0; k < q.intervalCount(); k++) {
+            ObjectNode one = intervals.putObject(q.intervalLabel(k));
+            one.put("nominal", q.nominal(k));
+            putFinite(one, "coverage", q.coverage(k));
+            putFinite(one, "MSIS", q.msis(k));
+        }
+        return n;
+    }
+
+    private static void putFinite(ObjectNode n, String key, double v) {
+        if (Double.isFinite(v)) {
+            n.put(key, v);
+        } else {
+            n.putNull(key);
+        }
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
     /** Refuses an id column named like a column of the per-series metrics of {@code methods} a report will hold. */
-    private static void requireOwnName(TrainConfig cfg, List<String> methods, Path out) {
+    private static void requireOwnName(TrainConfig cfg, double[] levels, List<String> methods, Path out) {
         if (out != null) {
-            ModelInput.requireOwnName(cfg.data().id(), "data.id", List.of(metrics(methods).fieldNames()),
-                    "a metrics column (origins, points, zeroActuals, <method>_mae|rmse|mape|smape|mase)");
+            ModelInput.requireOwnName(cfg.data().id(), "data.id", List.of(metrics(methods, levels).fieldNames()),
+                    "a metrics column (origins, points, zeroActuals, <method>_mae|rmse|mape|smape|mase, model_wql,"
+                            + " model_coverage_<level>, model_msis_<level>)");
         }
     }
 

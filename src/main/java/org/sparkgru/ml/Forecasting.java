@@ -42,6 +42,7 @@ import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.metrics.ErrorSums;
+import org.sparkgru.metrics.QuantileSums;
 import org.sparkgru.model.GruModel;
 
 /**
@@ -75,10 +76,26 @@ public final class Forecasting {
         Shipped shipped = Shipped.of(spark, in, modelDir, policy);
         TimeKind kind = in.kind();
         boolean flagged = policy != Fallback.NONE;
+        int nq = cfg.model().quantiles().size();
         JavaRDD<Row> rows = in.series().mapPartitions(shipped::forecast)
-                .map(p -> flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
-                        p.source().label()) : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value()));
+                .map(p -> row(p, kind, flagged, nq));
         return new Forecasts(frame(spark, rows, in, cfg, false), in.problems());
+    }
+
+    /**
+     * One forecast row of {@link #columns}, then {@code extra}: id, time, step, forecast, the source under a fallback
+     * policy, and the {@code nq} quantiles (null where a baseline forecast).
+     */
+    private static Row row(Forecaster.Point p, TimeKind kind, boolean flagged, int nq, Object... extra) {
+        List<Object> v = new ArrayList<>(List.of(p.id(), external(kind, p.tick()), p.step(), p.value()));
+        if (flagged) {
+            v.add(p.source().label());
+        }
+        for (int q = 0; q < nq; q++) {
+            v.add(p.quantiles() == null ? null : p.quantiles()[q]);
+        }
+        v.addAll(Arrays.asList(extra));
+        return RowFactory.create(v.toArray());
     }
 
     /** The forecast rows, whose ids are strings, as a frame with the input's id type ({@link #schema}). */
@@ -86,7 +103,7 @@ public final class Forecasting {
                                       boolean heldOut) {
         ModelInput.IdColumn id = in.id();
         StructType asText = schema(new ModelInput.IdColumn(id.name(), DataTypes.StringType), cfg.data().time(),
-                timeType(in.kind()), cfg.forecast().fallback(), heldOut);
+                timeType(in.kind()), cfg, heldOut);
         return id.typed(spark.createDataFrame(rows, asText));
     }
 
@@ -129,6 +146,7 @@ public final class Forecasting {
         TimeKind kind = in.kind();
         int lookback = cfg.model().lookback();
         boolean flagged = policy != Fallback.NONE;
+        int nq = cfg.model().quantiles().size();
         JavaRDD<Row> rows = in.series().mapPartitions(it -> {
             Map<String, Series> whole = new HashMap<>();
             Map<String, Double> scales = new HashMap<>();
@@ -153,9 +171,7 @@ public final class Forecasting {
                 int origin = s.length() - holdout;
                 double actual = s.values[origin + p.step() - 1];
                 double scale = scales.get(p.id());
-                out.add(flagged ? RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(),
-                        p.source().label(), actual, scale)
-                        : RowFactory.create(p.id(), external(kind, p.tick()), p.step(), p.value(), actual, scale));
+                out.add(row(p, kind, flagged, nq, actual, scale));
             }
             return out.iterator();
         });
@@ -181,14 +197,16 @@ public final class Forecasting {
     /**
      * The names of the forecasts' columns: the input's id and time columns ({@code data.id}, {@code data.time}),
      * so that forecasts join back to the input on them, then step, forecast, {@value #SOURCE} under a fallback
-     * policy, and {@value #ACTUAL} and {@value #MASE_SCALE} when held out ({@link #heldOut}). An id or time column
-     * named like one of the others is refused.
+     * policy, one column per quantile of a quantile model ({@link QuantileSums#label}: {@code q10, q50, q90}), and
+     * {@value #ACTUAL} and {@value #MASE_SCALE} when held out ({@link #heldOut}). An id or time column named like
+     * one of the others is refused.
      */
     public static List<String> columns(TrainConfig cfg, boolean heldOut) {
         List<String> added = new ArrayList<>(List.of("step", "forecast"));
         if (cfg.forecast().fallback() != Fallback.NONE) {
             added.add(SOURCE);
         }
+        added.addAll(quantileColumns(cfg));
         if (heldOut) {
             added.addAll(List.of(ACTUAL, MASE_SCALE));
         }
@@ -209,15 +227,23 @@ public final class Forecasting {
         columns(cfg, heldOut);
         TrainConfig.Data d = cfg.data();
         return schema(ModelInput.IdColumn.of(input, d.id()), d.time(), timeType(SeriesSource.timeKind(input, d)),
-                cfg.forecast().fallback(), heldOut);
+                cfg, heldOut);
     }
 
-    private static StructType schema(ModelInput.IdColumn id, String time, DataType timeType, Fallback policy,
+    /** The quantile columns of a quantile model, in increasing order of level; empty for a point model. */
+    public static List<String> quantileColumns(TrainConfig cfg) {
+        return cfg.model().quantiles().stream().map(QuantileSums::label).toList();
+    }
+
+    private static StructType schema(ModelInput.IdColumn id, String time, DataType timeType, TrainConfig cfg,
                                      boolean heldOut) {
         StructType schema = new StructType().add(id.name(), id.type()).add(time, timeType)
                 .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
-        if (policy != Fallback.NONE) {
+        if (cfg.forecast().fallback() != Fallback.NONE) {
             schema = schema.add(SOURCE, DataTypes.StringType);
+        }
+        for (String q : quantileColumns(cfg)) {
+            schema = schema.add(q, DataTypes.DoubleType);
         }
         return heldOut ? schema.add(ACTUAL, DataTypes.DoubleType).add(MASE_SCALE, DataTypes.DoubleType) : schema;
     }

@@ -234,7 +234,7 @@ public final class Training {
             NetworkSpec spec;
             try {
                 spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
-                        cfg.model().variant(), cfg.model().horizon(), 1);
+                        cfg.model().variant(), cfg.model().horizon(), layout.outputsPerStep());
             } catch (IllegalArgumentException e) {
                 throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = "
                         + cfg.model().layers() + ": " + e.getMessage() + "; choose a smaller network");

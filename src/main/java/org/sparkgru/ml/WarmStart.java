@@ -39,8 +39,8 @@ import org.sparkgru.model.NetworkSpec;
 public final class WarmStart {
     /** The keys a warm start cannot change, in the order a mismatch lists them. */
     static final List<String> ARCHITECTURE = List.of("model.hidden", "model.layers", "model.variant",
-            "model.horizon", "model.ensemble", "model.season", "model.baseline", "data.features", "data.calendar",
-            "data.scaling");
+            "model.horizon", "model.ensemble", "model.season", "model.baseline", "model.quantiles", "data.features",
+            "data.calendar", "data.scaling");
 
     private final String path;
     private final GruModel parent;
@@ -155,6 +155,7 @@ public final class WarmStart {
         a.put("model.ensemble", m.ensemble());
         a.put("model.season", m.season());
         a.put("model.baseline", m.baseline().id());
+        a.put("model.quantiles", m.quantiles());
         a.put("data.features", d.features());
         a.put("data.calendar", d.calendar().stream().map(CalendarFeature::id).toList());
         a.put("data.scaling", d.scaling().id());

@@ -7,7 +7,8 @@ import org.sparkgru.Choice;
  *
  * <ul>
  *   <li>{@link #REGRESSION}: dense {@code y = h_T V + c} with {@code horizon x targets} outputs, ordered step-major
- *       (output {@code s * targets + k} is step {@code s + 1} of target {@code k}): direct multi-step forecasting.</li>
+ *       (output {@code s * targets + k} is step {@code s + 1} of output {@code k} of a step: the point forecast, or
+ *       quantile {@code k} of the forecast quantiles): direct multi-step forecasting.</li>
  *   <li>{@link #CLASSIFICATION}: dense logits over {@code classes}, softmax in the loss.</li>
  * </ul>
  */

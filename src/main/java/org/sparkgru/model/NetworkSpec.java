@@ -15,7 +15,8 @@ package org.sparkgru.model;
  * @param variant   cell formulation
  * @param head      head type
  * @param horizon   forecast steps (regression; 0 for classification)
- * @param targets   target series per step (regression; 0 for classification)
+ * @param targets   outputs per forecast step (regression: 1, or the number of forecast quantiles; 0 for
+ *                  classification)
  * @param classes   number of classes (classification, at least 2; 0 for regression)
  */
 public record NetworkSpec(int inputSize, int hidden, int layers, Variant variant, HeadType head,
@@ -53,7 +54,7 @@ public record NetworkSpec(int inputSize, int hidden, int layers, Variant variant
         }
     }
 
-    /** A direct multi-step regression network with {@code horizon x targets} outputs. */
+    /** A direct multi-step regression network with {@code horizon x targets} outputs, step-major. */
     public static NetworkSpec regression(int inputSize, int hidden, int layers, Variant variant,
                                          int horizon, int targets) {
         return new NetworkSpec(inputSize, hidden, layers, variant, HeadType.REGRESSION, horizon, targets, 0);

@@ -12,7 +12,10 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.sparkgru.forecasting.Backtest;
 
@@ -64,6 +67,21 @@ public final class HtmlReport {
             html.append("</tr>\n");
         }
         html.append("</table>\n");
+        JsonNode q = summary.path("quantiles");
+        if (q.isObject()) {
+            html.append("<h2>Quantile forecasts</h2>\n<p>WQL ").append(number(q.path("WQL")))
+                    .append(" over the levels ").append(esc(q.path("levels").toString())).append(".</p>\n")
+                    .append("<table id=\"intervals\"><tr><th>central interval</th><th>nominal</th><th>coverage</th>"
+                            + "<th>MSIS</th></tr>\n");
+            for (java.util.Iterator<String> it = q.path("intervals").fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                JsonNode i = q.path("intervals").path(k);
+                html.append("<tr><td>").append(esc(k.replace('_', '.'))).append(" %</td><td>")
+                        .append(number(i.path("nominal"))).append("</td><td>").append(number(i.path("coverage")))
+                        .append("</td><td>").append(number(i.path("MSIS"))).append("</td></tr>\n");
+            }
+            html.append("</table>\n");
+        }
         if (!metrics.isEmpty()) {
             html.append("<h2>Training curves</h2>\n");
             html.append(img("training-loss", trainingChart(metrics, "trainLoss", "train loss (scaled)")));
@@ -81,6 +99,10 @@ public final class HtmlReport {
 
     /** A curve with its role in the report. */
     public record Labelled(String label, Backtest.Curve curve) {
+    }
+
+    private static String number(JsonNode v) {
+        return v.isNumber() ? String.format("%.4g", v.asDouble()) : "–";
     }
 
     private static String img(String id, JFreeChart chart) throws IOException {
@@ -138,6 +160,25 @@ public final class HtmlReport {
         r.setSeriesStroke(2, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
         r.setSeriesPaint(3, new Color(30, 150, 60));
+        if (c.lower() != null) {
+            // the model's widest central interval as a shaded band behind the lines
+            YIntervalSeries band = new YIntervalSeries(c.band() + " % interval");
+            for (int i = 0; i < c.lower().length; i++) {
+                if (!Double.isNaN(c.lower()[i])) {
+                    band.add(i, c.model()[i], c.lower()[i], c.upper()[i]);
+                }
+            }
+            YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
+            bands.addSeries(band);
+            DeviationRenderer shade = new DeviationRenderer(false, false);
+            shade.setSeriesPaint(0, new Color(200, 40, 40));
+            shade.setSeriesFillPaint(0, new Color(200, 40, 40));
+            shade.setAlpha(0.18f);
+            XYPlot plot = (XYPlot) chart.getPlot();
+            plot.setDataset(1, bands);
+            plot.setRenderer(1, shade);
+            plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.REVERSE);
+        }
         return chart;
     }
 

@@ -1,5 +1,6 @@
 package org.sparkgru.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,5 +125,27 @@ class TrainConfigTest {
         m = assertThrows(ConfigError.class, () -> TrainConfig.load(tmp.resolve("none.conf").toFile(), List.of()))
                 .getMessage();
         assertTrue(m.contains("none.conf does not exist"), m);
+    }
+
+    @Test
+    void quantilesAreLevelsInZeroOneIncreasingWithTheMedian() {
+        TrainConfig c = TrainConfig.load(null, List.of("model.quantiles=[0.1, 0.5, 0.9]"));
+        assertEquals(List.of(0.1, 0.5, 0.9), c.model().quantiles());
+        assertArrayEquals(new float[] {0.1f, 0.5f, 0.9f}, c.model().loss().quantiles(), "the pinball loss's levels");
+        assertEquals(0, TrainConfig.load(null, List.of()).model().loss().quantiles().length, "point by default");
+        assertEquals("model.quantiles = '[0,0.5]' (--set model.quantiles) lists 0.0; every quantile must be strictly"
+                + " between 0 and 1, e.g. [0.1, 0.5, 0.9]", error(List.of("model.quantiles=[0, 0.5]")));
+        assertTrue(error(List.of("model.quantiles=[0.5, 1.2]")).contains("lists 1.2; every quantile must be"
+                + " strictly between 0 and 1"));
+        assertEquals("model.quantiles = '[0.9,0.5,0.1]' (--set model.quantiles) is not strictly increasing (0.9 then"
+                + " 0.5); list each quantile once, smallest first, e.g. [0.1, 0.5, 0.9]",
+                error(List.of("model.quantiles=[0.9, 0.5, 0.1]")));
+        assertTrue(error(List.of("model.quantiles=[0.1, 0.9]")).endsWith("does not include 0.5, the median that is"
+                + " the point forecast; add it, e.g. [0.1, 0.5, 0.9]"));
+        assertTrue(error(List.of("model.quantiles=[0.1, 0.5, 0.9]", "model.loss=mse")).endsWith("trains with the"
+                + " pinball loss, which model.loss = mse is not; set model.loss = mae (the pinball loss) or mase (the"
+                + " pinball loss scaled per series)"));
+        assertEquals("model.quantiles must be a list of numbers, e.g. [0.1, 0.5, 0.9], got 'median' (--set"
+                + " model.quantiles)", error(List.of("model.quantiles=median")));
     }
 }

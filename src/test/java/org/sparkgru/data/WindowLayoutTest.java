@@ -37,7 +37,7 @@ class WindowLayoutTest {
     }
 
     private static WindowLayout layout(Scaling scaling, Baseline baseline) {
-        return new WindowLayout(new WindowShape(LOOKBACK, HORIZON), 0, NO_CALENDAR, scaling, baseline, SEASON, false);
+        return new WindowLayout(new WindowShape(LOOKBACK, HORIZON), 0, NO_CALENDAR, scaling, baseline, SEASON, false, new double[0]);
     }
 
     @Test
@@ -82,7 +82,7 @@ class WindowLayoutTest {
         assertArrayEquals(new double[] {16.5, 37, 74, 16.5, 37}, mean, 1e-12);
         assertTrue(Double.isNaN(Baseline.NONE.value(v, 0, LOOKBACK, SEASON, 0)));
         assertThrows(IllegalArgumentException.class, () -> new WindowLayout(new WindowShape(2, HORIZON), 0,
-                NO_CALENDAR, Scaling.REVIN, Baseline.SEASONAL_MEAN, SEASON, false), "a season longer than the window");
+                NO_CALENDAR, Scaling.REVIN, Baseline.SEASONAL_MEAN, SEASON, false, new double[0]), "a season longer than the window");
     }
 
     /**

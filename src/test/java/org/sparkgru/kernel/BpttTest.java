@@ -39,22 +39,25 @@ class BpttTest {
             for (Variant v : Variant.values()) {
                 for (int i = 0; i < shapes.length; i++) {
                     Loss.Kind kind = Loss.Kind.values()[i % 4];
-                    b.add(Arguments.of(backend, v, shapes[i], kind));
+                    b.add(Arguments.of(backend, v, shapes[i], kind, false));
                 }
+                b.add(Arguments.of(backend, v, shapes[1], Loss.Kind.MAE, true));
+                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true));
             }
         }
         return b.build();
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    /** {@code pinball}: quantiles 0.1, 0.5, 0.9 of 3 steps (9 outputs). */
+    @ParameterizedTest(name = "{0} {1} {2} {3} pinball={4}")
     @MethodSource("shapes")
-    void matchesReference(String backend, Variant variant, int[] s, Loss.Kind kind) {
+    void matchesReference(String backend, Variant variant, int[] s, Loss.Kind kind, boolean pinball) {
         int batch = s[0];
         int window = s[1];
-        Loss loss = new Loss(kind, 0.5);
+        Loss loss = pinball ? new Loss(kind, 0.5, new float[] {0.1f, 0.5f, 0.9f}) : new Loss(kind, 0.5);
         NetworkSpec spec = kind == Loss.Kind.CROSS_ENTROPY
                 ? NetworkSpec.classification(s[2], s[3], s[4], variant, 4)
-                : NetworkSpec.regression(s[2], s[3], s[4], variant, 3, 2);
+                : NetworkSpec.regression(s[2], s[3], s[4], variant, 3, pinball ? 3 : 2);
         Random rnd = new Random(s[3] * 31L + s[0]);
         float[] p = Fixtures.randomParams(spec, 11, 0.5);
         double[][][] xs = Fixtures.inputs(rnd, batch, window, s[2]);
@@ -196,6 +199,35 @@ class BpttTest {
         for (int i = 0; i < p.length; i++) {
             assertEquals(wantGrad[i], mase[i], 1e-5 * (1 + Math.abs(wantGrad[i])), "param " + i);
         }
+    }
+
+    /**
+     * The pinball loss at τ = 0.5 alone is the absolute error (the loss is doubled for that): the gradients are
+     * bit for bit those of {@code mae}; and a quantile's gradient is asymmetric, 2τ below the target and 2(1 - τ)
+     * above it, per output, over the outputs' count.
+     */
+    @Test
+    void thePinballLossAtTheMedianIsTheMae() {
+        NetworkSpec spec = NetworkSpec.regression(2, 5, 1, Variant.RESET_BEFORE, 4, 1);
+        Random rnd = new Random(3);
+        float[] p = Fixtures.randomParams(spec, 5, 0.5);
+        double[][][] xs = Fixtures.inputs(rnd, 3, 4, 2);
+        double[][] ys = Fixtures.targets(rnd, spec, 3, Loss.of(Loss.Kind.MAE));
+        Bptt k = new Bptt(spec, KernelBackend.named("vector"), 3, 4);
+        Fixtures.load(k, xs, ys);
+        float[] mae = new float[p.length];
+        float[] median = new float[p.length];
+        k.lossAndGradient(p, 3, Loss.of(Loss.Kind.MAE), mae, 1f / 3);
+        k.lossAndGradient(p, 3, new Loss(Loss.Kind.MAE, 1, new float[] {0.5f}), median, 1f / 3);
+        assertArrayEquals(mae, median);
+
+        float[] y = {1f, -1f};
+        float[] t = {0f, 0f};
+        float[] dy = new float[2];
+        double sum = new Loss(Loss.Kind.MAE, 1, new float[] {0.9f}).apply(1, 2, y, t, null, 1f, dy);
+        assertEquals((2 * 0.1 * 1 + 2 * 0.9 * 1) / 2, sum, 1e-6, "2 (1 - τ) above, 2 τ below, averaged");
+        assertEquals(2 * 0.1f / 2, dy[0], 1e-7);
+        assertEquals(-2 * 0.9f / 2, dy[1], 1e-7);
     }
 
     @Test

@@ -163,6 +163,17 @@ public final class ReferenceGru {
         }
         double sum = 0;
         double delta = loss.delta();
+        float[] taus = loss.quantiles();
+        if (taus.length > 0) {
+            // the doubled pinball loss, written from its definition: 2 (τ (t - y)⁺ + (1 - τ) (y - t)⁺)
+            for (int k = 0; k < o; k++) {
+                double tau = taus[k % taus.length];
+                double d = y[k] - target[k];
+                sum += 2 * (tau * Math.max(-d, 0) + (1 - tau) * Math.max(d, 0));
+                dy[k] = (d > 0 ? 2 * (1 - tau) : d < 0 ? -2 * tau : 0) / o;
+            }
+            return sum / o;
+        }
         for (int k = 0; k < o; k++) {
             double d = y[k] - target[k];
             switch (loss.kind()) {

@@ -26,20 +26,22 @@ class ReferenceGruTest {
         for (Variant v : Variant.values()) {
             for (int layers = 1; layers <= 2; layers++) {
                 for (Loss.Kind k : Loss.Kind.values()) {
-                    b.add(Arguments.of(v, layers, k));
+                    b.add(Arguments.of(v, layers, k, false));
                 }
+                b.add(Arguments.of(v, layers, Loss.Kind.MAE, true));
             }
         }
         return b.build();
     }
 
-    @ParameterizedTest(name = "{0} layers={1} {2}")
+    /** With {@code pinball}, the loss of quantiles 0.1, 0.5, 0.9 of 2 steps: 6 outputs, a level each. */
+    @ParameterizedTest(name = "{0} layers={1} {2} pinball={3}")
     @MethodSource("cases")
-    void gradientMatchesFiniteDifferences(Variant variant, int layers, Loss.Kind kind) {
-        Loss loss = new Loss(kind, 0.7);
+    void gradientMatchesFiniteDifferences(Variant variant, int layers, Loss.Kind kind, boolean pinball) {
+        Loss loss = pinball ? new Loss(kind, 0.7, new float[] {0.1f, 0.5f, 0.9f}) : new Loss(kind, 0.7);
         NetworkSpec spec = kind == Loss.Kind.CROSS_ENTROPY
                 ? NetworkSpec.classification(3, 4, layers, variant, 3)
-                : NetworkSpec.regression(3, 4, layers, variant, 2, 2);
+                : NetworkSpec.regression(3, 4, layers, variant, 2, pinball ? 3 : 2);
         Random rnd = new Random(42 + layers);
         double[] p = ReferenceGru.toDouble(Fixtures.randomParams(spec, 7, 0.8));
         double[][][] xs = Fixtures.inputs(rnd, 3, 4, 3);
