@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -56,6 +57,8 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
     private final IntParam holdout;
     private final Param<String> initFrom;
     private final BooleanParam keepScalers;
+    private final DoubleArrayParam quantiles;
+    private final BooleanParam nonNegative;
 
     /** The doc of {@code holdout}, here and on the model. */
     static final String HOLDOUT_DOC = "points at each series' end that transform forecasts from the history before"
@@ -107,7 +110,13 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         setDefault(seed, d.train().seed());
         setDefault(config, new String[0]);
         setDefault(holdout, 0);
+        quantiles = new DoubleArrayParam(this, "quantiles", "forecast quantiles (model.quantiles): strictly increasing"
+                + " in (0, 1) and holding 0.5; empty for point forecasts; transform adds a column per level (q10, q50,"
+                + " q90)", GruForecaster::validQuantiles);
+        nonNegative = new BooleanParam(this, "nonNegative", "clamp forecasts at 0 (model.nonNegative)");
         setDefault(keepScalers, false);
+        setDefault(quantiles, new double[0]);
+        setDefault(nonNegative, d.model().nonNegative());
     }
 
     @Override
@@ -182,6 +191,36 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
 
     public BooleanParam keepScalers() {
         return keepScalers;
+    }
+
+    /** Forecast quantiles ({@code model.quantiles}); the fitted model's {@code transform} adds their columns. */
+    public DoubleArrayParam quantiles() {
+        return quantiles;
+    }
+
+    public GruForecaster setQuantiles(double[] v) {
+        set(quantiles, v);
+        return this;
+    }
+
+    /** Whether forecasts are clamped at 0 ({@code model.nonNegative}). */
+    public BooleanParam nonNegative() {
+        return nonNegative;
+    }
+
+    public GruForecaster setNonNegative(boolean v) {
+        set(nonNegative, v);
+        return this;
+    }
+
+    /** The param's validator: {@code model.quantiles}' rule on its own ({@link TrainConfig} names the problem). */
+    private static boolean validQuantiles(double[] q) {
+        for (int i = 0; i < q.length; i++) {
+            if (!(q[i] > 0 && q[i] < 1) || (i > 0 && !(q[i] > q[i - 1]))) {
+                return false;
+            }
+        }
+        return q.length == 0 || java.util.Arrays.binarySearch(q, 0.5) >= 0;
     }
 
     /**
@@ -305,6 +344,12 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         sets.add("train.batchSize=" + getOrDefault(batchSize));
         sets.add("train.learningRate=" + getOrDefault(stepSize));
         sets.add("train.seed=" + getOrDefault(seed));
+        java.util.StringJoiner levels = new java.util.StringJoiner(", ", "model.quantiles=[", "]");
+        for (double q : getOrDefault(quantiles)) {
+            levels.add(Double.toString(q));
+        }
+        sets.add(levels.toString());
+        sets.add("model.nonNegative=" + getOrDefault(nonNegative));
         sets.addAll(List.of(getOrDefault(config)));
         return TrainConfig.load(null, sets);
     }

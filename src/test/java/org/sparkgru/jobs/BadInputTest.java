@@ -463,6 +463,18 @@ class BadInputTest {
     }
 
     @Test
+    void quantilesOutsideZeroOneOrUnordered() throws IOException {
+        Path p = csv("ok.csv", HEADER, hourly("a", 30, 10));
+        assertRefused(train(p, "model.quantiles=[0, 0.5]"), "model.quantiles = '[0,0.5]' (--set model.quantiles) lists 0.0; every quantile must be strictly between 0"
+                + " and 1", model());
+        assertRefused(train(p, "model.quantiles=[0.5, 1.2]"), "model.quantiles = '[0.5,1.2]' (--set model.quantiles) lists 1.2; every quantile must be strictly between 0"
+                + " and 1", model());
+        assertRefused(train(p, "model.quantiles=[0.9, 0.5, 0.1]"), "model.quantiles = '[0.9,0.5,0.1]' (--set"
+                + " model.quantiles) is not strictly increasing (0.9 then 0.5)",
+                model());
+    }
+
+    @Test
     void lookbackAndHorizonLongerThanEverySeries() throws IOException {
         assertRefused(train(csv("short.csv", HEADER, hourly("a", 20, 5)), "model.lookback=30"),
                 "no series to train on: 1 series were too short for lookback + horizon = 32", model());

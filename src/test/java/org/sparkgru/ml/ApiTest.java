@@ -127,6 +127,26 @@ class ApiTest {
         ModelStore.load(model.directory(), new Configuration()); // the stage is a model directory the jobs read
     }
 
+    /** Typed params for the quantiles and the clamp; transform and transformSchema carry a column per level. */
+    @Test
+    void aQuantileEstimatorForecastsEveryLevel() {
+        Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet");
+        GruForecaster gru = new GruForecaster().setHidden(4).setMaxIter(3).setHorizon(6)
+                .setQuantiles(new double[] {0.1, 0.5, 0.9}).setNonNegative(true)
+                .setModelDir(tmp.resolve("quantiles").toString()).setConfig("train.checkpointEvery=0");
+        assertEquals(List.of(0.1, 0.5, 0.9), gru.trainConfig().model().quantiles());
+        assertTrue(gru.trainConfig().model().nonNegative());
+        GruForecastModel model = gru.fit(history);
+        Dataset<Row> f = model.transform(history);
+        List<String> columns = List.of("series", "timestamp", "step", "forecast", "q10", "q50", "q90");
+        assertEquals(columns, List.of(f.columns()));
+        assertEquals(columns, List.of(model.transformSchema(history.schema()).fieldNames()));
+        assertEquals(0, f.where("q10 > q50 or q50 > q90 or forecast != q50 or q10 < 0").count());
+        assertEquals(11 * 6, f.count());
+        assertThrows(IllegalArgumentException.class, () -> new GruForecaster().setQuantiles(new double[] {0.9, 0.5}),
+                "validated by the param");
+    }
+
     @Test
     void paramsAreValidatedLikeTheConfiguration() {
         GruForecaster gru = new GruForecaster().setHidden(0);
