@@ -35,7 +35,7 @@ public final class TrainConfig {
 
     /** Columns and data-quality policies. */
     public record Data(String id, String time, ZoneId timeZone, String target, List<String> features,
-                       List<CalendarFeature> calendar, Scaling scaling, MissingPolicy missing,
+                       List<CalendarFeature> calendar, TargetTransform transform, Scaling scaling, MissingPolicy missing,
                        DuplicatePolicy duplicates, GapPolicy gaps, int partitions, int chunkPoints) {
     }
 
@@ -78,7 +78,7 @@ public final class TrainConfig {
         this.config = config;
         this.data = new Data(text("data.id"), text("data.time"), zone("data.timeZone"), text("data.target"),
                 list("data.features"),
-                calendar(), choice("data.scaling", Scaling.values()),
+                calendar(), choice("data.transform", TargetTransform.values()), choice("data.scaling", Scaling.values()),
                 choice("data.missing", MissingPolicy.values()),
                 choice("data.duplicates", DuplicatePolicy.values()),
                 choice("data.gaps", GapPolicy.values()),

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.sparkgru.config.TargetTransform;
 
 /**
  * The one scaler type: the target's {@code mean} and {@code scale} and each covariate's, so that the network sees
@@ -60,16 +61,17 @@ public record Scaler(float mean, float scale, float[] featureMean, float[] featu
     /**
      * {@code data.scaling = global}: one scaler over the training parts (all but the validation points) of all
      * series, in two passes (means, then squared deviations) whose per-partition sums are added on the driver in
-     * partition order, so that the result does not depend on task timing.
+     * partition order, so that the result does not depend on task timing; the target's over its
+     * {@code transform}ed values.
      */
-    public static Scaler fitGlobal(JavaRDD<Series> series, int features) {
-        double[] sums = sumByColumn(series, features, null);
+    public static Scaler fitGlobal(JavaRDD<Series> series, int features, TargetTransform transform) {
+        double[] sums = sumByColumn(series, features, null, transform);
         double n = Math.max(1, sums[1 + features]);
         double[] means = new double[1 + features];
         for (int c = 0; c <= features; c++) {
             means[c] = sums[c] / n;
         }
-        double[] ss = sumByColumn(series, features, means);
+        double[] ss = sumByColumn(series, features, means, transform);
         float[] target = standardize(means[0], ss[0], n);
         float[] fMean = new float[features];
         float[] fScale = new float[features];
@@ -85,14 +87,15 @@ public record Scaler(float mean, float scale, float[] featureMean, float[] featu
      * Per column (target, then covariates) over all training parts: the sum of the values when {@code means} is
      * null, else the sum of squared deviations from {@code means}; the last slot counts the points.
      */
-    private static double[] sumByColumn(JavaRDD<Series> series, int features, double[] means) {
+    private static double[] sumByColumn(JavaRDD<Series> series, int features, double[] means,
+                                        TargetTransform transform) {
         List<double[]> parts = series.mapPartitions(it -> {
             double[] a = new double[2 + features];
             while (it.hasNext()) {
                 Series s = it.next();
                 int train = s.length() - s.validationPoints;
                 for (int t = 0; t < train; t++) {
-                    a[0] += term(s.values[t], means, 0);
+                    a[0] += term(transform.apply(s.values[t]), means, 0);
                     for (int f = 0; f < features; f++) {
                         a[1 + f] += term(s.features[t * features + f], means, 1 + f);
                     }

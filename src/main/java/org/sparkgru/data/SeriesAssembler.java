@@ -10,6 +10,7 @@ import org.sparkgru.config.DuplicatePolicy;
 import org.sparkgru.config.GapPolicy;
 import org.sparkgru.config.MissingPolicy;
 import org.sparkgru.config.Scaling;
+import org.sparkgru.config.TargetTransform;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.metrics.ErrorSums;
 
@@ -71,27 +72,32 @@ public final class SeriesAssembler implements java.io.Serializable {
     private final DuplicatePolicy duplicates;
     private final GapPolicy gaps;
     private final Scaling scaling;
+    private final TargetTransform transform;
     private final WindowShape shape;
 
     /**
      * @param scaling {@code series}: fit target and covariate scalers per series; {@code window}: covariates
      *                only (the target is scaled per window at use); {@code global} and {@code none}: no
      *                per-series scalers (identity; a global one is set afterwards)
+     * @param transform the target's transform: a series with a value outside its domain is refused, and the
+     *                  target's scaler is fitted on the transformed values
      * @param shape   series shorter than {@code lookback + horizon} are skipped; the last {@code horizon} points
      *                are the validation tail, left out of the scalers and MASE's scale (0 to forecast)
      */
     public SeriesAssembler(MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps, Scaling scaling,
-                           WindowShape shape) {
+                           TargetTransform transform, WindowShape shape) {
         this.missing = missing;
         this.duplicates = duplicates;
         this.gaps = gaps;
         this.scaling = scaling;
+        this.transform = transform;
         this.shape = shape;
     }
 
     /** The assembler of {@code data}'s policies and scaling for windows of {@code shape}. */
     public static SeriesAssembler of(TrainConfig.Data data, WindowShape shape) {
-        return new SeriesAssembler(data.missing(), data.duplicates(), data.gaps(), data.scaling(), shape);
+        return new SeriesAssembler(data.missing(), data.duplicates(), data.gaps(), data.scaling(), data.transform(),
+                shape);
     }
 
     /** Assembles one series from its points (in input order; the list is not modified). */
@@ -195,8 +201,16 @@ public final class SeriesAssembler implements java.io.Serializable {
             return new Failed(id, "series '" + id + "' has no valid value at all in its target or a covariate;"
                     + " remove the series or fix the input");
         }
+        for (int t = 0; t < n; t++) {
+            if (!transform.accepts(y[t])) {
+                return new Failed(id, "series '" + id + "' has the value " + y[t] + " at time "
+                        + TimeFormat.format(kind, grid.timeAt(t)) + ", which data.transform = " + transform.id()
+                        + " cannot take (it needs values >= 0); set data.transform = none or remove the negative"
+                        + " values");
+            }
+        }
         int train = n - shape.horizon();
-        float[] yScaler = scaling.perSeriesTarget() ? Scaler.fit(y, 0, 1, train) : new float[] {0f, 1f};
+        float[] yScaler = scaling.perSeriesTarget() ? Scaler.fit(transformed(y), 0, 1, train) : new float[] {0f, 1f};
         float[] fMean = new float[featureCount];
         float[] fScale = new float[featureCount];
         for (int f = 0; f < featureCount; f++) {
@@ -207,6 +221,17 @@ public final class SeriesAssembler implements java.io.Serializable {
         return new Ok(new Series(id, 0, grid, y, x, featureCount, new Scaler(yScaler[0], yScaler[1], fMean, fScale),
                 shape.horizon(), ErrorSums.maseScale(y, train, grid.season()),
                 new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
+    }
+
+    private float[] transformed(float[] y) {
+        if (transform == TargetTransform.NONE) {
+            return y;
+        }
+        float[] t = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            t[i] = transform.apply(y[i]);
+        }
+        return t;
     }
 
     /** The outcome for {@code rows} rows without a series id: refused under {@code data.missing = error}. */

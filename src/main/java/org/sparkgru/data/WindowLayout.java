@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import org.sparkgru.config.Baseline;
 import org.sparkgru.config.Scaling;
+import org.sparkgru.config.TargetTransform;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.kernel.Bptt;
 import org.sparkgru.model.Ensemble;
@@ -14,15 +15,17 @@ import org.sparkgru.model.Ensemble;
  * backtest. Windows are resolved against the series at use, never materialized.
  *
  * <p>Inputs per step ({@link #inputWidth()} wide): the scaled target, the standardized covariates, then the
- * calendar sine/cosine pairs. The target is scaled as {@code (v - mean) / scale} with {mean, scale} from
+ * calendar sine/cosine pairs. The target is first transformed ({@link TargetTransform}: {@code v} below is the
+ * transformed value, and every forecast is transformed back as its last step but the clamp), then scaled as
+ * {@code (v - mean) / scale} with {mean, scale} from
  * {@link #scaler}: the series' fitted scaler ({@code data.scaling = series, global, none}), or the window's own
  * statistics over its {@code lookback} inputs ({@code revin}: mean and standard deviation; {@code window}: 0 and
  * the mean absolute value), which need no history.
  *
  * <p>With a {@link Baseline} the head's output {@code o_h} at step {@code h} is a correction to the baseline's value
- * {@code b_h} (computed from the window, {@link Baseline#value}): the training target is {@code (v - mean) / scale -
- * (b_h - mean) / scale} and the forecast {@code b_h + o_h scale}, so an output of zero forecasts the baseline
- * exactly.
+ * {@code b_h} (computed from the window's original values, {@link Baseline#value}, then transformed): the training
+ * target is {@code (v - mean) / scale - (b_h - mean) / scale} and the forecast {@code b_h + o_h scale}, so an output
+ * of zero forecasts the baseline exactly.
  *
  * <p>With {@link #quantiles} the head has {@code horizon x Q} outputs, step-major ({@code h * Q + q}), each trained
  * against the step's target; forecasts of a step are the Q outputs mapped to the original scale and sorted, so that
@@ -33,6 +36,7 @@ public final class WindowLayout implements Serializable {
     private static final long serialVersionUID = 2L;
 
     private final WindowShape shape;
+    private final TargetTransform transform;
     private final int featureCount;
     private final CalendarFeatures calendar;
     private final Scaling scaling;
@@ -49,13 +53,14 @@ public final class WindowLayout implements Serializable {
      * @param quantiles   the forecast quantiles, increasing and holding 0.5 ({@code model.quantiles}); empty: a point
      *                    forecast
      */
-    public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, Scaling scaling,
-                        Baseline baseline, int season, boolean nonNegative, double[] quantiles) {
+    public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, TargetTransform transform,
+                        Scaling scaling, Baseline baseline, int season, boolean nonNegative, double[] quantiles) {
         if (baseline == Baseline.AUTO || (baseline.seasonal() && season > shape.lookback())) {
             throw new IllegalArgumentException("baseline " + baseline.id() + " with season " + season
                     + " and lookback " + shape.lookback());
         }
         this.shape = shape;
+        this.transform = transform;
         this.featureCount = featureCount;
         this.calendar = calendar;
         this.scaling = scaling;
@@ -74,7 +79,7 @@ public final class WindowLayout implements Serializable {
         TrainConfig.Model m = cfg.model();
         TrainConfig.Data d = cfg.data();
         return new WindowLayout(new WindowShape(m.lookback(), m.horizon()), d.features().size(),
-                new CalendarFeatures(d.calendar(), d.timeZone()), d.scaling(), m.baseline(), m.season(),
+                new CalendarFeatures(d.calendar(), d.timeZone()), d.transform(), d.scaling(), m.baseline(), m.season(),
                 m.nonNegative(), m.quantiles().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
@@ -104,7 +109,7 @@ public final class WindowLayout implements Serializable {
             case WINDOW -> {
                 double sum = 0;
                 for (int t = offset; t < offset + lookback; t++) {
-                    sum += Math.abs(s.values[t]);
+                    sum += Math.abs(transform.apply(s.values[t]));
                 }
                 float m = (float) (sum / lookback);
                 out[0] = 0f;
@@ -113,12 +118,12 @@ public final class WindowLayout implements Serializable {
             case REVIN -> {
                 double sum = 0;
                 for (int t = offset; t < offset + lookback; t++) {
-                    sum += s.values[t];
+                    sum += transform.apply(s.values[t]);
                 }
                 double mean = sum / lookback;
                 double ss = 0;
                 for (int t = offset; t < offset + lookback; t++) {
-                    double d = s.values[t] - mean;
+                    double d = transform.apply(s.values[t]) - mean;
                     ss += d * d;
                 }
                 double sd = Math.sqrt(ss / lookback);
@@ -152,7 +157,7 @@ public final class WindowLayout implements Serializable {
         for (int t = 0; t < lookback; t++) {
             int i = (t * batch + b) * width;
             int p = offset + t;
-            x[i] = (s.values[p] - mean) * inv;
+            x[i] = (transform.apply(s.values[p]) - mean) * inv;
             for (int k = 0; k < f; k++) {
                 x[i + 1 + k] = (s.features[p * f + k] - fMean[k]) / fScale[k];
             }
@@ -163,8 +168,8 @@ public final class WindowLayout implements Serializable {
             int per = outputsPerStep();
             for (int h = 0; h < horizon; h++) {
                 float base = baseline == Baseline.NONE ? 0f
-                        : ((float) baseline.value(s.values, offset, lookback, season, h) - mean) * inv;
-                float target = (s.values[offset + lookback + h] - mean) * inv - base;
+                        : (transform.apply((float) baseline.value(s.values, offset, lookback, season, h)) - mean) * inv;
+                float target = (transform.apply(s.values[offset + lookback + h]) - mean) * inv - base;
                 java.util.Arrays.fill(y, (b * horizon + h) * per, (b * horizon + h + 1) * per, target);
             }
         }
@@ -215,10 +220,10 @@ public final class WindowLayout implements Serializable {
             int offset = ends[b] - lookback;
             for (int h = 0; h < horizon; h++) {
                 double level = baseline == Baseline.NONE ? scalers[2 * b]
-                        : baseline.value(v, offset, lookback, season, h);
+                        : transform.apply(baseline.value(v, offset, lookback, season, h));
                 int i = (b * horizon + h) * per;
                 for (int q = 0; q < per; q++) {
-                    double f = level + y[i + q] * (double) scalers[2 * b + 1];
+                    double f = transform.invert(level + y[i + q] * (double) scalers[2 * b + 1]);
                     step[q] = nonNegative ? Math.max(0, f) : f;
                 }
                 if (per > 1) {

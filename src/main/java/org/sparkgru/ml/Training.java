@@ -215,7 +215,7 @@ public final class Training {
             }
             if (d.scaling() == Scaling.GLOBAL) {
                 global = warm != null && warm.keepScalers() ? warm.globalScaler()
-                        : Scaler.fitGlobal(series, d.features().size());
+                        : Scaler.fitGlobal(series, d.features().size(), d.transform());
                 JavaRDD<Series> scaled = global.apply(series).persist(StorageLevel.MEMORY_AND_DISK());
                 scaled.count();
                 series.unpersist();

@@ -40,7 +40,7 @@ public final class WarmStart {
     /** The keys a warm start cannot change, in the order a mismatch lists them. */
     static final List<String> ARCHITECTURE = List.of("model.hidden", "model.layers", "model.variant",
             "model.horizon", "model.ensemble", "model.season", "model.baseline", "model.quantiles", "data.features",
-            "data.calendar", "data.scaling");
+            "data.calendar", "data.transform", "data.scaling");
 
     private final String path;
     private final GruModel parent;
@@ -158,6 +158,7 @@ public final class WarmStart {
         a.put("model.quantiles", m.quantiles());
         a.put("data.features", d.features());
         a.put("data.calendar", d.calendar().stream().map(CalendarFeature::id).toList());
+        a.put("data.transform", d.transform().id());
         a.put("data.scaling", d.scaling().id());
         return a;
     }

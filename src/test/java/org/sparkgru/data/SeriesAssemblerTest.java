@@ -14,6 +14,7 @@ import org.sparkgru.config.DuplicatePolicy;
 import org.sparkgru.config.GapPolicy;
 import org.sparkgru.config.MissingPolicy;
 import org.sparkgru.config.Scaling;
+import org.sparkgru.config.TargetTransform;
 import org.sparkgru.data.SeriesAssembler.Failed;
 import org.sparkgru.data.SeriesAssembler.Ok;
 import org.sparkgru.data.SeriesAssembler.Point;
@@ -27,11 +28,11 @@ class SeriesAssemblerTest {
     private static SeriesAssembler policies(String missing, String duplicates, String gaps) {
         return new SeriesAssembler(Choice.find(MissingPolicy.values(), missing),
                 Choice.find(DuplicatePolicy.values(), duplicates), Choice.find(GapPolicy.values(), gaps),
-                Scaling.SERIES, SHAPE);
+                Scaling.SERIES, TargetTransform.NONE, SHAPE);
     }
 
     private static SeriesAssembler scaling(Scaling mode) {
-        return new SeriesAssembler(MissingPolicy.ERROR, DuplicatePolicy.ERROR, GapPolicy.ERROR, mode, SHAPE);
+        return new SeriesAssembler(MissingPolicy.ERROR, DuplicatePolicy.ERROR, GapPolicy.ERROR, mode, TargetTransform.NONE, SHAPE);
     }
 
     @Test
@@ -47,9 +48,9 @@ class SeriesAssemblerTest {
             assertEquals(1f, s.scaler.featureScale()[0], 0f, mode.id());
         }
         CalendarFeatures none = new CalendarFeatures(List.of());
-        float[] ms = new WindowLayout(SHAPE, 1, none, Scaling.WINDOW, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
+        float[] ms = new WindowLayout(SHAPE, 1, none, TargetTransform.NONE, Scaling.WINDOW, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 3f}, ms, "mean |y| of the input window 2, 3, 4");
-        ms = new WindowLayout(SHAPE, 1, none, Scaling.SERIES, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
+        ms = new WindowLayout(SHAPE, 1, none, TargetTransform.NONE, Scaling.SERIES, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 1f}, ms);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkgru.config.Baseline;
 import org.sparkgru.config.Scaling;
+import org.sparkgru.config.TargetTransform;
 import org.sparkgru.kernel.Bptt;
 import org.sparkgru.kernel.KernelBackend;
 import org.sparkgru.model.NetworkSpec;
@@ -37,7 +38,13 @@ class WindowLayoutTest {
     }
 
     private static WindowLayout layout(Scaling scaling, Baseline baseline) {
-        return new WindowLayout(new WindowShape(LOOKBACK, HORIZON), 0, NO_CALENDAR, scaling, baseline, SEASON, false, new double[0]);
+        return layout(TargetTransform.NONE, scaling, baseline, new double[0]);
+    }
+
+    private static WindowLayout layout(TargetTransform transform, Scaling scaling, Baseline baseline,
+                                       double[] quantiles) {
+        return new WindowLayout(new WindowShape(LOOKBACK, HORIZON), 0, NO_CALENDAR, transform, scaling, baseline,
+                SEASON, false, quantiles);
     }
 
     @Test
@@ -82,36 +89,79 @@ class WindowLayoutTest {
         assertArrayEquals(new double[] {16.5, 37, 74, 16.5, 37}, mean, 1e-12);
         assertTrue(Double.isNaN(Baseline.NONE.value(v, 0, LOOKBACK, SEASON, 0)));
         assertThrows(IllegalArgumentException.class, () -> new WindowLayout(new WindowShape(2, HORIZON), 0,
-                NO_CALENDAR, Scaling.REVIN, Baseline.SEASONAL_MEAN, SEASON, false, new double[0]), "a season longer than the window");
+                NO_CALENDAR, TargetTransform.NONE, Scaling.REVIN, Baseline.SEASONAL_MEAN, SEASON, false, new double[0]), "a season longer than the window");
     }
 
     /**
-     * For every scaling and baseline: a head whose outputs are the window's training targets forecasts the actual
-     * values (relative error 1e-6, float rounding of the scaling), and a head whose outputs are 0 forecasts the
-     * baseline exactly.
+     * For every transform, scaling and baseline: a head whose outputs are the window's training targets forecasts
+     * the actual values (relative error 1e-6, float rounding of the scaling; 1e-5 through log1p, whose float value
+     * of a level near 600 carries 4e-7), and a head whose outputs are 0 forecasts the baseline (exactly without a
+     * transform; to 1e-12 through log1p and back in double).
      */
     @Test
-    void normalizationAndBaselineAreUndoneOnTheOutputs() {
+    void transformNormalizationAndBaselineAreUndoneOnTheOutputs() {
         Series s = series();
         int offset = s.length() - LOOKBACK - HORIZON; // the window whose targets are the level-shifted tail
-        for (Scaling scaling : List.of(Scaling.REVIN, Scaling.WINDOW, Scaling.SERIES, Scaling.NONE)) {
-            for (Baseline baseline : Baseline.RESOLVED) {
-                WindowLayout l = layout(scaling, baseline);
-                float[] ms = l.scaler(s, offset, new float[2]);
-                float[] x = new float[LOOKBACK];
-                float[] y = new float[HORIZON];
-                l.fill(s, offset, 0, 1, x, y, ms);
-                double[] fromTargets = forecast(l, s, y);
-                double[] fromZero = forecast(l, s, new float[HORIZON]);
-                for (int h = 0; h < HORIZON; h++) {
-                    float actual = s.values[offset + LOOKBACK + h];
-                    String what = scaling.id() + ", " + baseline.id() + ", step " + h;
-                    assertEquals(actual, fromTargets[h], 1e-6 * Math.abs(actual), what);
-                    double expected = baseline == Baseline.NONE ? ms[0]
-                            : baseline.value(s.values, offset, LOOKBACK, SEASON, h);
-                    assertEquals(expected, fromZero[h], 0.0, what + ": zero output is the baseline");
+        for (TargetTransform transform : TargetTransform.values()) {
+            for (Scaling scaling : List.of(Scaling.REVIN, Scaling.WINDOW, Scaling.SERIES, Scaling.NONE)) {
+                for (Baseline baseline : Baseline.RESOLVED) {
+                    WindowLayout l = layout(transform, scaling, baseline, new double[0]);
+                    float[] ms = l.scaler(s, offset, new float[2]);
+                    float[] x = new float[LOOKBACK];
+                    float[] y = new float[HORIZON];
+                    l.fill(s, offset, 0, 1, x, y, ms);
+                    double[] fromTargets = forecast(l, s, y, 1);
+                    double[] fromZero = forecast(l, s, new float[HORIZON], 1);
+                    boolean exact = transform == TargetTransform.NONE;
+                    for (int h = 0; h < HORIZON; h++) {
+                        float actual = s.values[offset + LOOKBACK + h];
+                        String what = transform.id() + ", " + scaling.id() + ", " + baseline.id() + ", step " + h;
+                        assertEquals(actual, fromTargets[h], (exact ? 1e-6 : 1e-5) * Math.abs(actual), what);
+                        double expected = baseline == Baseline.NONE ? transform.invert(ms[0])
+                                : baseline.value(s.values, offset, LOOKBACK, SEASON, h);
+                        assertEquals(expected, fromZero[h], exact ? 0.0 : 1e-12 * Math.abs(expected),
+                                what + ": zero output is the baseline");
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * Quantile outputs: every quantile of a step is trained on the step's target, and forecasts of a step come out
+     * sorted whatever order the head gives them, with the median as the point forecast; log1p is undone on each.
+     */
+    @Test
+    void quantilesShareTheirStepsTargetAndComeOutSorted() {
+        Series s = series();
+        int offset = s.length() - LOOKBACK - HORIZON;
+        double[] levels = {0.1, 0.5, 0.9};
+        WindowLayout l = layout(TargetTransform.LOG1P, Scaling.REVIN, Baseline.NAIVE, levels);
+        assertEquals(3, l.outputsPerStep());
+        float[] ms = l.scaler(s, offset, new float[2]);
+        float[] y = new float[HORIZON * 3];
+        l.fill(s, offset, 0, 1, new float[LOOKBACK], y, ms);
+        for (int h = 0; h < HORIZON; h++) {
+            assertEquals(y[h * 3], y[h * 3 + 1], 0f);
+            assertEquals(y[h * 3], y[h * 3 + 2], 0f);
+        }
+        float[] crossed = new float[HORIZON * 3];
+        for (int h = 0; h < HORIZON; h++) { // the head gives q90, q10, q50 in the wrong order
+            crossed[h * 3] = 0.5f;
+            crossed[h * 3 + 1] = -0.5f;
+            crossed[h * 3 + 2] = 0f;
+        }
+        double[] point = new double[HORIZON];
+        double[] q = new double[HORIZON * 3];
+        forecast(l, s, crossed, 3, point, q);
+        double last = s.values[s.length() - HORIZON - 1];
+        for (int h = 0; h < HORIZON; h++) {
+            assertEquals(last, point[h], 1e-9 * last, "the median output 0 forecasts the naive baseline");
+            assertEquals(point[h], q[h * 3 + 1], 0.0);
+            assertTrue(q[h * 3] < q[h * 3 + 1] && q[h * 3 + 1] < q[h * 3 + 2], "sorted: " + q[h * 3] + " "
+                    + q[h * 3 + 1] + " " + q[h * 3 + 2]);
+            double logLast = Math.log1p(last);
+            assertEquals(Math.expm1(logLast - 0.5 * ms[1]), q[h * 3], 1e-9 * last, "log1p undone on each quantile");
         }
     }
 
@@ -119,14 +169,19 @@ class WindowLayoutTest {
      * Forecasts the last {@code HORIZON} points of {@code s} through a network whose head is zero but for its bias,
      * set to {@code outputs}: the head then outputs {@code outputs} whatever the window.
      */
-    private static double[] forecast(WindowLayout l, Series s, float[] outputs) {
-        NetworkSpec spec = NetworkSpec.regression(l.inputWidth(), 4, 1, Variant.RESET_BEFORE, HORIZON, 1);
+    private static double[] forecast(WindowLayout l, Series s, float[] outputs, int perStep) {
+        double[] out = new double[HORIZON];
+        forecast(l, s, outputs, perStep, out, null);
+        return out;
+    }
+
+    private static void forecast(WindowLayout l, Series s, float[] outputs, int perStep, double[] out,
+                                 double[] quantiles) {
+        NetworkSpec spec = NetworkSpec.regression(l.inputWidth(), 4, 1, Variant.RESET_BEFORE, HORIZON, perStep);
         ParameterLayout p = new ParameterLayout(spec);
         float[] params = new float[p.size()];
-        System.arraycopy(outputs, 0, params, p.headB(), HORIZON);
+        System.arraycopy(outputs, 0, params, p.headB(), HORIZON * perStep);
         Bptt k = Bptt.forwardOnly(spec, KernelBackend.javaBlas(), 1, LOOKBACK);
-        double[] out = new double[HORIZON];
-        l.forecast(k, params, List.of(s), new int[] {s.length() - HORIZON}, out);
-        return out;
+        l.forecast(k, params, List.of(s), new int[] {s.length() - HORIZON}, out, quantiles);
     }
 }

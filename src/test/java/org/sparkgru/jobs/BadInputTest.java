@@ -475,6 +475,16 @@ class BadInputTest {
     }
 
     @Test
+    void log1pOfNegativeValues() throws IOException {
+        List<String> rows = new ArrayList<>(hourly("a", 30, 10));
+        rows.set(7, "a," + at(7) + ",-3.5");
+        assertRefused(train(csv("negative.csv", HEADER, rows), "data.transform=log1p"), "1 series have data errors"
+                + " under the configured policies; first: series 'a' has the value -3.5"
+                + " at time " + at(7) + ", which data.transform = log1p cannot take (it needs values >= 0); set"
+                + " data.transform = none or remove the negative values", model());
+    }
+
+    @Test
     void lookbackAndHorizonLongerThanEverySeries() throws IOException {
         assertRefused(train(csv("short.csv", HEADER, hourly("a", 20, 5)), "model.lookback=30"),
                 "no series to train on: 1 series were too short for lookback + horizon = 32", model());
