@@ -92,6 +92,11 @@ public final class WindowLayout implements Serializable {
         return quantiles.clone();
     }
 
+    /** Whether forecasts are clamped at 0 ({@code model.nonNegative}). */
+    public boolean nonNegative() {
+        return nonNegative;
+    }
+
     /** The network's outputs per forecast step: the number of quantiles, or 1. */
     public int outputsPerStep() {
         return Math.max(1, quantiles.length);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.sparkgru.config.ConformalIntervals;
 import org.sparkgru.config.Fallback;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
@@ -30,24 +31,42 @@ public final class Backtest implements Serializable {
             METHODS.get(2));
 
     /**
-     * One series' outcome: error sums per method (in {@link #METHODS} order), the model's quantile sums (null for
-     * a point model) and the MASE scale; or a reason when the series cannot be evaluated ({@code sums} null).
+     * One series' outcome: error sums per method (in {@link #METHODS} order), quantile sums per
+     * {@link #PROBABILISTIC} method (an entry null where it does not apply) and the MASE scale; or a reason when the
+     * series cannot be evaluated ({@code sums} null).
      */
-    public record SeriesResult(String id, ErrorSums[] sums, QuantileSums quantiles, double maseScale,
+    public record SeriesResult(String id, ErrorSums[] sums, QuantileSums[] quantiles, double maseScale,
                                String skipped) implements Serializable {
         static SeriesResult skipped(String id, String reason) {
             return new SeriesResult(id, null, null, 0, reason);
         }
     }
 
+    /**
+     * The probabilistic forecasts a backtest scores ({@link QuantileSums}), in {@link SeriesResult#quantiles()}
+     * order: a quantile model's quantiles, and with conformal intervals the model's and seasonal naive's intervals
+     * read as quantiles ({@link ConformalIntervals#quantileLevels}).
+     */
+    public static final List<String> PROBABILISTIC = List.of("model", "model_conformal", "seasonal_naive_conformal");
+
     private final Forecaster forecaster;
     private final int origins;
     private final int season;
+    private final ConformalIntervals intervals;
 
-    public Backtest(Forecaster forecaster, int origins, int season) {
+    /** @param intervals conformal intervals to score for the model and seasonal naive, or null */
+    public Backtest(Forecaster forecaster, int origins, int season, ConformalIntervals intervals) {
         this.forecaster = forecaster;
         this.origins = origins;
         this.season = season;
+        this.intervals = intervals;
+    }
+
+    /** The levels of each {@link #PROBABILISTIC} method this backtest scores, null where it scores none. */
+    public double[][] probabilisticLevels() {
+        double[] q = forecaster.quantiles();
+        double[] c = intervals == null ? null : intervals.quantileLevels();
+        return new double[][] {q.length > 0 ? q : null, c, c};
     }
 
     /** Evaluates every series of a partition; {@code trained} as for {@link Forecaster#forecast}. */
@@ -59,7 +78,7 @@ public final class Backtest implements Serializable {
         List<Integer> ends = new ArrayList<>();
         List<ErrorSums> pending = new ArrayList<>();
         List<QuantileSums> pendingQuantiles = new ArrayList<>();
-        double[] levels = forecaster.quantiles();
+        double[][] levels = probabilisticLevels();
         while (it.hasNext()) {
             Series s = Forecaster.withTrainedScaler(it.next(), trained);
             int n = s.length();
@@ -70,12 +89,27 @@ public final class Backtest implements Serializable {
                         + horizon + " need at least " + (need + origins * horizon)));
                 continue;
             }
+            int calibrated = intervals == null ? 0 : first - intervals.firstCalibrationOrigin(first, horizon);
+            if (intervals != null && first - calibrated < Math.max(lookback, season)) {
+                out.add(SeriesResult.skipped(s.id, "too short for conformal intervals: " + n + " points, "
+                        + origins + " origin(s) of " + horizon + " after " + intervals.calibrationOrigins()
+                        + " calibration origins need at least " + (Math.max(lookback, season) + calibrated
+                        + origins * horizon)));
+                continue;
+            }
             ErrorSums[] sums = new ErrorSums[METHODS.size()];
             for (int m = 0; m < sums.length; m++) {
                 sums[m] = new ErrorSums();
             }
-            QuantileSums qs = levels.length > 0 ? new QuantileSums(levels) : null;
-            out.add(new SeriesResult(s.id, sums, qs, ErrorSums.maseScale(s.values, first, season), null));
+            QuantileSums[] probabilistic = new QuantileSums[PROBABILISTIC.size()];
+            for (int m = 0; m < probabilistic.length; m++) {
+                probabilistic[m] = levels[m] == null ? null : new QuantileSums(levels[m]);
+            }
+            QuantileSums qs = probabilistic[0];
+            out.add(new SeriesResult(s.id, sums, probabilistic, ErrorSums.maseScale(s.values, first, season), null));
+            if (intervals != null) {
+                scoreConformal(s, first, probabilistic[1], probabilistic[2]);
+            }
             for (int k = 0; k < origins; k++) {
                 int origin = first + k * horizon;
                 for (int h = 0; h < horizon; h++) {
@@ -97,11 +131,40 @@ public final class Backtest implements Serializable {
             flush(batch, ends, pending, pendingQuantiles);
         }
         for (SeriesResult r : out) {
-            if (r.quantiles() != null) {
-                r.quantiles().endSeries(r.maseScale());
+            for (QuantileSums q : r.quantiles() == null ? new QuantileSums[0] : r.quantiles()) {
+                if (q != null) {
+                    q.endSeries(r.maseScale());
+                }
             }
         }
         return out.iterator();
+    }
+
+    /**
+     * Scores the conformal intervals of the model and of seasonal naive on every origin of {@code s}, each
+     * calibrated on the origins before it ({@link ConformalIntervals}); the model's point forecasts come from one
+     * pass over every origin from the first calibration origin to the last evaluated one.
+     */
+    private void scoreConformal(Series s, int first, QuantileSums model, QuantileSums seasonal) {
+        int horizon = forecaster.horizon();
+        int from = intervals.firstCalibrationOrigin(first, horizon);
+        int last = first + (origins - 1) * horizon;
+        double[] fm = forecaster.pointForecasts(s, Fallback.Source.MODEL, season, from, last);
+        double[] fs = forecaster.pointForecasts(s, Fallback.Source.SEASONAL_NAIVE, season, from, last);
+        double[] q = new double[intervals.quantileLevels().length];
+        boolean clamp = forecaster.nonNegative();
+        for (int k = 0; k < origins; k++) {
+            int origin = first + k * horizon;
+            double[] rm = intervals.radii(s.values, fm, from, origin, horizon);
+            double[] rs = intervals.radii(s.values, fs, from, origin, horizon);
+            for (int h = 0; h < horizon; h++) {
+                double actual = s.values[origin + h];
+                intervals.asQuantiles(fm[(origin - from) * horizon + h], rm, horizon, h, clamp, q, 0);
+                model.add(q, 0, actual);
+                intervals.asQuantiles(fs[(origin - from) * horizon + h], rs, horizon, h, false, q, 0);
+                seasonal.add(q, 0, actual);
+            }
+        }
     }
 
     /**
@@ -147,10 +210,11 @@ public final class Backtest implements Serializable {
             actual[i] = s.values[from + i];
         }
         double[] levels = forecaster.quantiles();
-        int[][] intervals = QuantileSums.intervals(levels);
+        int[][] central = QuantileSums.intervals(levels);
         int nq = levels.length;
-        double[] lower = intervals.length > 0 ? nans(len) : null;
-        double[] upper = intervals.length > 0 ? nans(len) : null;
+        boolean conformal = central.length == 0 && intervals != null;
+        double[] lower = central.length > 0 || conformal ? nans(len) : null;
+        double[] upper = lower == null ? null : nans(len);
         double[] y = new double[horizon];
         double[] q = nq > 0 ? new double[horizon * nq] : null;
         for (int k = 0; k < origins; k++) {
@@ -159,13 +223,23 @@ public final class Backtest implements Serializable {
             for (int h = 0; h < horizon; h++) {
                 model[origin + h - from] = y[h];
                 seasonal[origin + h - from] = s.values[origin + h - season * ((h / season) + 1)];
-                if (lower != null) {
-                    lower[origin + h - from] = q[h * nq + intervals[0][0]];
-                    upper[origin + h - from] = q[h * nq + intervals[0][1]];
+                if (central.length > 0) {
+                    lower[origin + h - from] = q[h * nq + central[0][0]];
+                    upper[origin + h - from] = q[h * nq + central[0][1]];
+                }
+            }
+            if (conformal) {
+                double[] r = forecaster.radii(s, Fallback.Source.MODEL, season, origin, intervals);
+                int widest = intervals.levels().length - 1;
+                for (int h = 0; h < horizon && r != null; h++) {
+                    lower[origin + h - from] = y[h] - r[widest * horizon + h];
+                    upper[origin + h - from] = y[h] + r[widest * horizon + h];
                 }
             }
         }
-        String band = lower == null ? null : new QuantileSums(levels).intervalLabel(0).replace('_', '.');
+        String band = central.length > 0 ? new QuantileSums(levels).intervalLabel(0).replace('_', '.')
+                : conformal ? ConformalIntervals.label(intervals.levels()[intervals.levels().length - 1])
+                + " conformal" : null;
         return new Curve(s.id, s.grid.describeStep(), ticks, actual, model, seasonal, null, band, lower, upper);
     }
 

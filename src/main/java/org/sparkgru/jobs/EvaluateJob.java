@@ -78,6 +78,9 @@ public final class EvaluateJob implements Callable<Integer> {
             description = "Largest share of series that may be left out before the run fails (default: ${DEFAULT-VALUE}).")
     double maxFailedFraction;
 
+    @picocli.CommandLine.Mixin
+    IntervalOptions intervalOptions = new IntervalOptions();
+
     /** The {@code --against} model and its configuration, loaded before Spark starts. */
     private GruModel champion;
     private TrainConfig championCfg;
@@ -95,6 +98,7 @@ public final class EvaluateJob implements Callable<Integer> {
             throw new UserError("--season " + season + " must be at least 1");
         }
         FailureThreshold.validate(maxFailedFraction);
+        intervalOptions.intervals();
         org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
         Locations.requireCompleteModel(model, conf);
         GruModel m = ModelStore.load(model, conf);
@@ -174,8 +178,10 @@ public final class EvaluateJob implements Callable<Integer> {
 
     private ObjectNode backtest(SparkSession spark, GruModel m, TrainConfig cfg, Path out) throws IOException {
         org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = in.read(spark, cfg.data().timeZone());
-        return champion == null ? Evaluation.backtest(spark, m, model, cfg, df, origins, season, out)
-                : Evaluation.compare(spark, m, model, cfg, champion, against, championCfg, df, origins, season, out);
+        var intervals = intervalOptions.intervals();
+        return champion == null ? Evaluation.backtest(spark, m, model, cfg, df, origins, season, intervals, out)
+                : Evaluation.compare(spark, m, model, cfg, champion, against, championCfg, df, origins, season,
+                intervals, out);
     }
 
     /** The summary, when few enough series were left out ({@link FailureThreshold}). */

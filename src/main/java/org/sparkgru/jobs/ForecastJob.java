@@ -36,6 +36,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgru.config.Fallback;
+import org.sparkgru.config.ConformalIntervals;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.config.FileFormat;
@@ -117,6 +118,9 @@ public final class ForecastJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
     boolean overwrite;
 
+    @Mixin
+    IntervalOptions intervalOptions = new IntervalOptions();
+
     @Option(names = "--max-failed-fraction", paramLabel = "F", defaultValue = FailureThreshold.DEFAULT,
             description = "Largest share of series that may be left out before the run fails (default: ${DEFAULT-VALUE}).")
     double maxFailedFraction;
@@ -129,6 +133,7 @@ public final class ForecastJob implements Callable<Integer> {
     public Integer call() throws IOException {
         format();
         mode();
+        intervalOptions.intervals();
         FailureThreshold.validate(maxFailedFraction);
         org.apache.hadoop.conf.Configuration conf = Locations.hadoopConfiguration();
         Locations.requireCompleteModel(model, conf);
@@ -160,7 +165,8 @@ public final class ForecastJob implements Callable<Integer> {
         FileSystem fs = HadoopFiles.of(new Path(to.output), sc.hadoopConfiguration());
         Path out = fs.makeQualified(new Path(to.output));
         ObjectNode summary = AtomicFiles.writeDirectory(fs, out, overwrite, "output", "--output", staging -> {
-            Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, in.read(spark, cfg.data().timeZone()), asOf);
+            Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, in.read(spark, cfg.data().timeZone()),
+                    asOf, intervalOptions.intervals());
             Dataset<Row> forecasts = withColumns(f.forecasts(), added).persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 ObjectNode s = summary(forecasts, f.problems(), cfg);
@@ -205,14 +211,14 @@ public final class ForecastJob implements Callable<Integer> {
                 throw new UserError("table " + table + " exists; pass --mode overwrite or --mode append");
             }
             if (tableMode == SaveMode.Append) {
-                StructType forecasts = Forecasting.schema(input.schema(), cfg, false);
+                StructType forecasts = Forecasting.schema(input.schema(), cfg, false, intervalOptions.intervals());
                 for (String name : added.keySet()) {
                     forecasts = forecasts.add(name, DataTypes.StringType);
                 }
                 requireSameColumns(table, spark.table(table).schema(), forecasts);
             }
         }
-        Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, input, asOf);
+        Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, input, asOf, intervalOptions.intervals());
         Dataset<Row> forecasts = withColumns(f.forecasts(), added).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             ObjectNode summary = summary(forecasts, f.problems(), cfg);
@@ -266,6 +272,23 @@ public final class ForecastJob implements Callable<Integer> {
                     .orderBy("id").collectAsList()
                     .forEach(r -> byBaseline.addObject().put("series", r.getString(0)).put("source", r.getString(1)));
         }
+        ConformalIntervals intervals = intervalOptions.intervals();
+        if (intervals != null) {
+            ObjectNode i = s.putObject("intervals");
+            i.put("method", "conformal");
+            ArrayNode levels = i.putArray("levels");
+            for (double l : intervals.levels()) {
+                levels.add(l);
+            }
+            i.put("calibrationOrigins", intervals.calibrationOrigins());
+            long without = forecasts.where(col(intervals.columns().get(0)).isNull()).select(id).distinct().count();
+            i.put("seriesWithoutIntervals", without);
+            if (without > 0) {
+                LOG.warn("{} series have too little history before their last {} forecasts to calibrate intervals"
+                        + " (lookback + horizon + calibration origins - 1 points): their interval columns are null",
+                        without, intervals.calibrationOrigins());
+            }
+        }
         ArrayNode list = s.putArray("notForecastSeries");
         problems.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject()
                 .put("series", p[0]).put("reason", p[1]));
@@ -318,7 +341,7 @@ public final class ForecastJob implements Callable<Integer> {
      * Spark compares column names without case, so an added column clashes with a forecast column of any case.
      */
     Map<String, String> addedColumns(TrainConfig cfg) {
-        List<String> columns = new ArrayList<>(Forecasting.columns(cfg, false));
+        List<String> columns = new ArrayList<>(Forecasting.columns(cfg, false, intervalOptions.intervals()));
         Map<String, String> added = new LinkedHashMap<>();
         for (String a : addColumns) {
             int eq = a.indexOf('=');

@@ -30,6 +30,7 @@ import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.forecasting.Backtest;
+import org.sparkgru.config.ConformalIntervals;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
 import org.sparkgru.io.ModelDirectory;
@@ -55,14 +56,11 @@ public final class Evaluation {
      * {@link #run}; the per-series metrics keep the input's id column, its name and type.
      */
     public static ObjectNode backtest(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
-                                      int origins, Integer season, Path out) throws IOException {
-        requireOwnName(cfg, quantiles(cfg), Backtest.METHODS, out);
-        return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null), modelDir, cfg.model().horizon(),
-                origins, season, out);
-    }
-
-    private static double[] quantiles(TrainConfig cfg) {
-        return cfg.model().quantiles().stream().mapToDouble(Double::doubleValue).toArray();
+                                      int origins, Integer season, ConformalIntervals intervals, Path out)
+            throws IOException {
+        requireOwnName(cfg, Backtest.METHODS, out);
+        return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null), null, modelDir, null,
+                cfg.model().horizon(), origins, season, intervals, out);
     }
 
     /** The summary's name of the metric {@code name} (any case); a user error naming {@code option} if none. */
@@ -83,11 +81,11 @@ public final class Evaluation {
      */
     public static ObjectNode compare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, GruModel old,
                                      String oldDir, TrainConfig oldCfg, Dataset<Row> df, int origins, Integer season,
-                                     Path out) throws IOException {
-        requireOwnName(cfg, quantiles(cfg), Backtest.METHODS_AGAINST, out);
+                                     ConformalIntervals intervals, Path out) throws IOException {
+        requireOwnName(cfg, Backtest.METHODS_AGAINST, out);
         return run(spark, ModelInput.prepare(spark, m, modelDir, cfg, df, null),
                 ModelInput.prepare(spark, old, oldDir, oldCfg, df, null), modelDir, oldDir, cfg.model().horizon(),
-                origins, season, out);
+                origins, season, intervals, out);
     }
 
     /**
@@ -99,22 +97,22 @@ public final class Evaluation {
      */
     static ObjectNode run(SparkSession spark, ModelInput in, String modelDir, int horizon, int origins,
                           Integer season, Path out) throws IOException {
-        return run(spark, in, null, modelDir, null, horizon, origins, season, out);
+        return run(spark, in, null, modelDir, null, horizon, origins, season, null, out);
     }
 
     /** {@link #run} with {@code against}, the other model's reading of the same input, when it is not null. */
     private static ObjectNode run(SparkSession spark, ModelInput in, ModelInput against, String modelDir,
-                                  String againstDir, int horizon, int origins, Integer season, Path out)
-            throws IOException {
+                                  String againstDir, int horizon, int origins, Integer season,
+                                  ConformalIntervals intervals, Path out) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Series any = in.series().isEmpty() ? null : in.series().first();
         String frequency = any == null ? "" : any.grid.frequency();
         int m0 = season != null ? season : any == null ? 1 : any.grid.season();
-        Backtest test = new Backtest(in.forecaster(), origins, m0);
+        Backtest test = new Backtest(in.forecaster(), origins, m0, intervals);
         LOG.info("backtesting {} origin(s) of {} steps, season {}: the model{}, naive and seasonal naive", origins,
                 horizon, m0, against == null ? "" : ", the --against model");
         List<Backtest.SeriesResult> results = results(sc, in, test);
-        Backtest other = against == null ? null : new Backtest(against.forecaster(), origins, m0);
+        Backtest other = against == null ? null : new Backtest(against.forecaster(), origins, m0, null);
         if (against != null) {
             Map<String, String> problems = new HashMap<>();
             against.problems().forEach(p -> problems.put(p[0], p[1]));
@@ -122,8 +120,11 @@ public final class Evaluation {
         }
         List<String> names = against == null ? Backtest.METHODS : Backtest.METHODS_AGAINST;
         int methods = names.size();
-        double[] levels = in.forecaster().quantiles();
-        QuantileSums pooledQuantiles = levels.length > 0 ? new QuantileSums(levels) : null;
+        double[][] levels = test.probabilisticLevels();
+        QuantileSums[] pooledQuantiles = new QuantileSums[levels.length];
+        for (int k = 0; k < levels.length; k++) {
+            pooledQuantiles[k] = levels[k] == null ? null : new QuantileSums(levels[k]);
+        }
         ErrorSums[] pooled = new ErrorSums[methods];
         for (int k = 0; k < methods; k++) {
             pooled[k] = new ErrorSums();
@@ -157,9 +158,12 @@ public final class Evaluation {
                     row.add(Double.isFinite(v) ? v : null);
                 }
             }
-            if (pooledQuantiles != null) {
-                QuantileSums q = r.quantiles();
-                pooledQuantiles.merge(q);
+            for (int m = 0; m < levels.length; m++) {
+                QuantileSums q = r.quantiles()[m];
+                if (q == null) {
+                    continue;
+                }
+                pooledQuantiles[m].merge(q);
                 row.add(finite(q.wql()));
                 for (int k = 0; k < q.intervalCount(); k++) {
                     row.add(finite(q.coverage(k)));
@@ -192,8 +196,17 @@ public final class Evaluation {
                 }
             }
         }
-        if (pooledQuantiles != null) {
-            summary.set("quantiles", describe(pooledQuantiles, levels));
+        ObjectNode probabilistic = JSON.createObjectNode();
+        for (int m = 0; m < levels.length; m++) {
+            if (levels[m] != null) {
+                probabilistic.set(Backtest.PROBABILISTIC.get(m), describe(pooledQuantiles[m], levels[m]));
+            }
+        }
+        if (!probabilistic.isEmpty()) {
+            summary.set("probabilistic", probabilistic);
+        }
+        if (intervals != null) {
+            summary.put("calibrationOrigins", intervals.calibrationOrigins());
         }
         ObjectNode beats = summary.putObject("modelBeatsSeries");
         for (int k = 1; k < methods; k++) {
@@ -227,10 +240,10 @@ public final class Evaluation {
 
     /**
      * The per-series metrics' columns after the id: origins, points, zeroActuals, then each method's metrics, and for
-     * a quantile model ({@code levels} not empty) {@code model_wql} and each central interval's
-     * {@code model_coverage_80}, {@code model_msis_80}.
+     * each {@link Backtest#PROBABILISTIC} method scored ({@code levels} not null) its {@code <method>_wql} and each
+     * central interval's {@code <method>_coverage_80}, {@code <method>_msis_80}.
      */
-    private static StructType metrics(List<String> methods, double[] levels) {
+    private static StructType metrics(List<String> methods, double[][] levels) {
         StructType schema = new StructType().add("origins", DataTypes.IntegerType).add("points", DataTypes.IntegerType)
                 .add("zeroActuals", DataTypes.IntegerType);
         for (String method : methods) {
@@ -238,12 +251,16 @@ public final class Evaluation {
                 schema = schema.add(method + "_" + n.toLowerCase(), DataTypes.DoubleType);
             }
         }
-        if (levels.length > 0) {
-            QuantileSums q = new QuantileSums(levels);
-            schema = schema.add("model_wql", DataTypes.DoubleType);
+        for (int m = 0; m < levels.length; m++) {
+            if (levels[m] == null) {
+                continue;
+            }
+            String method = Backtest.PROBABILISTIC.get(m);
+            QuantileSums q = new QuantileSums(levels[m]);
+            schema = schema.add(method + "_wql", DataTypes.DoubleType);
             for (int k = 0; k < q.intervalCount(); k++) {
-                schema = schema.add("model_coverage_" + q.intervalLabel(k), DataTypes.DoubleType)
-                        .add("model_msis_" + q.intervalLabel(k), DataTypes.DoubleType);
+                schema = schema.add(method + "_coverage_" + q.intervalLabel(k), DataTypes.DoubleType)
+                        .add(method + "_msis_" + q.intervalLabel(k), DataTypes.DoubleType);
             }
         }
         return schema;
@@ -286,12 +303,20 @@ public final class Evaluation {
         return Double.isFinite(v) ? v : null;
     }
 
-    /** Refuses an id column named like a column of the per-series metrics of {@code methods} a report will hold. */
-    private static void requireOwnName(TrainConfig cfg, double[] levels, List<String> methods, Path out) {
+    /**
+     * Refuses an id column named like a column of the per-series metrics of {@code methods} a report will hold (the
+     * probabilistic ones all end in {@code _wql}, {@code _coverage_<level>} or {@code _msis_<level>}).
+     */
+    private static void requireOwnName(TrainConfig cfg, List<String> methods, Path out) {
+        String id = cfg.data().id();
         if (out != null) {
-            ModelInput.requireOwnName(cfg.data().id(), "data.id", List.of(metrics(methods, levels).fieldNames()),
-                    "a metrics column (origins, points, zeroActuals, <method>_mae|rmse|mape|smape|mase, model_wql,"
-                            + " model_coverage_<level>, model_msis_<level>)");
+            List<String> taken = new java.util.ArrayList<>(List.of(metrics(methods, new double[0][]).fieldNames()));
+            if (id.endsWith("_wql") || id.matches(".*_(coverage|msis)_[0-9_]+")) {
+                taken.add(id);
+            }
+            ModelInput.requireOwnName(id, "data.id", taken, "a metrics column (origins, points, zeroActuals,"
+                    + " <method>_mae|rmse|mape|smape|mase, <method>_wql, <method>_coverage_<level>,"
+                    + " <method>_msis_<level>)");
         }
     }
 

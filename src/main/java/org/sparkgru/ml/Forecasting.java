@@ -37,6 +37,7 @@ import org.sparkgru.data.Scaler;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.SeriesSource;
 import org.sparkgru.data.TimeKind;
+import org.sparkgru.config.ConformalIntervals;
 import org.sparkgru.forecasting.Forecaster;
 import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.HadoopFiles;
@@ -70,23 +71,34 @@ public final class Forecasting {
      */
     public static Forecasts forecast(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg,
                                      Dataset<Row> df, String asOf) {
-        columns(cfg, false);
+        return forecast(spark, m, modelDir, cfg, df, asOf, null);
+    }
+
+    /**
+     * {@link #forecast(SparkSession, GruModel, String, TrainConfig, Dataset, String)} with conformal intervals
+     * ({@link ConformalIntervals}; null: none), whose ends follow the other columns ({@link #columns}).
+     */
+    public static Forecasts forecast(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg,
+                                     Dataset<Row> df, String asOf, ConformalIntervals intervals) {
+        columns(cfg, false, intervals);
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
         Fallback policy = cfg.forecast().fallback();
-        Shipped shipped = Shipped.of(spark, in, modelDir, policy);
+        Shipped shipped = Shipped.of(spark, in, modelDir, policy, intervals);
         TimeKind kind = in.kind();
         boolean flagged = policy != Fallback.NONE;
         int nq = cfg.model().quantiles().size();
+        int nb = intervals == null ? 0 : 2 * intervals.levels().length;
         JavaRDD<Row> rows = in.series().mapPartitions(shipped::forecast)
-                .map(p -> row(p, kind, flagged, nq));
-        return new Forecasts(frame(spark, rows, in, cfg, false), in.problems());
+                .map(p -> row(p, kind, flagged, nq, nb));
+        return new Forecasts(frame(spark, rows, in, cfg, false, intervals), in.problems());
     }
 
     /**
      * One forecast row of {@link #columns}, then {@code extra}: id, time, step, forecast, the source under a fallback
-     * policy, and the {@code nq} quantiles (null where a baseline forecast).
+     * policy, the {@code nq} quantiles (null where a baseline forecast) and the {@code nb} interval ends (null
+     * where they could not be calibrated).
      */
-    private static Row row(Forecaster.Point p, TimeKind kind, boolean flagged, int nq, Object... extra) {
+    private static Row row(Forecaster.Point p, TimeKind kind, boolean flagged, int nq, int nb, Object... extra) {
         List<Object> v = new ArrayList<>(List.of(p.id(), external(kind, p.tick()), p.step(), p.value()));
         if (flagged) {
             v.add(p.source().label());
@@ -94,30 +106,35 @@ public final class Forecasting {
         for (int q = 0; q < nq; q++) {
             v.add(p.quantiles() == null ? null : p.quantiles()[q]);
         }
+        for (int b = 0; b < nb; b++) {
+            v.add(p.bounds() == null ? null : p.bounds()[b]);
+        }
         v.addAll(Arrays.asList(extra));
         return RowFactory.create(v.toArray());
     }
 
     /** The forecast rows, whose ids are strings, as a frame with the input's id type ({@link #schema}). */
     private static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows, ModelInput in, TrainConfig cfg,
-                                      boolean heldOut) {
+                                      boolean heldOut, ConformalIntervals intervals) {
         ModelInput.IdColumn id = in.id();
         StructType asText = schema(new ModelInput.IdColumn(id.name(), DataTypes.StringType), cfg.data().time(),
-                timeType(in.kind()), cfg, heldOut);
+                timeType(in.kind()), cfg, heldOut, intervals);
         return id.typed(spark.createDataFrame(rows, asText));
     }
 
     /** What the executors forecast with: the network, the training scalers and the fallbacks, broadcast once. */
     private record Shipped(Broadcast<Forecaster> network, Broadcast<Map<String, Scaler>> scalers,
-                           Broadcast<Forecaster.Fallbacks> fallbacks) implements java.io.Serializable {
-        static Shipped of(SparkSession spark, ModelInput in, String modelDir, Fallback policy) {
+                           Broadcast<Forecaster.Fallbacks> fallbacks, ConformalIntervals intervals)
+            implements java.io.Serializable {
+        static Shipped of(SparkSession spark, ModelInput in, String modelDir, Fallback policy,
+                          ConformalIntervals intervals) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             return new Shipped(sc.broadcast(in.forecaster()), sc.broadcast(in.trained()),
-                    sc.broadcast(Forecasting.fallbacks(spark, modelDir, policy)));
+                    sc.broadcast(Forecasting.fallbacks(spark, modelDir, policy)), intervals);
         }
 
         Iterator<Forecaster.Point> forecast(Iterator<Series> it) {
-            return network.value().forecast(it, scalers.value(), fallbacks.value());
+            return network.value().forecast(it, scalers.value(), fallbacks.value(), intervals);
         }
     }
 
@@ -142,7 +159,7 @@ public final class Forecasting {
         columns(cfg, true);
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
         Fallback policy = cfg.forecast().fallback();
-        Shipped shipped = Shipped.of(spark, in, modelDir, policy);
+        Shipped shipped = Shipped.of(spark, in, modelDir, policy, null);
         TimeKind kind = in.kind();
         int lookback = cfg.model().lookback();
         boolean flagged = policy != Fallback.NONE;
@@ -171,11 +188,11 @@ public final class Forecasting {
                 int origin = s.length() - holdout;
                 double actual = s.values[origin + p.step() - 1];
                 double scale = scales.get(p.id());
-                out.add(row(p, kind, flagged, nq, actual, scale));
+                out.add(row(p, kind, flagged, nq, 0, actual, scale));
             }
             return out.iterator();
         });
-        return new Forecasts(frame(spark, rows, in, cfg, true), in.problems());
+        return new Forecasts(frame(spark, rows, in, cfg, true, null), in.problems());
     }
 
     /** Refuses a {@code holdout} param outside 0 to the horizon, with one message naming both. */
@@ -202,11 +219,19 @@ public final class Forecasting {
      * one of the others is refused.
      */
     public static List<String> columns(TrainConfig cfg, boolean heldOut) {
+        return columns(cfg, heldOut, null);
+    }
+
+    /** {@link #columns(TrainConfig, boolean)} with the ends of conformal {@code intervals} after the quantiles. */
+    public static List<String> columns(TrainConfig cfg, boolean heldOut, ConformalIntervals intervals) {
         List<String> added = new ArrayList<>(List.of("step", "forecast"));
         if (cfg.forecast().fallback() != Fallback.NONE) {
             added.add(SOURCE);
         }
         added.addAll(quantileColumns(cfg));
+        if (intervals != null) {
+            added.addAll(intervals.columns());
+        }
         if (heldOut) {
             added.addAll(List.of(ACTUAL, MASE_SCALE));
         }
@@ -224,10 +249,15 @@ public final class Forecasting {
      * doubles and the source a string.
      */
     public static StructType schema(StructType input, TrainConfig cfg, boolean heldOut) {
-        columns(cfg, heldOut);
+        return schema(input, cfg, heldOut, null);
+    }
+
+    /** {@link #schema(StructType, TrainConfig, boolean)} with the ends of conformal {@code intervals}. */
+    public static StructType schema(StructType input, TrainConfig cfg, boolean heldOut, ConformalIntervals intervals) {
+        columns(cfg, heldOut, intervals);
         TrainConfig.Data d = cfg.data();
         return schema(ModelInput.IdColumn.of(input, d.id()), d.time(), timeType(SeriesSource.timeKind(input, d)),
-                cfg, heldOut);
+                cfg, heldOut, intervals);
     }
 
     /** The quantile columns of a quantile model, in increasing order of level; empty for a point model. */
@@ -236,7 +266,7 @@ public final class Forecasting {
     }
 
     private static StructType schema(ModelInput.IdColumn id, String time, DataType timeType, TrainConfig cfg,
-                                     boolean heldOut) {
+                                     boolean heldOut, ConformalIntervals intervals) {
         StructType schema = new StructType().add(id.name(), id.type()).add(time, timeType)
                 .add("step", DataTypes.IntegerType).add("forecast", DataTypes.DoubleType);
         if (cfg.forecast().fallback() != Fallback.NONE) {
@@ -244,6 +274,9 @@ public final class Forecasting {
         }
         for (String q : quantileColumns(cfg)) {
             schema = schema.add(q, DataTypes.DoubleType);
+        }
+        for (String b : intervals == null ? List.<String>of() : intervals.columns()) {
+            schema = schema.add(b, DataTypes.DoubleType);
         }
         return heldOut ? schema.add(ACTUAL, DataTypes.DoubleType).add(MASE_SCALE, DataTypes.DoubleType) : schema;
     }

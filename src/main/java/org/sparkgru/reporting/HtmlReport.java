@@ -67,18 +67,22 @@ public final class HtmlReport {
             html.append("</tr>\n");
         }
         html.append("</table>\n");
-        JsonNode q = summary.path("quantiles");
-        if (q.isObject()) {
-            html.append("<h2>Quantile forecasts</h2>\n<p>WQL ").append(number(q.path("WQL")))
-                    .append(" over the levels ").append(esc(q.path("levels").toString())).append(".</p>\n")
-                    .append("<table id=\"intervals\"><tr><th>central interval</th><th>nominal</th><th>coverage</th>"
-                            + "<th>MSIS</th></tr>\n");
-            for (java.util.Iterator<String> it = q.path("intervals").fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                JsonNode i = q.path("intervals").path(k);
-                html.append("<tr><td>").append(esc(k.replace('_', '.'))).append(" %</td><td>")
-                        .append(number(i.path("nominal"))).append("</td><td>").append(number(i.path("coverage")))
-                        .append("</td><td>").append(number(i.path("MSIS"))).append("</td></tr>\n");
+        JsonNode probabilistic = summary.path("probabilistic");
+        if (probabilistic.isObject()) {
+            html.append("<h2>Quantiles and intervals</h2>\n<table id=\"intervals\"><tr><th>method</th><th>levels</th>"
+                    + "<th>WQL</th><th>central interval</th><th>coverage</th><th>MSIS</th></tr>\n");
+            for (java.util.Iterator<String> m = probabilistic.fieldNames(); m.hasNext(); ) {
+                String method = m.next();
+                JsonNode q = probabilistic.path(method);
+                for (java.util.Iterator<String> it = q.path("intervals").fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    JsonNode i = q.path("intervals").path(k);
+                    html.append("<tr><td>").append(esc(method.replace('_', ' '))).append("</td><td>")
+                            .append(esc(q.path("levels").toString())).append("</td><td>").append(number(q.path("WQL")))
+                            .append("</td><td>").append(esc(k.replace('_', '.'))).append(" %</td><td>")
+                            .append(number(i.path("coverage"))).append("</td><td>").append(number(i.path("MSIS")))
+                            .append("</td></tr>\n");
+                }
             }
             html.append("</table>\n");
         }

@@ -727,7 +727,8 @@ class BadInputTest {
         Path report = tmp.resolve("report");
         assertRefused(run(new EvaluateJob(), List.of("--model", m.toString(), "--input", sample, "--format", "csv",
                 "--set", "data.id=points", "--report", report.toString())), "the input's column 'points' (data.id) has"
-                + " the name of a metrics column (origins, points, zeroActuals, <method>_mae|rmse|mape|smape|mase);"
+                + " the name of a metrics column (origins, points, zeroActuals, <method>_mae|rmse|mape|smape|mase,"
+                + " <method>_wql, <method>_coverage_<level>, <method>_msis_<level>);"
                 + " rename that input column and set data.id to the new name (--set data.id=NAME)", report);
         assertFalse(Files.exists(report), "nothing written");
     }

@@ -106,6 +106,6 @@ class CountDataTest {
         for (String metric : List.of("MAE", "MAPE", "sMAPE", "MASE")) {
             assertTrue(m.path(metric).isNumber() && Double.isFinite(m.path(metric).asDouble()), metric + ": " + m);
         }
-        assertTrue(summary.path("quantiles").path("WQL").isNumber(), summary.toString());
+        assertTrue(summary.path("probabilistic").path("model").path("WQL").isNumber(), summary.toString());
     }
 }
