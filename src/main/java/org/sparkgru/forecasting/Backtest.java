@@ -217,6 +217,9 @@ public final class Backtest implements Serializable {
         double[] upper = lower == null ? null : nans(len);
         double[] y = new double[horizon];
         double[] q = nq > 0 ? new double[horizon * nq] : null;
+        int cFrom = conformal ? intervals.firstCalibrationOrigin(first, horizon) : 0;
+        double[] fm = conformal ? forecaster.pointForecasts(s, Fallback.Source.MODEL, season, cFrom,
+                first + (origins - 1) * horizon) : null;
         for (int k = 0; k < origins; k++) {
             int origin = first + k * horizon;
             forecaster.predict(List.of(s), new int[] {origin}, y, q);
@@ -229,11 +232,15 @@ public final class Backtest implements Serializable {
                 }
             }
             if (conformal) {
-                double[] r = forecaster.radii(s, Fallback.Source.MODEL, season, origin, intervals);
-                int widest = intervals.levels().length - 1;
-                for (int h = 0; h < horizon && r != null; h++) {
-                    lower[origin + h - from] = y[h] - r[widest * horizon + h];
-                    upper[origin + h - from] = y[h] + r[widest * horizon + h];
+                // centred and clamped as scoreConformal scores them
+                double[] r = intervals.radii(s.values, fm, cFrom, origin, horizon);
+                int ends = intervals.quantileLevels().length;
+                double[] ci = new double[ends];
+                for (int h = 0; h < horizon; h++) {
+                    intervals.asQuantiles(fm[(origin - cFrom) * horizon + h], r, horizon, h,
+                            forecaster.nonNegative(), ci, 0);
+                    lower[origin + h - from] = ci[0]; // the widest level's ends
+                    upper[origin + h - from] = ci[ends - 1];
                 }
             }
         }

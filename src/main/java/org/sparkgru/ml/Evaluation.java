@@ -189,11 +189,7 @@ public final class Evaluation {
             double[] mk = pooled[k].metrics();
             ObjectNode o = overall.putObject(names.get(k));
             for (int i = 0; i < ErrorSums.NAMES.length; i++) {
-                if (Double.isFinite(mk[i])) {
-                    o.put(ErrorSums.NAMES[i], mk[i]);
-                } else {
-                    o.putNull(ErrorSums.NAMES[i]);
-                }
+                putFinite(o, ErrorSums.NAMES[i], mk[i]);
             }
         }
         ObjectNode probabilistic = JSON.createObjectNode();
@@ -291,7 +287,8 @@ public final class Evaluation {
         return n;
     }
 
-    private static void putFinite(ObjectNode n, String key, double v) {
+    /** {@code n.key = v}, or null when {@code v} is not finite (JSON has no NaN): shared with {@link Leaderboard}. */
+    static void putFinite(ObjectNode n, String key, double v) {
         if (Double.isFinite(v)) {
             n.put(key, v);
         } else {

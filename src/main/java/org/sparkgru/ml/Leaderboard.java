@@ -72,11 +72,11 @@ public final class Leaderboard {
             if (failure == null) {
                 ObjectNode metrics = o.putObject("metrics");
                 for (TuningMetric m : TuningMetric.values()) {
-                    put(metrics, m.id(), metric(m));
+                    Evaluation.putFinite(metrics, m.id(), metric(m));
                 }
                 ObjectNode baselines = o.putObject("baselines");
-                put(baselines.putObject("naive"), "mase", baselineMase("naive"));
-                put(baselines.putObject("seasonalNaive"), "mase", baselineMase("seasonal_naive"));
+                Evaluation.putFinite(baselines.putObject("naive"), "mase", baselineMase("naive"));
+                Evaluation.putFinite(baselines.putObject("seasonalNaive"), "mase", baselineMase("seasonal_naive"));
                 o.put("iterations", iterations);
                 o.put("bestIteration", bestIteration);
             } else {
@@ -84,14 +84,6 @@ public final class Leaderboard {
             }
             o.put("seconds", seconds);
             return o;
-        }
-
-        private static void put(ObjectNode o, String field, double v) {
-            if (Double.isFinite(v)) {
-                o.put(field, v);
-            } else {
-                o.putNull(field);
-            }
         }
     }
 
