@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Probabilistic accuracy on public flights_hourly (BENCHMARKS.md, issue 13): trains a quantile model
+# (model.quantiles = [0.025, 0.1, 0.5, 0.9, 0.975], lookback 168, horizon 48, defaults otherwise) on every series
+# without its last K x 48 hours, then runs one `evaluate.sh --intervals conformal --level 80,95 --origins K` on the
+# whole file, which scores side by side: the quantile model, the model's median with conformal intervals, and
+# seasonal naive with conformal intervals (WQL, coverage and MSIS of the 80 % and 95 % intervals).
+# Usage: src/bench/interval-bench.sh [--origins K] [--master M] [--set key=value ...]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+data="${SPARK_GRU_DATA:-$root/../shared/data}"
+out="$root/target/bench/intervals"
+mkdir -p "$out"
+origins=7 master="local[2]" sets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --origins) origins="$2"; shift 2 ;;
+    --master) master="$2"; shift 2 ;;
+    --set) sets+=(--set "$2"); shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+h=48
+train="$out/flights_hourly.train.csv"
+/usr/bin/python3 - "$data/flights_hourly.csv" "$train" airport $((origins * h)) <<'PY'
+import csv, sys
+from collections import Counter
+src, dst, idcol, cut = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+with open(src) as f:
+    rows = list(csv.reader(f))
+header, body = rows[0], rows[1:]
+col = header.index(idcol)
+total = Counter(r[col] for r in body)
+seen = Counter()
+with open(dst, "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(header)
+    for r in body:
+        seen[r[col]] += 1
+        if seen[r[col]] <= total[r[col]] - cut:
+            w.writerow(r)
+PY
+model="$out/model" report="$out/report"
+start=$(date +%s.%N)
+"$root/jobs/train.sh" --input "$train" --model "$model" --overwrite --master "$master" \
+  --set data.id=airport --set data.time=hour --set data.target=departures \
+  --set model.lookback=168 --set model.horizon=$h --set "model.quantiles=[0.025, 0.1, 0.5, 0.9, 0.975]" \
+  ${sets[@]+"${sets[@]}"} > "$out/train.log" 2>&1 || { echo "training failed, see $out/train.log"; exit 1; }
+trained=$(echo "$(date +%s.%N) - $start" | bc)
+start=$(date +%s.%N)
+"$root/jobs/evaluate.sh" --input "$data/flights_hourly.csv" --model "$model" --origins "$origins" --season 24 \
+  --intervals conformal --level 80,95 --report "$report" --overwrite --master "$master" \
+  > "$out/evaluate.log" 2>&1 || { echo "evaluation failed, see $out/evaluate.log"; exit 1; }
+evaluated=$(echo "$(date +%s.%N) - $start" | bc)
+/usr/bin/python3 - "$report/summary.json" "$trained" "$evaluated" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+p, o = s["probabilistic"], s["overall"]
+print(f"train {float(sys.argv[2]):.0f} s, evaluate {float(sys.argv[3]):.0f} s, calibration origins {s.get('calibrationOrigins')}")
+print(f"{'method':<26} {'MAE':>8} {'MASE':>6} {'WQL':>7} {'cov 80':>7} {'MSIS 80':>8} {'cov 95':>7} {'MSIS 95':>8}")
+point = {"model": "model", "model_conformal": "model", "seasonal_naive_conformal": "seasonal_naive"}
+for m, v in p.items():
+    i = v["intervals"]
+    f = lambda x: "-" if x is None else f"{x:.3f}"
+    print(f"{m:<26} {o[point[m]]['MAE']:>8.2f} {o[point[m]]['MASE']:>6.3f} {f(v['WQL']):>7} "
+          f"{f(i['80']['coverage']):>7} {f(i['80']['MSIS']):>8} {f(i['95']['coverage']):>7} {f(i['95']['MSIS']):>8}")
+PY
