@@ -33,10 +33,20 @@ public final class TrainConfig {
     /** Classpath resource holding the defaults (a copy of conf/train.conf made by the build). */
     public static final String DEFAULTS = "org/sparkgru/config/train.conf";
 
-    /** Columns and data-quality policies. */
+    /**
+     * Columns and data-quality policies. {@code features} are past covariates, {@code futureFeatures} known-future
+     * ones; {@link #covariates()} is both, in that order, as the series store them.
+     */
     public record Data(String id, String time, ZoneId timeZone, String target, List<String> features,
-                       List<CalendarFeature> calendar, TargetTransform transform, Scaling scaling, MissingPolicy missing,
-                       DuplicatePolicy duplicates, GapPolicy gaps, int partitions, int chunkPoints) {
+                       List<String> futureFeatures, List<CalendarFeature> calendar, TargetTransform transform,
+                       Scaling scaling, MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps,
+                       int partitions, int chunkPoints) {
+        /** Every covariate column: {@code features}, then {@code futureFeatures}. */
+        public List<String> covariates() {
+            List<String> all = new java.util.ArrayList<>(features);
+            all.addAll(futureFeatures);
+            return List.copyOf(all);
+        }
     }
 
     /** {@code model.lookback} and {@code model.season} when given as {@code auto}, until {@link #resolved}. */
@@ -77,7 +87,7 @@ public final class TrainConfig {
     private TrainConfig(Config config) {
         this.config = config;
         this.data = new Data(text("data.id"), text("data.time"), zone("data.timeZone"), text("data.target"),
-                list("data.features"),
+                list("data.features"), list("data.futureFeatures"),
                 calendar(), choice("data.transform", TargetTransform.values()), choice("data.scaling", Scaling.values()),
                 choice("data.missing", MissingPolicy.values()),
                 choice("data.duplicates", DuplicatePolicy.values()),
@@ -127,11 +137,23 @@ public final class TrainConfig {
                     + " = lbfgs minimizes one objective, not several networks at once: use adam, adamw or sgd, or"
                     + " model.ensemble = 1");
         }
-        for (String col : data.features()) {
+        for (String col : data.covariates()) {
+            String key = data.features().contains(col) ? "data.features" : "data.futureFeatures";
             if (col.equals(data.id()) || col.equals(data.time()) || col.equals(data.target())) {
-                throw new ConfigError("data.features lists '" + col + "', which is already the id, time or target"
+                throw new ConfigError(key + " lists '" + col + "', which is already the id, time or target"
                         + " column; list covariates only");
             }
+        }
+        for (String col : data.futureFeatures()) {
+            if (data.features().contains(col)) {
+                throw new ConfigError("data.futureFeatures lists '" + col + "', which data.features lists too; a"
+                        + " known-future covariate is already an input at every lookback step, so remove it from"
+                        + " data.features");
+            }
+        }
+        if (new java.util.HashSet<>(data.covariates()).size() < data.covariates().size()) {
+            throw new ConfigError("data.features and data.futureFeatures list a column twice (" + data.covariates()
+                    + "); list each covariate once");
         }
     }
 
@@ -279,9 +301,10 @@ public final class TrainConfig {
      * baseline auto | train: adam lr 0.003, 300 iterations of 256 windows, seed 42}.
      */
     public String digest() {
-        return String.format("data: %s/%s -> %s, features %s, scaling %s | model: lookback %s, horizon %d, hidden %d, layers %d, %s,"
+        return String.format("data: %s/%s -> %s, features %s%s, scaling %s | model: lookback %s, horizon %d, hidden %d, layers %d, %s,"
                         + " loss %s%s, baseline %s%s | train: %s lr %s, %d iterations of %d windows%s, seed %d",
-                data.id(), data.time(), data.target(), data.features(), data.scaling().id(),
+                data.id(), data.time(), data.target(), data.features(),
+                data.futureFeatures().isEmpty() ? "" : ", future features " + data.futureFeatures(), data.scaling().id(),
                 model.lookback() == AUTO ? "auto" : model.lookback(), model.horizon(), model.hidden(), model.layers(),
                 model.variant().id(), model.loss().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 model.quantiles().isEmpty() ? "" : ", quantiles " + model.quantiles(), model.baseline().id(), model.ensemble() > 1 ? ", ensemble " + model.ensemble() : "",

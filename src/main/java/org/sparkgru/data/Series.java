@@ -11,10 +11,12 @@ import java.util.Arrays;
  * <p>Layout: {@code values[t]} is the target at grid point {@code t}, {@code features[t * featureCount + f]} the
  * covariates. Time of grid point {@code t} is {@code grid.timeAt(t)} in the ticks of the time column. The last
  * {@code validationPoints} points are validation targets only (the horizon for a whole series or the last chunk,
- * 0 for the other chunks of a long series).
+ * 0 for the other chunks of a long series). {@code future[j * featureCount + f]} holds the covariates of grid point
+ * {@code length() + j}, after the last target: the known-future covariates a forecast reads
+ * ({@code data.futureFeatures}; NaN in the columns of past covariates), empty when none are known.
  */
 public final class Series implements Serializable {
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
     public final String id;
     /** 0 for a whole series; chunk number for the chunks of a long one. */
@@ -23,6 +25,8 @@ public final class Series implements Serializable {
     public final float[] values;
     public final float[] features;
     public final int featureCount;
+    /** Covariates of the grid points after the last target, {@code [steps][featureCount]}; empty for none. */
+    public final float[] future;
     /** Target and covariate scalers (identity for what is not scaled per series). */
     public final Scaler scaler;
     /** Validation points at the end: horizon, or 0 for a chunk that is not the last. */
@@ -41,6 +45,14 @@ public final class Series implements Serializable {
 
     public Series(String id, int chunk, TimeGrid grid, float[] values, float[] features, int featureCount,
                   Scaler scaler, int validationPoints, double maseScale, Quality quality) {
+        this(id, chunk, grid, values, features, featureCount, new float[0], scaler, validationPoints, maseScale,
+                quality);
+    }
+
+    /** As above, with the covariates known after the last target ({@link #future}). */
+    public Series(String id, int chunk, TimeGrid grid, float[] values, float[] features, int featureCount,
+                  float[] future, Scaler scaler, int validationPoints, double maseScale, Quality quality) {
+        this.future = future;
         this.id = id;
         this.chunk = chunk;
         this.grid = grid;
@@ -55,15 +67,43 @@ public final class Series implements Serializable {
 
     /** The same series with another scaler (arrays shared). */
     public Series withScaler(Scaler other) {
-        return new Series(id, chunk, grid, values, features, featureCount, other, validationPoints, maseScale,
-                quality);
+        return new Series(id, chunk, grid, values, features, featureCount, future, other, validationPoints,
+                maseScale, quality);
     }
 
-    /** Points {@code [from, to)} as chunk {@code number}; it keeps the validation tail only if it ends the series. */
+    /**
+     * Points {@code [from, to)} as chunk {@code number}; it keeps the validation tail and the {@link #future} only
+     * if it ends the series.
+     */
     public Series slice(int from, int to, int number) {
+        boolean last = to == values.length;
         return new Series(id, number, grid.from(from), Arrays.copyOfRange(values, from, to),
-                Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount, scaler,
-                to == values.length ? validationPoints : 0, maseScale, quality);
+                Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount,
+                last ? future : new float[0], scaler, last ? validationPoints : 0, maseScale, quality);
+    }
+
+    /**
+     * The history before point {@code to}, as a forecast at that origin sees it: its covariates after {@code to}
+     * (those of the points cut off, then {@link #future}) stay known, so that known-future covariates can be read.
+     */
+    public Series history(int to) {
+        float[] known = new float[features.length - to * featureCount + future.length];
+        System.arraycopy(features, to * featureCount, known, 0, features.length - to * featureCount);
+        System.arraycopy(future, 0, known, features.length - to * featureCount, future.length);
+        return new Series(id, chunk, grid, Arrays.copyOf(values, to), Arrays.copyOf(features, to * featureCount),
+                featureCount, known, scaler, 0, maseScale, quality);
+    }
+
+    /**
+     * Covariate {@code f} at grid point {@code t}, which may lie after the last target (from {@link #future}); NaN
+     * when it is not known there.
+     */
+    public float covariate(int t, int f) {
+        if (t < values.length) {
+            return features[t * featureCount + f];
+        }
+        int i = (t - values.length) * featureCount + f;
+        return i < future.length ? future[i] : Float.NaN;
     }
 
     /** Number of grid points. */

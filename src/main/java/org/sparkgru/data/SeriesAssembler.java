@@ -25,6 +25,11 @@ import org.sparkgru.metrics.ErrorSums;
  * {@code interpolate} linearly); series shorter than {@code lookback + horizon} are skipped; finally the
  * scalers ({@link Scaler#fit}, per {@code data.scaling}) and MASE's scale (seasonal naive with the grid's season)
  * are fitted on the training part, which excludes the last {@code horizon} points.
+ *
+ * <p>To forecast with known-future covariates ({@link #forecasting}), the rows after a series' last target (target
+ * null, or cut by {@code --as-of}) are not missing values but the future: their known-future covariates at the
+ * {@code futureSteps} grid points after the last target become {@link Series#future}, each of which must be there
+ * (rows at later times are not read).
  */
 public final class SeriesAssembler implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -74,6 +79,8 @@ public final class SeriesAssembler implements java.io.Serializable {
     private final Scaling scaling;
     private final TargetTransform transform;
     private final WindowShape shape;
+    private final List<String> futureColumns;
+    private final int futureSteps;
 
     /**
      * @param scaling {@code series}: fit target and covariate scalers per series; {@code window}: covariates
@@ -86,6 +93,18 @@ public final class SeriesAssembler implements java.io.Serializable {
      */
     public SeriesAssembler(MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps, Scaling scaling,
                            TargetTransform transform, WindowShape shape) {
+        this(missing, duplicates, gaps, scaling, transform, shape, List.of(), 0);
+    }
+
+    /**
+     * As above, reading the known-future covariates {@code futureColumns} (the last covariates of every point) of
+     * the {@code futureSteps} grid points after each series' last target; 0 steps: none are read.
+     */
+    public SeriesAssembler(MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps, Scaling scaling,
+                           TargetTransform transform, WindowShape shape, List<String> futureColumns,
+                           int futureSteps) {
+        this.futureColumns = List.copyOf(futureColumns);
+        this.futureSteps = futureColumns.isEmpty() ? 0 : futureSteps;
         this.missing = missing;
         this.duplicates = duplicates;
         this.gaps = gaps;
@@ -98,6 +117,16 @@ public final class SeriesAssembler implements java.io.Serializable {
     public static SeriesAssembler of(TrainConfig.Data data, WindowShape shape) {
         return new SeriesAssembler(data.missing(), data.duplicates(), data.gaps(), data.scaling(), data.transform(),
                 shape);
+    }
+
+    /**
+     * The assembler of the forecast job: every point of a series' history is an input ({@code lookback} at least),
+     * and the known-future covariates of {@code data.futureFeatures} are read for the {@code horizon} points after
+     * its last target.
+     */
+    public static SeriesAssembler forecasting(TrainConfig.Data data, int lookback, int horizon) {
+        return new SeriesAssembler(data.missing(), data.duplicates(), data.gaps(), data.scaling(), data.transform(),
+                new WindowShape(lookback, 0), data.futureFeatures(), horizon);
     }
 
     /** Assembles one series from its points (in input order; the list is not modified). */
@@ -129,6 +158,15 @@ public final class SeriesAssembler implements java.io.Serializable {
             } else {
                 unique.add(p);
             }
+        }
+        List<Point> after = List.of();
+        if (futureSteps > 0) {
+            int last = unique.size() - 1;
+            while (last >= 0 && !Double.isFinite(unique.get(last).y())) {
+                last--;
+            }
+            after = unique.subList(last + 1, unique.size());
+            unique = unique.subList(0, last + 1);
         }
         int dropped = untimed;
         int missingCount = 0;
@@ -209,6 +247,13 @@ public final class SeriesAssembler implements java.io.Serializable {
                         + " values");
             }
         }
+        float[] future = new float[futureSteps * featureCount];
+        if (futureSteps > 0) {
+            String problem = readFuture(id, kind, grid, n, after, featureCount, future);
+            if (problem != null) {
+                return new Failed(id, problem);
+            }
+        }
         int train = n - shape.horizon();
         float[] yScaler = scaling.perSeriesTarget() ? Scaler.fit(transformed(y), 0, 1, train) : new float[] {0f, 1f};
         float[] fMean = new float[featureCount];
@@ -218,9 +263,40 @@ public final class SeriesAssembler implements java.io.Serializable {
             fMean[f] = s[0];
             fScale[f] = s[1];
         }
-        return new Ok(new Series(id, 0, grid, y, x, featureCount, new Scaler(yScaler[0], yScaler[1], fMean, fScale),
+        return new Ok(new Series(id, 0, grid, y, x, featureCount, future, new Scaler(yScaler[0], yScaler[1], fMean, fScale),
                 shape.horizon(), ErrorSums.maseScale(y, train, grid.season()),
                 new Series.Quality(dropped, missingCount, duplicatesResolved, gapCount)));
+    }
+
+    /**
+     * Fills {@code future} with the known-future covariates of grid points {@code n .. n + futureSteps - 1} from the
+     * rows {@code after} the last target (NaN in the past covariates' columns), or names the first one missing.
+     */
+    private String readFuture(String id, TimeKind kind, TimeGrid grid, int n, List<Point> after, int featureCount,
+                              float[] future) {
+        Map<Long, Point> byTime = new HashMap<>();
+        for (Point p : after) {
+            byTime.put(p.t(), p);
+        }
+        int first = featureCount - futureColumns.size();
+        Arrays.fill(future, Float.NaN);
+        for (int j = 0; j < futureSteps; j++) {
+            long t = grid.timeAt(n + j);
+            Point p = byTime.get(t);
+            for (int k = first; k < featureCount; k++) {
+                double v = p == null ? Double.NaN : p.x()[k];
+                if (!Double.isFinite(v)) {
+                    return "series '" + id + "' has no value of the known-future covariate '"
+                            + futureColumns.get(k - first) + "' at " + TimeFormat.format(kind, t) + ", forecast step "
+                            + (j + 1) + " of " + futureSteps + " after its last target at "
+                            + TimeFormat.format(kind, grid.timeAt(n - 1)) + "; add rows for every step of the"
+                            + " horizon with the future values of data.futureFeatures " + futureColumns
+                            + " (and an empty target)";
+                }
+                future[j * featureCount + k] = (float) v;
+            }
+        }
+        return null;
     }
 
     private float[] transformed(float[] y) {

@@ -97,13 +97,13 @@ public final class SeriesSource {
                     + " needs a timestamp or date"
                     + " time column, but '" + cfg.time() + "' is an integer index; set data.calendar = []");
         }
-        List<String> numeric = new ArrayList<>(cfg.features());
+        List<String> numeric = new ArrayList<>(cfg.covariates());
         numeric.add(0, cfg.target());
         for (String c : numeric) {
             DataType t = field(df, c).dataType();
             if (!(t instanceof NumericType)) {
                 throw new DataError("column '" + c + "' has type " + t.simpleString()
-                        + " but must be numeric (it is the target or a listed feature)");
+                        + " but must be numeric (it is the target or a listed feature: data.features, data.futureFeatures)");
             }
         }
     }
@@ -121,14 +121,15 @@ public final class SeriesSource {
         List<Column> cols = new ArrayList<>(List.of(col(d.id()).cast(DataTypes.StringType).as(ID),
                 ticks.cast(DataTypes.LongType).as(T),
                 col(d.target()).cast(DataTypes.DoubleType).as(Y)));
-        for (int f = 0; f < d.features().size(); f++) {
-            cols.add(col(d.features().get(f)).cast(DataTypes.DoubleType).as("__x" + f));
+        List<String> covariates = d.covariates();
+        for (int f = 0; f < covariates.size(); f++) {
+            cols.add(col(covariates.get(f)).cast(DataTypes.DoubleType).as("__x" + f));
         }
         cols.add(monotonically_increasing_id().as(ROW));
         Dataset<Row> rows = df.select(cols.toArray(Column[]::new))
                 .repartition(partitions, col(ID))
                 .sortWithinPartitions(ID, T, ROW);
-        int features = d.features().size();
+        int features = covariates.size();
         return rows.javaRDD().mapPartitions(it -> new Grouper(it, assembler, kind, features));
     }
 

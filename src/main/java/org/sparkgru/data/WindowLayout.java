@@ -14,8 +14,13 @@ import org.sparkgru.model.Ensemble;
  * becomes a forecast in the original scale. The one definition used by training, validation, forecasting and the
  * backtest. Windows are resolved against the series at use, never materialized.
  *
- * <p>Inputs per step ({@link #inputWidth()} wide): the scaled target, the standardized covariates, then the
- * calendar sine/cosine pairs. The target is first transformed ({@link TargetTransform}: {@code v} below is the
+ * <p>Inputs per step ({@link #inputWidth()} wide): the scaled target, the standardized covariates (past, then
+ * known-future), then the calendar sine/cosine pairs. The head's context ({@link #contextWidth()} wide,
+ * {@code horizon x F} for the last {@code F} covariates, the known-future ones of {@code data.futureFeatures}) holds
+ * those covariates, standardized the same way, at the window's forecast steps, step-major ({@code h * F + f}): the
+ * head reads them beside the last hidden state, so output step {@code h} sees the values of its own step (and its
+ * neighbours'). Calendar features need no such wiring: the calendar of every forecast step follows from the last
+ * input step's, which the encoder reads. The target is first transformed ({@link TargetTransform}: {@code v} below is the
  * transformed value, and every forecast is transformed back as its last step but the clamp), then scaled as
  * {@code (v - mean) / scale} with {mean, scale} from
  * {@link #scaler}: the series' fitted scaler ({@code data.scaling = series, global, none}), or the window's own
@@ -33,11 +38,12 @@ import org.sparkgru.model.Ensemble;
  * lower the pinball loss), and the point forecast is the median among them.
  */
 public final class WindowLayout implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final WindowShape shape;
     private final TargetTransform transform;
     private final int featureCount;
+    private final int futureCount;
     private final CalendarFeatures calendar;
     private final Scaling scaling;
     private final Baseline baseline;
@@ -47,14 +53,20 @@ public final class WindowLayout implements Serializable {
     private final int median;
 
     /**
+     * @param featureCount covariates per step, past and known-future
+     * @param futureCount  how many of them, the last ones, are known-future ({@code data.futureFeatures})
      * @param baseline    one of {@link Baseline#RESOLVED}
      * @param season      the seasonal baseline's season, at most {@code shape.lookback()} when it is used
      * @param nonNegative whether forecasts are clamped at 0 ({@code model.nonNegative})
      * @param quantiles   the forecast quantiles, increasing and holding 0.5 ({@code model.quantiles}); empty: a point
      *                    forecast
      */
-    public WindowLayout(WindowShape shape, int featureCount, CalendarFeatures calendar, TargetTransform transform,
-                        Scaling scaling, Baseline baseline, int season, boolean nonNegative, double[] quantiles) {
+    public WindowLayout(WindowShape shape, int featureCount, int futureCount, CalendarFeatures calendar,
+                        TargetTransform transform, Scaling scaling, Baseline baseline, int season, boolean nonNegative,
+                        double[] quantiles) {
+        if (futureCount < 0 || futureCount > featureCount) {
+            throw new IllegalArgumentException(futureCount + " known-future covariates of " + featureCount);
+        }
         if (baseline == Baseline.AUTO || (baseline.seasonal() && season > shape.lookback())) {
             throw new IllegalArgumentException("baseline " + baseline.id() + " with season " + season
                     + " and lookback " + shape.lookback());
@@ -62,6 +74,7 @@ public final class WindowLayout implements Serializable {
         this.shape = shape;
         this.transform = transform;
         this.featureCount = featureCount;
+        this.futureCount = futureCount;
         this.calendar = calendar;
         this.scaling = scaling;
         this.baseline = baseline;
@@ -78,8 +91,8 @@ public final class WindowLayout implements Serializable {
     public static WindowLayout of(TrainConfig cfg) {
         TrainConfig.Model m = cfg.model();
         TrainConfig.Data d = cfg.data();
-        return new WindowLayout(new WindowShape(m.lookback(), m.horizon()), d.features().size(),
-                new CalendarFeatures(d.calendar(), d.timeZone()), d.transform(), d.scaling(), m.baseline(), m.season(),
+        return new WindowLayout(new WindowShape(m.lookback(), m.horizon()), d.covariates().size(),
+                d.futureFeatures().size(), new CalendarFeatures(d.calendar(), d.timeZone()), d.transform(), d.scaling(), m.baseline(), m.season(),
                 m.nonNegative(), m.quantiles().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
@@ -105,6 +118,16 @@ public final class WindowLayout implements Serializable {
     /** The network's input width: target, covariates, calendar pairs. */
     public int inputWidth() {
         return 1 + featureCount + calendar.width();
+    }
+
+    /** The head's context width: {@code horizon x} the known-future covariates; 0 without them. */
+    public int contextWidth() {
+        return shape.horizon() * futureCount;
+    }
+
+    /** The number of known-future covariates, the last ones of each step ({@code data.futureFeatures}). */
+    public int futureCount() {
+        return futureCount;
     }
 
     /** The target scaler {mean, scale} of the window at {@code offset}, into {@code out}. */
@@ -147,11 +170,14 @@ public final class WindowLayout implements Serializable {
 
     /**
      * Writes the inputs of the window at {@code offset} as sample {@code b} of a time-major batch of {@code batch}
-     * ({@code x[(t * batch + b) * inputWidth() + i]}), and, when {@code y} is not null, its training targets into
+     * ({@code x[(t * batch + b) * inputWidth() + i]}), its head context into {@code c[b * contextWidth() ...]}
+     * (the known-future covariates of its forecast steps, which {@code s} must hold: inside the series, or in
+     * {@link Series#future} after it),
+     * and, when {@code y} is not null, its training targets into
      * {@code y[b * horizon * outputsPerStep() ...]}: the scaled values minus the scaled baseline, with the target
      * scaler {@code ms} = {mean, scale} from {@link #scaler}, each step's repeated for every quantile.
      */
-    public void fill(Series s, int offset, int b, int batch, float[] x, float[] y, float[] ms) {
+    public void fill(Series s, int offset, int b, int batch, float[] x, float[] c, float[] y, float[] ms) {
         int f = s.featureCount;
         int width = inputWidth();
         int lookback = shape.lookback();
@@ -167,6 +193,21 @@ public final class WindowLayout implements Serializable {
                 x[i + 1 + k] = (s.features[p * f + k] - fMean[k]) / fScale[k];
             }
             calendar.write(s.grid.kind(), s.grid.timeAt(p), x, i + 1 + f);
+        }
+        if (futureCount > 0) {
+            int first = f - futureCount;
+            int end = offset + lookback;
+            int ci = b * contextWidth();
+            for (int h = 0; h < shape.horizon(); h++) {
+                for (int k = first; k < f; k++) {
+                    float v = s.covariate(end + h, k);
+                    if (Float.isNaN(v)) {
+                        throw new IllegalStateException("series '" + s.id + "' has no known-future covariate " + k
+                                + " at point " + (end + h) + "; the assembler reads them for every forecast step");
+                    }
+                    c[ci++] = (v - fMean[k]) / fScale[k];
+                }
+            }
         }
         if (y != null) {
             int horizon = shape.horizon();
@@ -210,7 +251,7 @@ public final class WindowLayout implements Serializable {
             scaler(s, offset, ms);
             scalers[2 * b] = ms[0];
             scalers[2 * b + 1] = ms[1];
-            fill(s, offset, b, n, k.input(), null, ms);
+            fill(s, offset, b, n, k.input(), k.context(), null, ms);
         }
         int members = Ensemble.members(k.spec(), params.length);
         if (members == 1) {

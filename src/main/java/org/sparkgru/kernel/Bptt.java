@@ -18,6 +18,8 @@ import org.sparkgru.model.Variant;
  * <p><b>Layouts</b> (row-major, time-major, batch {@code B <= maxBatch} per call):
  * <ul>
  *   <li>input: {@code [T][B][inputSize]}, element {@code ((t * B) + b) * inputSize + i};</li>
+ *   <li>context (regression with {@code spec.context() = C > 0}): {@code [B][C]}, read by the head beside
+ *       {@code h_T}: {@code y = [h_T | context] W + b};</li>
  *   <li>targets: regression {@code [B][outputs]}, classification {@code [B]} class indices;</li>
  *   <li>output: {@code [B][outputs]}.</li>
  * </ul>
@@ -41,6 +43,7 @@ public final class Bptt {
     private final boolean backward;
 
     private final float[] input;
+    private final float[] context;
     private final float[] targets;
     private final float[] output;
     private final float[] dy;
@@ -101,6 +104,7 @@ public final class Bptt {
         int tb = (int) rows;
         int o = spec.outputs();
         input = new float[tb * spec.inputSize()];
+        context = new float[maxBatch * spec.context()];
         targets = new float[maxBatch * o];
         output = new float[maxBatch * o];
         this.backward = backward;
@@ -138,6 +142,11 @@ public final class Bptt {
         return input;
     }
 
+    /** The head's context buffer to fill before a call: {@code [B][context]} (empty without context). */
+    public float[] context() {
+        return context;
+    }
+
     /** The target buffer: {@code [B][outputs]} values, or {@code [B]} class indices for classification. */
     public float[] targets() {
         return targets;
@@ -163,6 +172,11 @@ public final class Bptt {
         int o = spec.outputs();
         gemm.sgemm(false, false, batch, o, h, 1f, hs[spec.layers() - 1], window * batch * h, h,
                 params, layout.headW(), o, 0f, output, 0, o);
+        int c = spec.context();
+        if (c > 0) {
+            gemm.sgemm(false, false, batch, o, c, 1f, context, 0, c, params, layout.headW() + h * o, o, 1f,
+                    output, 0, o);
+        }
         int hb = layout.headB();
         for (int b = 0; b < batch; b++) {
             for (int k = 0; k < o; k++) {
@@ -198,6 +212,10 @@ public final class Bptt {
         int top = spec.layers() - 1;
         int last = window * batch * h;
         gemm.sgemm(true, false, h, o, batch, 1f, hs[top], last, h, dy, 0, o, 1f, grad, layout.headW(), o);
+        int c = spec.context();
+        if (c > 0) {
+            gemm.sgemm(true, false, c, o, batch, 1f, context, 0, c, dy, 0, o, 1f, grad, layout.headW() + h * o, o);
+        }
         addColumnSums(batch, o, dy, 0, o, grad, layout.headB());
         gemm.sgemm(false, true, batch, h, o, 1f, dy, 0, o, params, layout.headW(), o, 0f, dh, 0, h);
         for (int l = top; l >= 0; l--) {

@@ -81,7 +81,7 @@ public final class Forecasting {
     public static Forecasts forecast(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg,
                                      Dataset<Row> df, String asOf, ConformalIntervals intervals) {
         columns(cfg, false, intervals);
-        ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
+        ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf, true);
         Fallback policy = cfg.forecast().fallback();
         Shipped shipped = Shipped.of(spark, in, modelDir, policy, intervals);
         TimeKind kind = in.kind();
@@ -156,6 +156,12 @@ public final class Forecasting {
             throw new IllegalArgumentException("holdout " + holdout + ": heldOut needs at least one point");
         }
         checkHoldout(holdout, cfg.model().horizon());
+        if (!cfg.data().futureFeatures().isEmpty() && holdout < cfg.model().horizon()) {
+            throw new ConfigError("holdout = " + holdout + " with data.futureFeatures = " + cfg.data().futureFeatures()
+                    + ": the forecast reads the known-future covariates of all model.horizon = " + cfg.model().horizon()
+                    + " steps, which the input holds only for the held-out points; set holdout = "
+                    + cfg.model().horizon());
+        }
         columns(cfg, true);
         ModelInput in = ModelInput.prepare(spark, m, modelDir, cfg, df, asOf);
         Fallback policy = cfg.forecast().fallback();
@@ -174,7 +180,7 @@ public final class Forecasting {
                 if (origin >= lookback) {
                     whole.put(s.id, s);
                     scales.put(s.id, ErrorSums.maseScale(s.values, origin, s.grid.season()));
-                    history.add(s.slice(0, origin, s.chunk));
+                    history.add(s.history(origin));
                 }
             }
             List<Row> out = new ArrayList<>();

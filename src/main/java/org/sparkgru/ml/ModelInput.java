@@ -138,26 +138,43 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
     }
 
     /**
-     * Assembles the series of {@code df} for the model: {@code horizonHeld} points of each series are kept for
-     * scoring (0 to forecast the future), and the history ends at {@code asOf} when it is not null.
+     * Assembles the series of {@code df} for the model, to score it: the history ends at {@code asOf} when it is not
+     * null, and known-future covariates are read from inside each series.
      */
     public static ModelInput prepare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
                               String asOf) {
+        return prepare(spark, m, modelDir, cfg, df, asOf, false);
+    }
+
+    /**
+     * As above; with {@code future}, to forecast after each series' history: the known-future covariates of the
+     * model's {@code data.futureFeatures} are read from the rows after the last target, or after {@code asOf}
+     * (whose targets are then ignored), for every step of the horizon.
+     */
+    public static ModelInput prepare(SparkSession spark, GruModel m, String modelDir, TrainConfig cfg, Dataset<Row> df,
+                              String asOf, boolean future) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainConfig.Data d = cfg.data();
-        for (String f : d.features()) {
+        for (String f : d.covariates()) {
             if (!List.of(df.columns()).contains(f)) {
-                throw new UserError("the model was trained with covariate '" + f + "' (data.features = "
-                        + d.features() + ") but the input has no such column; it has "
+                boolean past = d.features().contains(f);
+                throw new UserError("the model was trained with covariate '" + f + "' (" + (past ? "data.features = "
+                        + d.features() : "data.futureFeatures = " + d.futureFeatures()) + ") but the input has no such column; it has "
                         + String.join(", ", df.columns()));
             }
         }
         SeriesSource.validate(df, d);
         TimeKind kind = SeriesSource.timeKind(df, d);
+        boolean readFuture = future && !d.futureFeatures().isEmpty();
         if (asOf != null) {
-            df = df.where(col(d.time()).leq(asOfLiteral(kind, asOf, d.timeZone())));
+            org.apache.spark.sql.Column before = col(d.time()).leq(asOfLiteral(kind, asOf, d.timeZone()));
+            // known-future covariates come from the rows after the cut, whose targets the forecast must not see
+            df = readFuture ? df.withColumn(d.target(), org.apache.spark.sql.functions.when(before, col(d.target())))
+                    : df.where(before);
         }
-        SeriesAssembler assembler = SeriesAssembler.of(d, new WindowShape(cfg.model().lookback(), 0));
+        SeriesAssembler assembler = readFuture
+                ? SeriesAssembler.forecasting(d, cfg.model().lookback(), cfg.model().horizon())
+                : SeriesAssembler.of(d, new WindowShape(cfg.model().lookback(), 0));
         JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, d, assembler, sc.defaultParallelism())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<String[]> problems = results.filter(r -> r instanceof SeriesAssembler.Skipped

@@ -215,7 +215,7 @@ public final class Training {
             }
             if (d.scaling() == Scaling.GLOBAL) {
                 global = warm != null && warm.keepScalers() ? warm.globalScaler()
-                        : Scaler.fitGlobal(series, d.features().size(), d.transform());
+                        : Scaler.fitGlobal(series, d.covariates().size(), d.transform());
                 JavaRDD<Series> scaled = global.apply(series).persist(StorageLevel.MEMORY_AND_DISK());
                 scaled.count();
                 series.unpersist();
@@ -234,7 +234,7 @@ public final class Training {
             NetworkSpec spec;
             try {
                 spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
-                        cfg.model().variant(), cfg.model().horizon(), layout.outputsPerStep());
+                        cfg.model().variant(), cfg.model().horizon(), layout.outputsPerStep(), layout.contextWidth());
             } catch (IllegalArgumentException e) {
                 throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = "
                         + cfg.model().layers() + ": " + e.getMessage() + "; choose a smaller network");
@@ -325,6 +325,7 @@ public final class Training {
         schema.put("timeZone", d.timeZone().getId());
         schema.put("target", d.target());
         schema.set("features", JSON.valueToTree(d.features()));
+        schema.set("futureFeatures", JSON.valueToTree(d.futureFeatures()));
         schema.set("calendar", JSON.valueToTree(d.calendar().stream().map(CalendarFeature::id).toList()));
         schema.put("scaling", d.scaling().id());
         if (global != null) {

@@ -157,6 +157,7 @@ public final class WarmStart {
         a.put("model.baseline", m.baseline().id());
         a.put("model.quantiles", m.quantiles());
         a.put("data.features", d.features());
+        a.put("data.futureFeatures", d.futureFeatures());
         a.put("data.calendar", d.calendar().stream().map(CalendarFeature::id).toList());
         a.put("data.transform", d.transform().id());
         a.put("data.scaling", d.scaling().id());

@@ -27,7 +27,7 @@ import org.sparkgru.io.ModelDirectory;
  * <p>A model directory holds:
  * <ul>
  *   <li>{@value #DESCRIPTION}: {@code {"format":"spark-gru-model", "formatVersion":1, "architecture":{"cell":"gru",
- *       "variant", "inputSize", "hidden", "layers", "members", "head":{"type", "horizon", "targets" | "classes"}},
+ *       "variant", "inputSize", "hidden", "layers", "members", "head":{"type", "horizon", "targets"[, "context"] | "classes"}},
  *       "weights":{"file":"weights.safetensors", "dtype":"F32", "parameters":N}, "metadata":{...}}};</li>
  *   <li>{@value #WEIGHTS}: the parameters as safetensors, one tensor per {@link ParameterLayout} block, under the
  *       block names and shapes documented there, in layout order; an ensemble of {@code members > 1} networks
@@ -120,6 +120,9 @@ public final class ModelStore {
         if (s.head() == HeadType.REGRESSION) {
             head.put("horizon", s.horizon());
             head.put("targets", s.targets());
+            if (s.context() > 0) {
+                head.put("context", s.context());
+            }
         } else {
             head.put("classes", s.classes());
         }
@@ -155,7 +158,7 @@ public final class ModelStore {
             int layers = integer(arch, "layers", file);
             return type == HeadType.REGRESSION
                     ? NetworkSpec.regression(in, hidden, layers, variant, integer(head, "horizon", file),
-                    integer(head, "targets", file))
+                    integer(head, "targets", file), head.has("context") ? integer(head, "context", file) : 0)
                     : NetworkSpec.classification(in, hidden, layers, variant, integer(head, "classes", file));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": invalid architecture: " + e.getMessage(), e);

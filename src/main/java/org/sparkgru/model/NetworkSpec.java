@@ -6,8 +6,9 @@ package org.sparkgru.model;
  * <p>Shapes: the input of one sample is a window of {@code T} steps of {@code inputSize} features (target lags,
  * covariates, calendar features); every GRU layer has {@code hidden} units; layer 0 reads {@code inputSize}
  * features, layer {@code l > 0} reads the {@code hidden} outputs of layer {@code l - 1}. The head reads the last
- * hidden state of the top layer and produces {@link #outputs()} values. The window length is not part of the
- * architecture: any {@code T >= 1} can be run.
+ * hidden state of the top layer, followed by {@code context} values per sample (the known-future covariates of
+ * the forecast steps, {@code data.futureFeatures}; 0 for none), and produces {@link #outputs()} values. The window
+ * length is not part of the architecture: any {@code T >= 1} can be run.
  *
  * @param inputSize features per time step, at least 1
  * @param hidden    hidden units per layer, at least 1
@@ -18,9 +19,10 @@ package org.sparkgru.model;
  * @param targets   outputs per forecast step (regression: 1, or the number of forecast quantiles; 0 for
  *                  classification)
  * @param classes   number of classes (classification, at least 2; 0 for regression)
+ * @param context   extra inputs of the head per sample, read beside {@code h_T} (regression only; 0 for none)
  */
 public record NetworkSpec(int inputSize, int hidden, int layers, Variant variant, HeadType head,
-                          int horizon, int targets, int classes) implements java.io.Serializable {
+                          int horizon, int targets, int classes, int context) implements java.io.Serializable {
 
     /** Largest accepted size of any dimension, so that every derived array length stays far below 2^31. */
     public static final int MAX_DIM = 1 << 16;
@@ -38,16 +40,19 @@ public record NetworkSpec(int inputSize, int hidden, int layers, Variant variant
             if (classes != 0) {
                 throw new IllegalArgumentException("classes must be 0 for a regression head, got " + classes);
             }
+            if (context < 0 || context > MAX_DIM) {
+                throw new IllegalArgumentException("context must be between 0 and " + MAX_DIM + ", got " + context);
+            }
         } else {
             if (classes < 2 || classes > MAX_DIM) {
                 throw new IllegalArgumentException("classes must be between 2 and " + MAX_DIM + ", got " + classes);
             }
-            if (horizon != 0 || targets != 0) {
-                throw new IllegalArgumentException("horizon and targets must be 0 for a classification head");
+            if (horizon != 0 || targets != 0 || context != 0) {
+                throw new IllegalArgumentException("horizon, targets and context must be 0 for a classification head");
             }
         }
         long params = ParameterLayout.count(inputSize, hidden, layers, variant, head == HeadType.REGRESSION
-                ? (long) horizon * targets : classes);
+                ? (long) horizon * targets : classes, context);
         if (params > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("the network would have " + params
                     + " parameters, more than one Java array can hold; reduce hidden or layers");
@@ -57,17 +62,28 @@ public record NetworkSpec(int inputSize, int hidden, int layers, Variant variant
     /** A direct multi-step regression network with {@code horizon x targets} outputs, step-major. */
     public static NetworkSpec regression(int inputSize, int hidden, int layers, Variant variant,
                                          int horizon, int targets) {
-        return new NetworkSpec(inputSize, hidden, layers, variant, HeadType.REGRESSION, horizon, targets, 0);
+        return regression(inputSize, hidden, layers, variant, horizon, targets, 0);
+    }
+
+    /** As above, with {@code context} head inputs beside {@code h_T} (the known-future covariates). */
+    public static NetworkSpec regression(int inputSize, int hidden, int layers, Variant variant,
+                                         int horizon, int targets, int context) {
+        return new NetworkSpec(inputSize, hidden, layers, variant, HeadType.REGRESSION, horizon, targets, 0, context);
     }
 
     /** A sequence classification network over {@code classes} classes. */
     public static NetworkSpec classification(int inputSize, int hidden, int layers, Variant variant, int classes) {
-        return new NetworkSpec(inputSize, hidden, layers, variant, HeadType.CLASSIFICATION, 0, 0, classes);
+        return new NetworkSpec(inputSize, hidden, layers, variant, HeadType.CLASSIFICATION, 0, 0, classes, 0);
     }
 
     /** Outputs of the head: {@code horizon * targets} or {@code classes}. */
     public int outputs() {
         return head == HeadType.REGRESSION ? horizon * targets : classes;
+    }
+
+    /** Input width of the head: {@code hidden + context}. */
+    public int headInput() {
+        return hidden + context;
     }
 
     /** Input width of layer {@code l}. */

@@ -15,7 +15,7 @@ import java.util.List;
  *   gru.l.w_h   [H, 3H]      recurrent weights
  *   reset-before: gru.l.b    [3H]   one bias per gate
  *   reset-after:  gru.l.b_x  [3H]   input bias,  gru.l.b_h [3H] recurrent bias (b_hn sits inside r ⊙ (...))
- * head.w  [H, O]   head weights (O = horizon x targets or classes)
+ * head.w  [H + C, O]   head weights (O = horizon x targets or classes; rows H.. read the C context inputs)
  * head.b  [O]      head bias
  * </pre>
  * The names are the tensor names of the model's safetensors file, whose data is this array in this order.
@@ -76,8 +76,9 @@ public final class ParameterLayout {
         }
         int o = spec.outputs();
         headW = off;
-        list.add(new Block("head.w", off, new int[] {h, o}));
-        off += h * o;
+        int rows = spec.headInput();
+        list.add(new Block("head.w", off, new int[] {rows, o}));
+        off += rows * o;
         headB = off;
         list.add(new Block("head.b", off, new int[] {o}));
         off += o;
@@ -86,12 +87,12 @@ public final class ParameterLayout {
     }
 
     /** Number of parameters of a network with these sizes (in a long, for validation before any allocation). */
-    static long count(int inputSize, int hidden, int layers, Variant variant, long outputs) {
+    static long count(int inputSize, int hidden, int layers, Variant variant, long outputs, int context) {
         long h3 = 3L * hidden;
         long biases = variant == Variant.RESET_AFTER ? 2 * h3 : h3;
         long total = inputSize * h3 + hidden * h3 + biases;
         total += (layers - 1) * (hidden * h3 + hidden * h3 + biases);
-        return total + hidden * outputs + outputs;
+        return total + (hidden + (long) context) * outputs + outputs;
     }
 
     public NetworkSpec spec() {

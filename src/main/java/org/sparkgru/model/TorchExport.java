@@ -13,15 +13,19 @@ import java.util.Map;
  *     def __init__(self):
  *         super().__init__()
  *         self.gru = torch.nn.GRU(inputSize, hidden, num_layers=layers, batch_first=True)
- *         self.head = torch.nn.Linear(hidden, outputs)
- *     def forward(self, x):                      # x: [batch, window, inputSize]
+ *         self.head = torch.nn.Linear(hidden + context, outputs)
+ *     def forward(self, x, future=None):         # x: [batch, window, inputSize]
  *         out, _ = self.gru(x)
- *         return self.head(out[:, -1])
+ *         last = out[:, -1]
+ *         if future is not None:                 # future: [batch, horizon, F] known-future covariates
+ *             last = torch.cat([last, future.reshape(len(x), -1)], 1)
+ *         return self.head(last)
  * net.load_state_dict(safetensors.torch.load_file(path))
  * </pre>
  * Tensors: {@code gru.weight_ih_l{k}} {@code [3H, in_k]}, {@code gru.weight_hh_l{k}} {@code [3H, H]},
  * {@code gru.bias_ih_l{k}} {@code [3H]}, {@code gru.bias_hh_l{k}} {@code [3H]} (gate rows r, z, n), then
- * {@code head.weight} {@code [O, H]} and {@code head.bias} {@code [O]}: PyTorch stores {@code out x in}, the
+ * {@code head.weight} {@code [O, H + C]} (columns {@code H..} read the {@code C = horizon x F} context, the
+ * known-future covariates step-major) and {@code head.bias} {@code [O]}: PyTorch stores {@code out x in}, the
  * transpose of this project's layout. An ensemble of {@code K > 1} members ({@link Ensemble}) writes every member
  * under {@code members.m.} ({@code members.0.gru.weight_ih_l0}, ...), the keys of a module holding
  * {@code self.members = torch.nn.ModuleList([Net() for _ in range(K)])}; its forecast is the median over members.
@@ -68,8 +72,9 @@ public final class TorchExport {
                 list.add(gateRows(prefix + "gru.bias_hh_l" + l, copy(p, base + lay.bh(l), 3 * h), h,
                         new int[] {3 * h}));
             }
-            list.add(new SafeTensors.Tensor(prefix + "head.weight", new int[] {o, h},
-                    transpose(p, base + lay.headW(), h, o), 0));
+            int rows = spec.headInput();
+            list.add(new SafeTensors.Tensor(prefix + "head.weight", new int[] {o, rows},
+                    transpose(p, base + lay.headW(), rows, o), 0));
             list.add(new SafeTensors.Tensor(prefix + "head.bias", new int[] {o}, copy(p, base + lay.headB(), o), 0));
         }
         return list;

@@ -39,47 +39,55 @@ class BpttTest {
             for (Variant v : Variant.values()) {
                 for (int i = 0; i < shapes.length; i++) {
                     Loss.Kind kind = Loss.Kind.values()[i % 4];
-                    b.add(Arguments.of(backend, v, shapes[i], kind, false));
+                    b.add(Arguments.of(backend, v, shapes[i], kind, false, 0));
                 }
-                b.add(Arguments.of(backend, v, shapes[1], Loss.Kind.MAE, true));
-                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true));
+                b.add(Arguments.of(backend, v, shapes[1], Loss.Kind.MAE, true, 0));
+                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true, 0));
+                b.add(Arguments.of(backend, v, shapes[3], Loss.Kind.MSE, false, 6));
+                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true, 6));
             }
         }
         return b.build();
     }
 
-    /** {@code pinball}: quantiles 0.1, 0.5, 0.9 of 3 steps (9 outputs). */
-    @ParameterizedTest(name = "{0} {1} {2} {3} pinball={4}")
+    /** {@code pinball}: quantiles 0.1, 0.5, 0.9 of 3 steps (9 outputs); {@code context}: head inputs beside h_T. */
+    @ParameterizedTest(name = "{0} {1} {2} {3} pinball={4} context={5}")
     @MethodSource("shapes")
-    void matchesReference(String backend, Variant variant, int[] s, Loss.Kind kind, boolean pinball) {
+    void matchesReference(String backend, Variant variant, int[] s, Loss.Kind kind, boolean pinball, int context) {
         int batch = s[0];
         int window = s[1];
         Loss loss = pinball ? new Loss(kind, 0.5, new float[] {0.1f, 0.5f, 0.9f}) : new Loss(kind, 0.5);
         NetworkSpec spec = kind == Loss.Kind.CROSS_ENTROPY
                 ? NetworkSpec.classification(s[2], s[3], s[4], variant, 4)
-                : NetworkSpec.regression(s[2], s[3], s[4], variant, 3, pinball ? 3 : 2);
+                : NetworkSpec.regression(s[2], s[3], s[4], variant, 3, pinball ? 3 : 2, context);
         Random rnd = new Random(s[3] * 31L + s[0]);
         float[] p = Fixtures.randomParams(spec, 11, 0.5);
         double[][][] xs = Fixtures.inputs(rnd, batch, window, s[2]);
+        double[][] cs = Fixtures.contexts(rnd, batch, context);
         double[][] ys = Fixtures.targets(rnd, spec, batch, loss);
         ReferenceGru ref = new ReferenceGru(spec, ReferenceGru.toDouble(p));
 
         // a workspace larger than the batch: calls with a smaller batch must work
         Bptt k = new Bptt(spec, KernelBackend.named(backend), batch + 2, window);
         Fixtures.load(k, xs, ys);
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < context; c++) {
+                k.context()[b * context + c] = (float) cs[b][c];
+            }
+        }
         float[] grad = new float[p.length];
         double lossSum = k.lossAndGradient(p, batch, loss, grad, 1f / batch);
 
         for (int b = 0; b < batch; b++) {
-            double[] y = ref.forward(xs[b]);
+            double[] y = ref.forward(xs[b], cs[b]);
             for (int o = 0; o < y.length; o++) {
                 float got = k.output()[b * y.length + o];
                 assertEquals(y[o], got, 2e-5 * (1 + Math.abs(y[o])), "output " + b + "," + o);
             }
         }
-        double refLoss = ref.loss(xs, ys, loss);
+        double refLoss = ref.loss(xs, cs, ys, loss);
         assertEquals(refLoss, lossSum / batch, 2e-5 * (1 + refLoss), "loss");
-        assertGradientsClose(spec, ref.gradient(xs, ys, loss), grad);
+        assertGradientsClose(spec, ref.gradient(xs, cs, ys, loss), grad);
     }
 
     static void assertGradientsClose(NetworkSpec spec, double[] want, float[] got) {

@@ -36,9 +36,13 @@ class TorchExportTest {
     private static final int B = 3;
     private static final int T = 5;
 
+    /** Layers 1 and 2; 3, a one-layer network whose head also reads 2 known-future covariates of 3 steps. */
     private static NetworkSpec spec(int layers) {
-        return NetworkSpec.regression(4, 6, layers, Variant.RESET_AFTER, 3, 1);
+        return layers == 3 ? NetworkSpec.regression(4, 6, 1, Variant.RESET_AFTER, 3, 1, 3 * FUTURE)
+                : NetworkSpec.regression(4, 6, layers, Variant.RESET_AFTER, 3, 1);
     }
+
+    private static final int FUTURE = 2;
 
     /** Tensors of a safetensors byte array by name. */
     private static Map<String, float[]> read(byte[] bytes) throws IOException {
@@ -67,7 +71,8 @@ class TorchExportTest {
     }
 
     /** PyTorch's nn.GRU + nn.Linear forward on one window, from its state dict. */
-    private static double[] torchForward(Map<String, float[]> sd, int layers, int h, double[][] x, int outputs) {
+    private static double[] torchForward(Map<String, float[]> sd, int layers, int h, double[][] x, double[] context,
+                                         int outputs) {
         double[][] seq = x;
         for (int l = 0; l < layers; l++) {
             float[] wih = sd.get("gru.weight_ih_l" + l);
@@ -105,38 +110,50 @@ class TorchExportTest {
         float[] w = sd.get("head.weight");
         float[] b = sd.get("head.bias");
         double[] y = new double[outputs];
+        int in = h + context.length;
         for (int o = 0; o < outputs; o++) {
             y[o] = b[o];
             for (int j = 0; j < h; j++) {
-                y[o] += w[o * h + j] * seq[seq.length - 1][j];
+                y[o] += w[o * in + j] * seq[seq.length - 1][j];
+            }
+            for (int c = 0; c < context.length; c++) {
+                y[o] += w[o * in + h + c] * context[c];
             }
         }
         return y;
     }
 
-    private record Case(GruModel model, double[][][] xs, float[] y) {
+    private record Case(GruModel model, double[][][] xs, double[][] contexts, float[] y) {
     }
 
     private static Case run(int layers) {
         NetworkSpec spec = spec(layers);
         GruModel m = GruModel.of(spec, Fixtures.randomParams(spec, 3 + layers, 0.6));
-        double[][][] xs = Fixtures.inputs(new Random(layers), B, T, 4);
+        Random rnd = new Random(layers);
+        double[][][] xs = Fixtures.inputs(rnd, B, T, 4);
+        double[][] cs = Fixtures.contexts(rnd, B, spec.context());
         Bptt k = new Bptt(spec, KernelBackend.best(), B, T);
         Fixtures.load(k, xs, null);
+        for (int b = 0; b < B; b++) {
+            for (int c = 0; c < spec.context(); c++) {
+                k.context()[b * spec.context() + c] = (float) cs[b][c];
+            }
+        }
         k.forward(m.params(), B);
-        return new Case(m, xs, java.util.Arrays.copyOf(k.output(), B * spec.outputs()));
+        return new Case(m, xs, cs, java.util.Arrays.copyOf(k.output(), B * spec.outputs()));
     }
 
     @Test
     void exportReproducesOutputsUnderTorchSemantics() throws IOException {
-        for (int layers = 1; layers <= 2; layers++) {
+        for (int layers = 1; layers <= 3; layers++) {
             Case c = run(layers);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             TorchExport.write(c.model(), bytes);
             Map<String, float[]> sd = read(bytes.toByteArray());
-            assertEquals(4 * layers + 2, sd.size());
+            int gruLayers = c.model().spec().layers();
+            assertEquals(4 * gruLayers + 2, sd.size());
             for (int b = 0; b < B; b++) {
-                double[] y = torchForward(sd, layers, 6, c.xs()[b], 3);
+                double[] y = torchForward(sd, gruLayers, 6, c.xs()[b], c.contexts()[b], 3);
                 for (int o = 0; o < 3; o++) {
                     assertEquals(y[o], c.y()[b * 3 + o], 2e-5, "layers " + layers + " sample " + b + " output " + o);
                 }
@@ -175,7 +192,7 @@ class TorchExportTest {
         try (InputStream in = getClass().getResourceAsStream("/torch_check.py")) {
             Files.copy(in, script);
         }
-        for (int layers = 1; layers <= 2; layers++) {
+        for (int layers = 1; layers <= 3; layers++) {
             Case c = run(layers);
             Path state = tmp.resolve("state" + layers + ".safetensors");
             try (OutputStream out = Files.newOutputStream(state)) {
@@ -189,13 +206,25 @@ class TorchExportTest {
                     }
                 }
             }
+            List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>(List.of(
+                    new SafeTensors.Tensor("x", new int[] {B, T, 4}, x, 0),
+                    new SafeTensors.Tensor("y", new int[] {B, 3}, c.y(), 0)));
+            int context = c.model().spec().context();
+            if (context > 0) {
+                float[] future = new float[B * context];
+                for (int b = 0; b < B; b++) {
+                    for (int i = 0; i < context; i++) {
+                        future[b * context + i] = (float) c.contexts()[b][i];
+                    }
+                }
+                tensors.add(new SafeTensors.Tensor("future", new int[] {B, 3, FUTURE}, future, 0));
+            }
             Path caseFile = tmp.resolve("case" + layers + ".safetensors");
             try (OutputStream out = Files.newOutputStream(caseFile)) {
-                SafeTensors.write(out, List.of(new SafeTensors.Tensor("x", new int[] {B, T, 4}, x, 0),
-                        new SafeTensors.Tensor("y", new int[] {B, 3}, c.y(), 0)), Map.of());
+                SafeTensors.write(out, tensors, Map.of());
             }
             Process p = new ProcessBuilder(python.toString(), script.toString(), state.toString(),
-                    caseFile.toString(), String.valueOf(layers)).redirectErrorStream(true).start();
+                    caseFile.toString(), String.valueOf(c.model().spec().layers())).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "torch check timed out");
             assertEquals(0, p.exitValue(), out);

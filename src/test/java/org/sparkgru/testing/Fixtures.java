@@ -34,6 +34,17 @@ public final class Fixtures {
         return xs;
     }
 
+    /** Head contexts {@code [batch][width]}: normal values, float-representable (width 0: empty rows). */
+    public static double[][] contexts(Random rnd, int batch, int width) {
+        double[][] cs = new double[batch][width];
+        for (double[] c : cs) {
+            for (int i = 0; i < width; i++) {
+                c[i] = (float) rnd.nextGaussian();
+            }
+        }
+        return cs;
+    }
+
     /** Targets for {@code loss}: normal values, or class indices {@code [b][1]}. */
     public static double[][] targets(Random rnd, NetworkSpec spec, int batch, Loss loss) {
         double[][] t = new double[batch][];

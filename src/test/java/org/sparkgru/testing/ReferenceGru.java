@@ -78,7 +78,7 @@ public final class ReferenceGru {
         }
     }
 
-    private Trace run(double[][] x) {
+    private Trace run(double[][] x, double[] context) {
         Trace tr = new Trace(x.length);
         for (int l = 0; l < spec.layers(); l++) {
             for (int t = 0; t < x.length; t++) {
@@ -132,6 +132,9 @@ public final class ReferenceGru {
             for (int j = 0; j < h; j++) {
                 v += p[lay.headW() + j * o + k] * top[j];
             }
+            for (int c = 0; c < spec.context(); c++) {
+                v += p[lay.headW() + (h + c) * o + k] * context[c];
+            }
             tr.y[k] = v;
         }
         return tr;
@@ -139,7 +142,16 @@ public final class ReferenceGru {
 
     /** Head outputs for one window {@code x[t][i]}. */
     public double[] forward(double[][] x) {
-        return run(x).y;
+        return forward(x, new double[0]);
+    }
+
+    /** Head outputs for one window and its head context {@code context[spec.context()]}. */
+    public double[] forward(double[][] x, double[] context) {
+        return run(x, context).y;
+    }
+
+    private static double[][] none(int n) {
+        return new double[n][0];
     }
 
     /** Per-sample loss and its derivative w.r.t. the outputs, in double. */
@@ -201,20 +213,30 @@ public final class ReferenceGru {
 
     /** Mean loss over a batch: {@code xs[b][t][i]}, targets {@code [b][outputs]} (or {@code [b][1]} labels). */
     public double loss(double[][][] xs, double[][] targets, Loss loss) {
+        return loss(xs, none(xs.length), targets, loss);
+    }
+
+    /** As above, with each window's head context {@code contexts[b]}. */
+    public double loss(double[][][] xs, double[][] contexts, double[][] targets, Loss loss) {
         double s = 0;
         double[] dy = new double[spec.outputs()];
         for (int b = 0; b < xs.length; b++) {
-            s += sampleLoss(loss, run(xs[b]).y, targets[b], dy);
+            s += sampleLoss(loss, run(xs[b], contexts[b]).y, targets[b], dy);
         }
         return s / xs.length;
     }
 
     /** Gradient of {@link #loss} w.r.t. every parameter (same layout), by hand-written BPTT. */
     public double[] gradient(double[][][] xs, double[][] targets, Loss loss) {
+        return gradient(xs, none(xs.length), targets, loss);
+    }
+
+    /** As above, with each window's head context {@code contexts[b]}. */
+    public double[] gradient(double[][][] xs, double[][] contexts, double[][] targets, Loss loss) {
         double[] g = new double[p.length];
         int o = spec.outputs();
         for (int b = 0; b < xs.length; b++) {
-            Trace tr = run(xs[b]);
+            Trace tr = run(xs[b], contexts[b]);
             double[] dy = new double[o];
             sampleLoss(loss, tr.y, targets[b], dy);
             int top = spec.layers() - 1;
@@ -226,6 +248,9 @@ public final class ReferenceGru {
                 for (int j = 0; j < h; j++) {
                     g[lay.headW() + j * o + k] += hT[j] * dy[k] / xs.length;
                     dOut[steps - 1][j] += p[lay.headW() + j * o + k] * dy[k];
+                }
+                for (int c = 0; c < spec.context(); c++) {
+                    g[lay.headW() + (h + c) * o + k] += contexts[b][c] * dy[k] / xs.length;
                 }
             }
             for (int l = top; l >= 0; l--) {

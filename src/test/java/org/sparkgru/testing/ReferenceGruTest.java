@@ -26,36 +26,43 @@ class ReferenceGruTest {
         for (Variant v : Variant.values()) {
             for (int layers = 1; layers <= 2; layers++) {
                 for (Loss.Kind k : Loss.Kind.values()) {
-                    b.add(Arguments.of(v, layers, k, false));
+                    b.add(Arguments.of(v, layers, k, false, 0));
                 }
-                b.add(Arguments.of(v, layers, Loss.Kind.MAE, true));
+                b.add(Arguments.of(v, layers, Loss.Kind.MAE, true, 0));
+                b.add(Arguments.of(v, layers, Loss.Kind.MSE, false, 5));
+                b.add(Arguments.of(v, layers, Loss.Kind.MAE, true, 5));
             }
         }
         return b.build();
     }
 
-    /** With {@code pinball}, the loss of quantiles 0.1, 0.5, 0.9 of 2 steps: 6 outputs, a level each. */
-    @ParameterizedTest(name = "{0} layers={1} {2} pinball={3}")
+    /**
+     * With {@code pinball}, the loss of quantiles 0.1, 0.5, 0.9 of 2 steps: 6 outputs, a level each. With
+     * {@code context}, that many head inputs per window beside h_T (known-future covariates): their weights'
+     * gradients are checked with the rest.
+     */
+    @ParameterizedTest(name = "{0} layers={1} {2} pinball={3} context={4}")
     @MethodSource("cases")
-    void gradientMatchesFiniteDifferences(Variant variant, int layers, Loss.Kind kind, boolean pinball) {
+    void gradientMatchesFiniteDifferences(Variant variant, int layers, Loss.Kind kind, boolean pinball, int context) {
         Loss loss = pinball ? new Loss(kind, 0.7, new float[] {0.1f, 0.5f, 0.9f}) : new Loss(kind, 0.7);
         NetworkSpec spec = kind == Loss.Kind.CROSS_ENTROPY
                 ? NetworkSpec.classification(3, 4, layers, variant, 3)
-                : NetworkSpec.regression(3, 4, layers, variant, 2, pinball ? 3 : 2);
+                : NetworkSpec.regression(3, 4, layers, variant, 2, pinball ? 3 : 2, context);
         Random rnd = new Random(42 + layers);
         double[] p = ReferenceGru.toDouble(Fixtures.randomParams(spec, 7, 0.8));
         double[][][] xs = Fixtures.inputs(rnd, 3, 4, 3);
+        double[][] cs = Fixtures.contexts(rnd, 3, context);
         double[][] ys = Fixtures.targets(rnd, spec, 3, loss);
-        double[] analytic = new ReferenceGru(spec, p).gradient(xs, ys, loss);
+        double[] analytic = new ReferenceGru(spec, p).gradient(xs, cs, ys, loss);
         double eps = 1e-5;
         double worst = 0;
         for (ParameterLayout.Block block : new ParameterLayout(spec).blocks()) {
             for (int i = block.offset(); i < block.offset() + block.size(); i++) {
                 double keep = p[i];
                 p[i] = keep + eps;
-                double up = new ReferenceGru(spec, p).loss(xs, ys, loss);
+                double up = new ReferenceGru(spec, p).loss(xs, cs, ys, loss);
                 p[i] = keep - eps;
-                double down = new ReferenceGru(spec, p).loss(xs, ys, loss);
+                double down = new ReferenceGru(spec, p).loss(xs, cs, ys, loss);
                 p[i] = keep;
                 double fd = (up - down) / (2 * eps);
                 double err = Math.abs(fd - analytic[i]);
