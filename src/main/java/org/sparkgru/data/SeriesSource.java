@@ -103,7 +103,7 @@ public final class SeriesSource {
             DataType t = field(df, c).dataType();
             if (!(t instanceof NumericType)) {
                 throw new DataError("column '" + c + "' has type " + t.simpleString()
-                        + " but must be numeric (it is the target or a listed feature: data.features, data.futureFeatures)");
+                        + " but must be numeric (it is the target, or listed in data.features or data.futureFeatures)");
             }
         }
     }

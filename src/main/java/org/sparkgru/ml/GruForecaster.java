@@ -43,6 +43,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
     private final Param<String> timeCol;
     private final Param<String> targetCol;
     private final StringArrayParam featureCols;
+    private final StringArrayParam futureFeatureCols;
     private final IntParam lookback;
     private final IntParam horizon;
     private final IntParam hidden;
@@ -75,6 +76,9 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         targetCol = new Param<>(this, "targetCol", "target column (data.target)");
         featureCols = new StringArrayParam(this, "featureCols",
             "numeric covariate columns (data.features)");
+        futureFeatureCols = new StringArrayParam(this, "futureFeatureCols", "known-future numeric covariate columns"
+            + " (data.futureFeatures); transform reads their values at the forecast steps from the rows after each"
+            + " series' last target");
         lookback = new IntParam(this, "lookback", "input window length (model.lookback); 0 = auto, from the horizon"
             + " and the season", org.apache.spark.ml.param.ParamValidators.gtEq(0));
         horizon = new IntParam(this, "horizon", "forecast steps (model.horizon)");
@@ -99,6 +103,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         setDefault(timeCol, d.data().time());
         setDefault(targetCol, d.data().target());
         setDefault(featureCols, new String[0]);
+        setDefault(futureFeatureCols, new String[0]);
         setDefault(lookback, d.model().lookback());
         setDefault(horizon, d.model().horizon());
         setDefault(hidden, d.model().hidden());
@@ -134,6 +139,10 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
 
     public Param<String> targetCol() {
         return targetCol;
+    }
+
+    public StringArrayParam futureFeatureCols() {
+        return futureFeatureCols;
     }
 
     public StringArrayParam featureCols() {
@@ -258,6 +267,11 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         return this;
     }
 
+    public GruForecaster setFutureFeatureCols(String... v) {
+        set(futureFeatureCols, v);
+        return this;
+    }
+
     public GruForecaster setLookback(int v) {
         set(lookback, v);
         return this;
@@ -329,11 +343,8 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         sets.add("data.id=" + quote(getOrDefault(idCol)));
         sets.add("data.time=" + quote(getOrDefault(timeCol)));
         sets.add("data.target=" + quote(getOrDefault(targetCol)));
-        java.util.StringJoiner features = new java.util.StringJoiner(", ", "data.features=[", "]");
-        for (String c : getOrDefault(featureCols)) {
-            features.add(quote(c));
-        }
-        sets.add(features.toString());
+        sets.add(columns("data.features", getOrDefault(featureCols)));
+        sets.add(columns("data.futureFeatures", getOrDefault(futureFeatureCols)));
         int lb = (Integer) getOrDefault(lookback);
         sets.add("model.lookback=" + (lb == TrainConfig.AUTO ? "auto" : Integer.toString(lb)));
         sets.add("model.horizon=" + getOrDefault(horizon));
@@ -352,6 +363,15 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         sets.add("model.nonNegative=" + getOrDefault(nonNegative));
         sets.addAll(List.of(getOrDefault(config)));
         return TrainConfig.load(null, sets);
+    }
+
+    /** {@code key=["a", "b"]}. */
+    private static String columns(String key, String[] names) {
+        java.util.StringJoiner list = new java.util.StringJoiner(", ", key + "=[", "]");
+        for (String c : names) {
+            list.add(quote(c));
+        }
+        return list.toString();
     }
 
     private static String quote(Object s) {

@@ -256,6 +256,18 @@ class BadInputTest {
         assertRefused(train(p), "column 'timestamp' is not in the input; it has series, ts, value", model());
         assertRefused(train(p, "data.time=ts", "data.features=[price]"),
                 "column 'price' is not in the input; it has series, ts, value", model());
+        assertRefused(train(p, "data.time=ts", "data.futureFeatures=[promo]"),
+                "column 'promo' is not in the input; it has series, ts, value", model());
+    }
+
+    @Test
+    void aFutureFeatureAlsoListedAsAPastFeature() throws IOException {
+        Path p = csv("promo.csv", "series,timestamp,value", hourly("a", 30, 10));
+        assertRefused(train(p, "data.features=[promo]", "data.futureFeatures=[promo]"),
+                "data.futureFeatures lists 'promo', which data.features lists too; a known-future covariate is"
+                        + " already an input at every lookback step, so remove it from data.features", model());
+        assertRefused(train(p, "data.futureFeatures=[value]"), "data.futureFeatures lists 'value', which is already"
+                + " the id, time or target column; list covariates only", model());
     }
 
     @Test
@@ -263,7 +275,8 @@ class BadInputTest {
         List<String> rows = hourly("a", 30, 10);
         rows.set(15, "a," + at(15) + ",not-a-number");
         assertRefused(train(csv("text.csv", HEADER, rows)),
-                "column 'value' has type string but must be numeric (it is the target or a listed feature)", model());
+                "column 'value' has type string but must be numeric (it is the target, or listed in data.features or"
+                        + " data.futureFeatures)", model());
     }
 
     @Test

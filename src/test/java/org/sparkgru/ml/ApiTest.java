@@ -147,6 +147,26 @@ class ApiTest {
                 "validated by the param");
     }
 
+    /** A typed param for the known-future covariates; transform reads them from the rows after the history. */
+    @Test
+    void aFutureCovariateEstimatorReadsTheRowsAfterTheHistory() {
+        Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet")
+                .withColumn("promo", org.apache.spark.sql.functions.expr("cast(hour(timestamp) % 5 = 0 as double)"));
+        GruForecaster gru = new GruForecaster().setHidden(4).setMaxIter(3).setHorizon(6)
+                .setFutureFeatureCols("promo").setModelDir(tmp.resolve("future").toString())
+                .setConfig("train.checkpointEvery=0");
+        assertEquals(List.of("promo"), gru.trainConfig().data().futureFeatures());
+        GruForecastModel model = gru.fit(history);
+        Dataset<Row> future = history.groupBy("series").agg(org.apache.spark.sql.functions.max("timestamp").as("last"))
+                .crossJoin(SparkTests.session().range(1, 7).toDF("k"))
+                .selectExpr("series", "last + make_interval(0, 0, 0, 0, cast(k as int), 0, 0) as timestamp",
+                        "cast(null as double) as value")
+                .withColumn("promo", org.apache.spark.sql.functions.expr("cast(hour(timestamp) % 5 = 0 as double)"));
+        Dataset<Row> f = model.transform(history.unionByName(future, true));
+        assertEquals(11 * 6, f.count());
+        assertEquals(0, f.where("forecast is null or isnan(forecast)").count());
+    }
+
     @Test
     void paramsAreValidatedLikeTheConfiguration() {
         GruForecaster gru = new GruForecaster().setHidden(0);
