@@ -165,6 +165,12 @@ class ApiTest {
         Dataset<Row> f = model.transform(history.unionByName(future, true));
         assertEquals(11 * 6, f.count());
         assertEquals(0, f.where("forecast is null or isnan(forecast)").count());
+        // held-out forecasts read the held-out rows' covariates, so they need the whole horizon held out
+        ConfigError e = assertThrows(ConfigError.class, () -> model.setHoldout(3).transform(history));
+        assertEquals("holdout = 3 with data.futureFeatures = [promo]: the forecast reads the known-future covariates"
+                + " of all model.horizon = 6 steps, which the input holds only for the held-out points; set holdout = 6",
+                e.getMessage());
+        assertEquals(11 * 6, model.setHoldout(6).transform(history).where("not isnan(forecast)").count());
     }
 
     @Test
