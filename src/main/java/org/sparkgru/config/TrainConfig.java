@@ -35,10 +35,11 @@ public final class TrainConfig {
 
     /**
      * Columns and data-quality policies. {@code features} are past covariates, {@code futureFeatures} known-future
-     * ones; {@link #covariates()} is both, in that order, as the series store them.
+     * ones; {@link #covariates()} is both, in that order, as the series store them. {@code staticFeatures} are
+     * per-series columns, constant within each series.
      */
     public record Data(String id, String time, ZoneId timeZone, String target, List<String> features,
-                       List<String> futureFeatures, List<CalendarFeature> calendar, TargetTransform transform,
+                       List<String> futureFeatures, List<String> staticFeatures, List<CalendarFeature> calendar, TargetTransform transform,
                        Scaling scaling, MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps,
                        int partitions, int chunkPoints) {
         /** Every covariate column: {@code features}, then {@code futureFeatures}. */
@@ -58,7 +59,8 @@ public final class TrainConfig {
      * trained model's configuration holds the resolved values.
      */
     public record Model(int lookback, int horizon, int season, Baseline baseline, int hidden, int layers,
-                        Variant variant, Loss loss, int ensemble, boolean nonNegative, List<Double> quantiles) {
+                        Variant variant, Loss loss, int ensemble, boolean nonNegative, List<Double> quantiles,
+                        int embeddingDim) {
         /** Whether nothing is left to choose from the data. */
         public boolean isResolved() {
             return lookback != AUTO && season != AUTO && baseline != Baseline.AUTO;
@@ -87,7 +89,7 @@ public final class TrainConfig {
     private TrainConfig(Config config) {
         this.config = config;
         this.data = new Data(text("data.id"), text("data.time"), zone("data.timeZone"), text("data.target"),
-                list("data.features"), list("data.futureFeatures"),
+                list("data.features"), list("data.futureFeatures"), list("data.staticFeatures"),
                 calendar(), choice("data.transform", TargetTransform.values()), choice("data.scaling", Scaling.values()),
                 choice("data.missing", MissingPolicy.values()),
                 choice("data.duplicates", DuplicatePolicy.values()),
@@ -109,7 +111,7 @@ public final class TrainConfig {
         this.model = new Model(lookback, horizon, season, baseline, integer("model.hidden", 1, 4096),
                 integer("model.layers", 1, 16), variant, new Loss(lossKind, delta, levels),
                 integer("model.ensemble", 1, org.sparkgru.model.Ensemble.MAX_MEMBERS), bool("model.nonNegative"),
-                quantiles);
+                quantiles, integer("model.embeddingDim", 1, 256));
         if (baseline.seasonal() && lookback != AUTO && season != AUTO && season > lookback) {
             throw new ConfigError("model.baseline = " + baseline.id() + " needs model.lookback >= model.season; got lookback "
                     + lookback + " and season " + season + "; raise model.lookback or choose another baseline");
@@ -154,6 +156,21 @@ public final class TrainConfig {
         if (new java.util.HashSet<>(data.covariates()).size() < data.covariates().size()) {
             throw new ConfigError("data.features and data.futureFeatures list a column twice (" + data.covariates()
                     + "); list each covariate once");
+        }
+        for (String col : data.staticFeatures()) {
+            if (col.equals(data.id()) || col.equals(data.time()) || col.equals(data.target())) {
+                throw new ConfigError("data.staticFeatures lists '" + col + "', which is already the id, time or"
+                        + " target column; list per-series attributes only");
+            }
+            if (data.covariates().contains(col)) {
+                throw new ConfigError("data.staticFeatures lists '" + col + "', which "
+                        + (data.features().contains(col) ? "data.features" : "data.futureFeatures") + " lists too;"
+                        + " a column is either a per-step covariate or a per-series static one: remove it from one");
+            }
+        }
+        if (new java.util.HashSet<>(data.staticFeatures()).size() < data.staticFeatures().size()) {
+            throw new ConfigError("data.staticFeatures lists a column twice (" + data.staticFeatures()
+                    + "); list each once");
         }
     }
 
@@ -304,7 +321,9 @@ public final class TrainConfig {
         return String.format("data: %s/%s -> %s, features %s%s, scaling %s | model: lookback %s, horizon %d, hidden %d, layers %d, %s,"
                         + " loss %s%s, baseline %s%s | train: %s lr %s, %d iterations of %d windows%s, seed %d",
                 data.id(), data.time(), data.target(), data.features(),
-                data.futureFeatures().isEmpty() ? "" : ", future features " + data.futureFeatures(), data.scaling().id(),
+                (data.futureFeatures().isEmpty() ? "" : ", future features " + data.futureFeatures())
+                        + (data.staticFeatures().isEmpty() ? "" : ", static features " + data.staticFeatures()),
+                data.scaling().id(),
                 model.lookback() == AUTO ? "auto" : model.lookback(), model.horizon(), model.hidden(), model.layers(),
                 model.variant().id(), model.loss().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 model.quantiles().isEmpty() ? "" : ", quantiles " + model.quantiles(), model.baseline().id(), model.ensemble() > 1 ? ", ensemble " + model.ensemble() : "",

@@ -14,9 +14,10 @@ import java.util.Arrays;
  * 0 for the other chunks of a long series). {@code future[j * featureCount + f]} holds the covariates of grid point
  * {@code length() + j}, after the last target: the known-future covariates a forecast reads
  * ({@code data.futureFeatures}; NaN in the columns of past covariates), empty when none are known.
+ * {@link #statics} holds the series' static covariates ({@code data.staticFeatures}).
  */
 public final class Series implements Serializable {
-    private static final long serialVersionUID = 4L;
+    private static final long serialVersionUID = 5L;
 
     public final String id;
     /** 0 for a whole series; chunk number for the chunks of a long one. */
@@ -37,6 +38,14 @@ public final class Series implements Serializable {
      */
     public final double maseScale;
     public final Quality quality;
+    /** The static covariates, as the head reads them: numeric standardized, categorical as embedding rows. */
+    public final Statics statics;
+
+    /** Static covariates of one series: {@link StaticCovariates#standardize standardized} values, embedding rows. */
+    public record Statics(float[] numeric, int[] codes) implements Serializable {
+        /** None. */
+        public static final Statics NONE = new Statics(new float[0], new int[0]);
+    }
 
     /** What cleaning did to a series: counts per policy. */
     public record Quality(int droppedMissing, int interpolatedMissing, int duplicatesResolved, int gapsFilled)
@@ -52,6 +61,14 @@ public final class Series implements Serializable {
     /** As above, with the covariates known after the last target ({@link #future}). */
     public Series(String id, int chunk, TimeGrid grid, float[] values, float[] features, int featureCount,
                   float[] future, Scaler scaler, int validationPoints, double maseScale, Quality quality) {
+        this(id, chunk, grid, values, features, featureCount, future, scaler, validationPoints, maseScale, quality,
+                Statics.NONE);
+    }
+
+    private Series(String id, int chunk, TimeGrid grid, float[] values, float[] features, int featureCount,
+                   float[] future, Scaler scaler, int validationPoints, double maseScale, Quality quality,
+                   Statics statics) {
+        this.statics = statics;
         this.future = future;
         this.id = id;
         this.chunk = chunk;
@@ -68,7 +85,13 @@ public final class Series implements Serializable {
     /** The same series with another scaler (arrays shared). */
     public Series withScaler(Scaler other) {
         return new Series(id, chunk, grid, values, features, featureCount, future, other, validationPoints,
-                maseScale, quality);
+                maseScale, quality, statics);
+    }
+
+    /** The same series with these static covariates (arrays shared). */
+    public Series withStatics(Statics s) {
+        return new Series(id, chunk, grid, values, features, featureCount, future, scaler, validationPoints,
+                maseScale, quality, s);
     }
 
     /**
@@ -79,7 +102,7 @@ public final class Series implements Serializable {
         boolean last = to == values.length;
         return new Series(id, number, grid.from(from), Arrays.copyOfRange(values, from, to),
                 Arrays.copyOfRange(features, from * featureCount, to * featureCount), featureCount,
-                last ? future : new float[0], scaler, last ? validationPoints : 0, maseScale, quality);
+                last ? future : new float[0], scaler, last ? validationPoints : 0, maseScale, quality, statics);
     }
 
     /**
@@ -91,7 +114,7 @@ public final class Series implements Serializable {
         System.arraycopy(features, to * featureCount, known, 0, features.length - to * featureCount);
         System.arraycopy(future, 0, known, features.length - to * featureCount, future.length);
         return new Series(id, chunk, grid, Arrays.copyOf(values, to), Arrays.copyOf(features, to * featureCount),
-                featureCount, known, scaler, 0, maseScale, quality);
+                featureCount, known, scaler, 0, maseScale, quality, statics);
     }
 
     /**

@@ -97,6 +97,14 @@ public final class SeriesSource {
                     + " needs a timestamp or date"
                     + " time column, but '" + cfg.time() + "' is an integer index; set data.calendar = []");
         }
+        for (String c : cfg.staticFeatures()) {
+            DataType t = field(df, c).dataType();
+            if (!StaticCovariates.supported(t)) {
+                throw new DataError("column '" + c + "' has type " + t.simpleString() + " but a static covariate"
+                        + " (data.staticFeatures) must be a category (string, boolean, integer) or numeric (float,"
+                        + " double, decimal)");
+            }
+        }
         List<String> numeric = new ArrayList<>(cfg.covariates());
         numeric.add(0, cfg.target());
         for (String c : numeric) {
@@ -108,9 +116,14 @@ public final class SeriesSource {
         }
     }
 
-    /** Assembles every series of {@code df} with {@code assembler} into {@code partitions} partitions. */
+    /**
+     * Assembles every series of {@code df} with {@code assembler} into {@code partitions} partitions, with the
+     * static covariates of {@code statics} (fitted on the training input; {@link StaticCovariates#NONE} for none): a
+     * series whose rows disagree on one is {@link SeriesAssembler.Failed}.
+     */
     public static JavaRDD<SeriesAssembler.Result> assemble(Dataset<Row> df, TrainConfig.Data d,
-                                                           SeriesAssembler assembler, int partitions) {
+                                                           SeriesAssembler assembler, int partitions,
+                                                           StaticCovariates statics) {
         validate(df, d);
         TimeKind kind = timeKind(df, d);
         Column ticks = switch (kind) {
@@ -125,12 +138,17 @@ public final class SeriesSource {
         for (int f = 0; f < covariates.size(); f++) {
             cols.add(col(covariates.get(f)).cast(DataTypes.DoubleType).as("__x" + f));
         }
+        List<String> staticColumns = statics.columns();
+        for (int c = 0; c < staticColumns.size(); c++) {
+            cols.add(col(staticColumns.get(c)).cast(c < statics.numericCount() ? DataTypes.DoubleType
+                    : DataTypes.StringType).as("__s" + c));
+        }
         cols.add(monotonically_increasing_id().as(ROW));
         Dataset<Row> rows = df.select(cols.toArray(Column[]::new))
                 .repartition(partitions, col(ID))
                 .sortWithinPartitions(ID, T, ROW);
         int features = covariates.size();
-        return rows.javaRDD().mapPartitions(it -> new Grouper(it, assembler, kind, features));
+        return rows.javaRDD().mapPartitions(it -> new Grouper(it, assembler, kind, features, statics));
     }
 
     /**
@@ -152,13 +170,21 @@ public final class SeriesSource {
         private final SeriesAssembler assembler;
         private final TimeKind kind;
         private final int features;
+        private final StaticCovariates statics;
+        /** Per static column: the series' first non-null value (Double or String), then a second one if any. */
+        private final Object[] first;
+        private final Object[] other;
         private Row pending;
 
-        Grouper(Iterator<Row> rows, SeriesAssembler assembler, TimeKind kind, int features) {
+        Grouper(Iterator<Row> rows, SeriesAssembler assembler, TimeKind kind, int features,
+                StaticCovariates statics) {
             this.rows = rows;
             this.assembler = assembler;
             this.kind = kind;
             this.features = features;
+            this.statics = statics;
+            this.first = new Object[statics.columns().size()];
+            this.other = new Object[first.length];
             this.pending = rows.hasNext() ? rows.next() : null;
         }
 
@@ -180,7 +206,10 @@ public final class SeriesSource {
             String id = pending.getString(0);
             List<SeriesAssembler.Point> pts = new ArrayList<>();
             int untimed = 0;
+            java.util.Arrays.fill(first, null);
+            java.util.Arrays.fill(other, null);
             while (pending != null && !pending.isNullAt(0) && pending.getString(0).equals(id)) {
+                readStatics();
                 if (pending.isNullAt(1)) {
                     untimed++;
                 } else {
@@ -193,7 +222,50 @@ public final class SeriesSource {
                 }
                 advance();
             }
-            return assembler.assemble(id, kind, pts, features, untimed);
+            SeriesAssembler.Result r = assembler.assemble(id, kind, pts, features, untimed);
+            return first.length == 0 || !(r instanceof SeriesAssembler.Ok ok) ? r : withStatics(ok);
+        }
+
+        private void readStatics() {
+            int at = 3 + features;
+            for (int c = 0; c < first.length; c++) {
+                if (!pending.isNullAt(at + c)) {
+                    Object v = pending.get(at + c);
+                    if (first[c] == null) {
+                        first[c] = v;
+                    } else if (other[c] == null && !first[c].equals(v)) {
+                        other[c] = v;
+                    }
+                }
+            }
+        }
+
+        /** The series with its static covariates, or failed when one varies or a numeric one has no value. */
+        private SeriesAssembler.Result withStatics(SeriesAssembler.Ok ok) {
+            String id = ok.series().id;
+            int numeric = statics.numericCount();
+            float[] values = new float[numeric];
+            int[] codes = new int[statics.categoricalCount()];
+            for (int c = 0; c < first.length; c++) {
+                String name = statics.column(c);
+                if (other[c] != null) {
+                    return new SeriesAssembler.Failed(id, "series '" + id + "' has several values of the static"
+                            + " covariate '" + name + "' (" + first[c] + " and " + other[c] + "); a static covariate"
+                            + " (data.staticFeatures) is one value per series: correct the input, or list the"
+                            + " column in data.features if it changes over time");
+                }
+                if (c < numeric) {
+                    if (first[c] == null || !Double.isFinite((Double) first[c])) {
+                        return new SeriesAssembler.Failed(id, "series '" + id + "' has no value of the numeric static"
+                                + " covariate '" + name + "'" + (first[c] == null ? "" : " (" + first[c] + ")")
+                                + "; give every series one");
+                    }
+                    values[c] = statics.standardize(c, (Double) first[c]);
+                } else {
+                    codes[c - numeric] = statics.code(c - numeric, (String) first[c]);
+                }
+            }
+            return new SeriesAssembler.Ok(ok.series().withStatics(new Series.Statics(values, codes)));
         }
 
         private void advance() {

@@ -20,7 +20,10 @@ import org.sparkgru.model.Ensemble;
  * those covariates, standardized the same way, at the window's forecast steps, step-major ({@code h * F + f}): the
  * head reads them beside the last hidden state, so output step {@code h} sees the values of its own step (and its
  * neighbours'). Calendar features need no such wiring: the calendar of every forecast step follows from the last
- * input step's, which the encoder reads. The target is first transformed ({@link TargetTransform}: {@code v} below is the
+ * input step's, which the encoder reads. The series' static covariates ({@link StaticCovariates}) are inputs of
+ * every step, after the calendar pairs: the numeric ones standardized, then the categorical ones as embeddings
+ * that the network looks up from the rows {@link #fill} gives it ({@link Bptt#categories()}), in the last
+ * {@code K x model.embeddingDim} columns, so that the recurrence itself depends on them. The target is first transformed ({@link TargetTransform}: {@code v} below is the
  * transformed value, and every forecast is transformed back as its last step but the clamp), then scaled as
  * {@code (v - mean) / scale} with {mean, scale} from
  * {@link #scaler}: the series' fitted scaler ({@code data.scaling = series, global, none}), or the window's own
@@ -38,12 +41,15 @@ import org.sparkgru.model.Ensemble;
  * lower the pinball loss), and the point forecast is the median among them.
  */
 public final class WindowLayout implements Serializable {
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
     private final WindowShape shape;
     private final TargetTransform transform;
     private final int featureCount;
     private final int futureCount;
+    private final int staticNumeric;
+    private final int staticCategorical;
+    private final int embedded;
     private final CalendarFeatures calendar;
     private final Scaling scaling;
     private final Baseline baseline;
@@ -55,13 +61,17 @@ public final class WindowLayout implements Serializable {
     /**
      * @param featureCount covariates per step, past and known-future
      * @param futureCount  how many of them, the last ones, are known-future ({@code data.futureFeatures})
+     * @param statics      the static covariates ({@code data.staticFeatures}), whose numbers of numeric and
+     *                     categorical columns the series' {@link Series#statics} have
+     * @param embeddingDim values per embedding row of a categorical static covariate
      * @param baseline    one of {@link Baseline#RESOLVED}
      * @param season      the seasonal baseline's season, at most {@code shape.lookback()} when it is used
      * @param nonNegative whether forecasts are clamped at 0 ({@code model.nonNegative})
      * @param quantiles   the forecast quantiles, increasing and holding 0.5 ({@code model.quantiles}); empty: a point
      *                    forecast
      */
-    public WindowLayout(WindowShape shape, int featureCount, int futureCount, CalendarFeatures calendar,
+    public WindowLayout(WindowShape shape, int featureCount, int futureCount, StaticCovariates statics,
+                        int embeddingDim, CalendarFeatures calendar,
                         TargetTransform transform, Scaling scaling, Baseline baseline, int season, boolean nonNegative,
                         double[] quantiles) {
         if (futureCount < 0 || futureCount > featureCount) {
@@ -75,6 +85,9 @@ public final class WindowLayout implements Serializable {
         this.transform = transform;
         this.featureCount = featureCount;
         this.futureCount = futureCount;
+        this.staticNumeric = statics.numericCount();
+        this.staticCategorical = statics.categoricalCount();
+        this.embedded = staticCategorical * embeddingDim;
         this.calendar = calendar;
         this.scaling = scaling;
         this.baseline = baseline;
@@ -87,12 +100,12 @@ public final class WindowLayout implements Serializable {
         }
     }
 
-    /** The layout of a resolved configuration ({@link TrainConfig#resolved}). */
-    public static WindowLayout of(TrainConfig cfg) {
+    /** The layout of a resolved configuration ({@link TrainConfig#resolved}) and its fitted static covariates. */
+    public static WindowLayout of(TrainConfig cfg, StaticCovariates statics) {
         TrainConfig.Model m = cfg.model();
         TrainConfig.Data d = cfg.data();
         return new WindowLayout(new WindowShape(m.lookback(), m.horizon()), d.covariates().size(),
-                d.futureFeatures().size(), new CalendarFeatures(d.calendar(), d.timeZone()), d.transform(), d.scaling(), m.baseline(), m.season(),
+                d.futureFeatures().size(), statics, m.embeddingDim(), new CalendarFeatures(d.calendar(), d.timeZone()), d.transform(), d.scaling(), m.baseline(), m.season(),
                 m.nonNegative(), m.quantiles().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
@@ -115,9 +128,12 @@ public final class WindowLayout implements Serializable {
         return Math.max(1, quantiles.length);
     }
 
-    /** The network's input width: target, covariates, calendar pairs. */
+    /**
+     * The network's input width: target, covariates, calendar pairs, numeric static covariates, then the embedded
+     * columns of the categorical ones (filled by the network).
+     */
     public int inputWidth() {
-        return 1 + featureCount + calendar.width();
+        return 1 + featureCount + calendar.width() + staticNumeric + embedded;
     }
 
     /** The head's context width: {@code horizon x} the known-future covariates; 0 without them. */
@@ -172,12 +188,18 @@ public final class WindowLayout implements Serializable {
      * Writes the inputs of the window at {@code offset} as sample {@code b} of a time-major batch of {@code batch}
      * ({@code x[(t * batch + b) * inputWidth() + i]}), its head context into {@code c[b * contextWidth() ...]}
      * (the known-future covariates of its forecast steps, which {@code s} must hold: inside the series, or in
-     * {@link Series#future} after it),
-     * and, when {@code y} is not null, its training targets into
+     * {@link Series#future} after it), its categorical static covariates' embedding rows into
+     * {@code cats[b * K ...]} (the network fills the last columns of {@code x} from them), and, when {@code y} is not null, its training targets into
      * {@code y[b * horizon * outputsPerStep() ...]}: the scaled values minus the scaled baseline, with the target
      * scaler {@code ms} = {mean, scale} from {@link #scaler}, each step's repeated for every quantile.
      */
-    public void fill(Series s, int offset, int b, int batch, float[] x, float[] c, float[] y, float[] ms) {
+    public void fill(Series s, int offset, int b, int batch, float[] x, float[] c, int[] cats, float[] y,
+                     float[] ms) {
+        if (s.statics.numeric().length != staticNumeric || s.statics.codes().length != staticCategorical) {
+            throw new IllegalStateException("series '" + s.id + "' has " + s.statics.numeric().length + " + "
+                    + s.statics.codes().length + " static covariates, the layout " + staticNumeric + " + "
+                    + staticCategorical);
+        }
         int f = s.featureCount;
         int width = inputWidth();
         int lookback = shape.lookback();
@@ -193,6 +215,9 @@ public final class WindowLayout implements Serializable {
                 x[i + 1 + k] = (s.features[p * f + k] - fMean[k]) / fScale[k];
             }
             calendar.write(s.grid.kind(), s.grid.timeAt(p), x, i + 1 + f);
+            if (staticNumeric > 0) {
+                System.arraycopy(s.statics.numeric(), 0, x, i + width - embedded - staticNumeric, staticNumeric);
+            }
         }
         if (futureCount > 0) {
             int first = f - futureCount;
@@ -209,6 +234,7 @@ public final class WindowLayout implements Serializable {
                 }
             }
         }
+        System.arraycopy(s.statics.codes(), 0, cats, b * staticCategorical, staticCategorical);
         if (y != null) {
             int horizon = shape.horizon();
             int per = outputsPerStep();
@@ -251,7 +277,7 @@ public final class WindowLayout implements Serializable {
             scaler(s, offset, ms);
             scalers[2 * b] = ms[0];
             scalers[2 * b + 1] = ms[1];
-            fill(s, offset, b, n, k.input(), k.context(), null, ms);
+            fill(s, offset, b, n, k.input(), k.context(), k.categories(), null, ms);
         }
         int members = Ensemble.members(k.spec(), params.length);
         if (members == 1) {

@@ -20,6 +20,10 @@ import org.sparkgru.model.Variant;
  *   <li>input: {@code [T][B][inputSize]}, element {@code ((t * B) + b) * inputSize + i};</li>
  *   <li>context (regression with {@code spec.context() = C > 0}): {@code [B][C]}, read by the head beside
  *       {@code h_T}: {@code y = [h_T | context] W + b};</li>
+ *   <li>categories (regression with {@code K = spec.vocabularies().size() > 0} embedded inputs): {@code [B][K]} row
+ *       indices; the concatenation of row {@code categories[b][k]} of every {@code embed.k} block, looked up in the
+ *       parameters, fills the last {@code spec.embedded()} input columns of sample {@code b} at every step (the
+ *       caller fills the others), and the gradient of those columns, summed over the steps, trains the rows.</li>
  *   <li>targets: regression {@code [B][outputs]}, classification {@code [B]} class indices;</li>
  *   <li>output: {@code [B][outputs]}.</li>
  * </ul>
@@ -44,6 +48,11 @@ public final class Bptt {
 
     private final float[] input;
     private final float[] context;
+    private final int[] categories;
+    /** The looked-up embedding rows of the batch. [B, K E]. */
+    private final float[] embedded;
+    /** Backward: the gradient of the embedded input columns of every step. [T*B, K E]. */
+    private final float[] dEmbedded;
     private final float[] targets;
     private final float[] output;
     private final float[] dy;
@@ -105,6 +114,9 @@ public final class Bptt {
         int o = spec.outputs();
         input = new float[tb * spec.inputSize()];
         context = new float[maxBatch * spec.context()];
+        categories = new int[maxBatch * spec.vocabularies().size()];
+        embedded = new float[maxBatch * spec.embedded()];
+        dEmbedded = backward ? new float[tb * spec.embedded()] : null;
         targets = new float[maxBatch * o];
         output = new float[maxBatch * o];
         this.backward = backward;
@@ -147,6 +159,14 @@ public final class Bptt {
         return context;
     }
 
+    /**
+     * The categorical inputs to fill before a call: {@code [B][K]}, each a row of its {@code embed.k} block
+     * ({@code 0 <= categories[b][k] < spec.vocabularies().get(k)}; empty without embeddings).
+     */
+    public int[] categories() {
+        return categories;
+    }
+
     /** The target buffer: {@code [B][outputs]} values, or {@code [B]} class indices for classification. */
     public float[] targets() {
         return targets;
@@ -165,6 +185,9 @@ public final class Bptt {
     /** Forward pass over {@link #input()} for {@code batch} windows; results in {@link #output()}. */
     public void forward(float[] params, int batch) {
         checkCall(params, batch);
+        if (spec.embedded() > 0) {
+            lookUp(params, batch);
+        }
         for (int l = 0; l < spec.layers(); l++) {
             forwardLayer(params, l, batch);
         }
@@ -216,12 +239,60 @@ public final class Bptt {
         if (c > 0) {
             gemm.sgemm(true, false, c, o, batch, 1f, context, 0, c, dy, 0, o, 1f, grad, layout.headW() + h * o, o);
         }
+
         addColumnSums(batch, o, dy, 0, o, grad, layout.headB());
         gemm.sgemm(false, true, batch, h, o, 1f, dy, 0, o, params, layout.headW(), o, 0f, dh, 0, h);
         for (int l = top; l >= 0; l--) {
             backwardLayer(params, l, batch, l < top, grad);
         }
         return sum;
+    }
+
+    /** Copies each sample's embedding rows into the last input columns of every step. */
+    private void lookUp(float[] params, int batch) {
+        int k = spec.vocabularies().size();
+        int dim = spec.embeddingDim();
+        int e = spec.embedded();
+        int in = spec.inputSize();
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < k; j++) {
+                int row = categories[b * k + j];
+                if (row < 0 || row >= spec.vocabularies().get(j)) {
+                    throw new IllegalArgumentException("category " + row + " of embedded input " + j + " outside 0.."
+                            + (spec.vocabularies().get(j) - 1));
+                }
+                System.arraycopy(params, layout.embedding(j) + row * dim, embedded, (b * k + j) * dim, dim);
+            }
+            for (int t = 0; t < window; t++) {
+                System.arraycopy(embedded, b * e, input, (t * batch + b) * in + in - e, e);
+            }
+        }
+    }
+
+    /**
+     * The embeddings' gradient, from layer 0's pre-activation gradients {@code dg} {@code [T*B, 3H]}: the embedded
+     * columns' gradient {@code dg W_x[in - KE.., :]^T} of every step, summed over the steps into the rows each sample
+     * looked up (rows shared by samples accumulate).
+     */
+    private void embeddingGradient(float[] p, float[] dg, int batch, float[] grad) {
+        int h = spec.hidden();
+        int e = spec.embedded();
+        int in = spec.inputSize();
+        int k = spec.vocabularies().size();
+        int dim = spec.embeddingDim();
+        gemm.sgemm(false, true, window * batch, e, 3 * h, 1f, dg, 0, 3 * h, p, layout.wx(0) + (in - e) * 3 * h,
+                3 * h, 0f, dEmbedded, 0, e);
+        for (int t = 0; t < window; t++) {
+            for (int b = 0; b < batch; b++) {
+                int from = (t * batch + b) * e;
+                for (int j = 0; j < k; j++) {
+                    int to = layout.embedding(j) + categories[b * k + j] * dim;
+                    for (int d = 0; d < dim; d++) {
+                        grad[to + d] += dEmbedded[from + j * dim + d];
+                    }
+                }
+            }
+        }
     }
 
     private void checkCall(float[] params, int batch) {
@@ -330,6 +401,8 @@ public final class Bptt {
         }
         if (l > 0) {
             gemm.sgemm(false, true, tb, in, 3 * h, 1f, gl, 0, 3 * h, p, layout.wx(l), 3 * h, 0f, dx, 0, h);
+        } else if (spec.embedded() > 0) {
+            embeddingGradient(p, gl, batch, grad);
         }
     }
 

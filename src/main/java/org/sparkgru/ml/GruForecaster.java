@@ -44,6 +44,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
     private final Param<String> targetCol;
     private final StringArrayParam featureCols;
     private final StringArrayParam futureFeatureCols;
+    private final StringArrayParam staticFeatureCols;
     private final IntParam lookback;
     private final IntParam horizon;
     private final IntParam hidden;
@@ -79,6 +80,9 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         futureFeatureCols = new StringArrayParam(this, "futureFeatureCols", "known-future numeric covariate columns"
             + " (data.futureFeatures); transform reads their values at the forecast steps from the rows after each"
             + " series' last target");
+        staticFeatureCols = new StringArrayParam(this, "staticFeatureCols", "per-series columns, constant within"
+            + " each series (data.staticFeatures): floating-point ones numeric, string, boolean and integer ones"
+            + " categories with a learned embedding (model.embeddingDim values, set with setConfig)");
         lookback = new IntParam(this, "lookback", "input window length (model.lookback); 0 = auto, from the horizon"
             + " and the season", org.apache.spark.ml.param.ParamValidators.gtEq(0));
         horizon = new IntParam(this, "horizon", "forecast steps (model.horizon)");
@@ -104,6 +108,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         setDefault(targetCol, d.data().target());
         setDefault(featureCols, new String[0]);
         setDefault(futureFeatureCols, new String[0]);
+        setDefault(staticFeatureCols, new String[0]);
         setDefault(lookback, d.model().lookback());
         setDefault(horizon, d.model().horizon());
         setDefault(hidden, d.model().hidden());
@@ -143,6 +148,10 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
 
     public StringArrayParam futureFeatureCols() {
         return futureFeatureCols;
+    }
+
+    public StringArrayParam staticFeatureCols() {
+        return staticFeatureCols;
     }
 
     public StringArrayParam featureCols() {
@@ -272,6 +281,11 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         return this;
     }
 
+    public GruForecaster setStaticFeatureCols(String... v) {
+        set(staticFeatureCols, v);
+        return this;
+    }
+
     public GruForecaster setLookback(int v) {
         set(lookback, v);
         return this;
@@ -345,6 +359,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
         sets.add("data.target=" + quote(getOrDefault(targetCol)));
         sets.add(columns("data.features", getOrDefault(featureCols)));
         sets.add(columns("data.futureFeatures", getOrDefault(futureFeatureCols)));
+        sets.add(columns("data.staticFeatures", getOrDefault(staticFeatureCols)));
         int lb = (Integer) getOrDefault(lookback);
         sets.add("model.lookback=" + (lb == TrainConfig.AUTO ? "auto" : Integer.toString(lb)));
         sets.add("model.horizon=" + getOrDefault(horizon));

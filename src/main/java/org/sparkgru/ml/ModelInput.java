@@ -37,6 +37,7 @@ import org.sparkgru.data.ScalerTable;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.SeriesAssembler;
 import org.sparkgru.data.SeriesSource;
+import org.sparkgru.data.StaticCovariates;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.data.WindowLayout;
 import org.sparkgru.data.WindowShape;
@@ -155,6 +156,13 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
                               String asOf, boolean future) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainConfig.Data d = cfg.data();
+        for (String f : d.staticFeatures()) {
+            if (!List.of(df.columns()).contains(f)) {
+                throw new UserError("the model was trained with the static covariate '" + f + "' (data.staticFeatures"
+                        + " = " + d.staticFeatures() + ") but the input has no such column; it has "
+                        + String.join(", ", df.columns()));
+            }
+        }
         for (String f : d.covariates()) {
             if (!List.of(df.columns()).contains(f)) {
                 boolean past = d.features().contains(f);
@@ -175,7 +183,8 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
         SeriesAssembler assembler = readFuture
                 ? SeriesAssembler.forecasting(d, cfg.model().lookback(), cfg.model().horizon())
                 : SeriesAssembler.of(d, new WindowShape(cfg.model().lookback(), 0));
-        JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, d, assembler, sc.defaultParallelism())
+        JavaRDD<SeriesAssembler.Result> results = SeriesSource.assemble(df, d, assembler, sc.defaultParallelism(),
+                statics(m))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<String[]> problems = results.filter(r -> r instanceof SeriesAssembler.Skipped
                 || r instanceof SeriesAssembler.Failed).map(r ->
@@ -211,7 +220,12 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
 
     /** The model's forecaster: its network on windows laid out as in training. */
     static Forecaster forecaster(GruModel m, TrainConfig cfg) {
-        return new Forecaster(m.spec(), m.params(), WindowLayout.of(cfg));
+        return new Forecaster(m.spec(), m.params(), WindowLayout.of(cfg, statics(m)));
+    }
+
+    /** The static covariates the model was trained with ({@code metadata.data.staticFeatures}; none if absent). */
+    static StaticCovariates statics(GruModel m) {
+        return StaticCovariates.fromJson(m.metadata() == null ? null : m.metadata().at("/data/staticFeatures"));
     }
 
     /** The global scaler stored in the model's metadata ({@code data.scaling = global}). */

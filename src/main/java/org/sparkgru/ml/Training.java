@@ -31,12 +31,14 @@ import org.sparkgru.data.Series;
 import org.sparkgru.data.SeriesAssembler;
 import org.sparkgru.data.SeriesChunker;
 import org.sparkgru.data.SeriesSource;
+import org.sparkgru.data.StaticCovariates;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.data.WindowLayout;
 import org.sparkgru.data.WindowShape;
 import org.sparkgru.io.DirectoryLock;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.GruModel;
+import org.sparkgru.model.Initializer;
 import org.sparkgru.model.ModelStore;
 import org.sparkgru.model.NetworkSpec;
 import org.sparkgru.training.TrainingLoop;
@@ -159,11 +161,14 @@ public final class Training {
         JavaRDD<SeriesAssembler.Result> results;
         Quality quality;
         TimeKind kind;
+        StaticCovariates statics;
         try {
             if (df.isEmpty()) {
                 throw new DataError("the input has no rows; check --input or --table");
             }
-            results = SeriesSource.assemble(df, d, SeriesAssembler.of(d, shape), partitions)
+            SeriesSource.validate(df, d);
+            statics = warm != null ? warm.statics() : StaticCovariates.fit(df, d);
+            results = SeriesSource.assemble(df, d, SeriesAssembler.of(d, shape), partitions, statics)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             kind = SeriesSource.timeKind(df, d);
             quality = qualityReport(results);
@@ -230,11 +235,12 @@ public final class Training {
                 }
             }
             LOG.info("{} series cached in {} bytes", count, cachedBytes);
-            WindowLayout layout = WindowLayout.of(cfg);
+            WindowLayout layout = WindowLayout.of(cfg, statics);
             NetworkSpec spec;
             try {
                 spec = NetworkSpec.regression(layout.inputWidth(), cfg.model().hidden(), cfg.model().layers(),
-                        cfg.model().variant(), cfg.model().horizon(), layout.outputsPerStep(), layout.contextWidth());
+                        cfg.model().variant(), cfg.model().horizon(), layout.outputsPerStep(), layout.contextWidth(),
+                        statics.rows(), statics.categoricalCount() > 0 ? cfg.model().embeddingDim() : 0);
             } catch (IllegalArgumentException e) {
                 throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = "
                         + cfg.model().layers() + ": " + e.getMessage() + "; choose a smaller network");
@@ -245,11 +251,11 @@ public final class Training {
             if (chunks != series) {
                 chunks.unpersist();
             }
-            ObjectNode meta = metadata(cfg, global, quality, training, count, cachedBytes);
+            ObjectNode meta = metadata(cfg, global, statics, quality, training, count, cachedBytes);
             if (warm != null) {
                 meta.set("parent", warm.describe());
             }
-            GruModel trained = new GruModel(spec, training.best(), meta);
+            GruModel trained = new GruModel(spec, Initializer.averageUnknownRows(spec, training.best()), meta);
             ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
             fs.delete(dir.report(), true);
             ObjectNode report = Evaluation.run(spark, new ModelInput(series, quality.problems(),
@@ -314,7 +320,8 @@ public final class Training {
     }
 
     /** The model's metadata: configuration, data schema and scalers, data quality and the training summary. */
-    private static ObjectNode metadata(TrainConfig cfg, Scaler global, Quality quality, TrainingLoop.Result training,
+    private static ObjectNode metadata(TrainConfig cfg, Scaler global, StaticCovariates statics, Quality quality,
+                                       TrainingLoop.Result training,
                                        long count, long cachedBytes) throws IOException {
         TrainConfig.Data d = cfg.data();
         ObjectNode meta = JSON.createObjectNode();
@@ -326,6 +333,9 @@ public final class Training {
         schema.put("target", d.target());
         schema.set("features", JSON.valueToTree(d.features()));
         schema.set("futureFeatures", JSON.valueToTree(d.futureFeatures()));
+        if (!statics.isEmpty()) {
+            schema.set("staticFeatures", statics.toJson());
+        }
         schema.set("calendar", JSON.valueToTree(d.calendar().stream().map(CalendarFeature::id).toList()));
         schema.put("scaling", d.scaling().id());
         if (global != null) {

@@ -21,6 +21,7 @@ import org.sparkgru.config.Baseline;
 import org.sparkgru.config.CalendarFeature;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.Scaler;
+import org.sparkgru.data.StaticCovariates;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.model.ModelStore;
@@ -40,7 +41,8 @@ public final class WarmStart {
     /** The keys a warm start cannot change, in the order a mismatch lists them. */
     static final List<String> ARCHITECTURE = List.of("model.hidden", "model.layers", "model.variant",
             "model.horizon", "model.ensemble", "model.season", "model.baseline", "model.quantiles", "data.features",
-            "data.calendar", "data.transform", "data.scaling");
+            "data.futureFeatures", "data.staticFeatures", "model.embeddingDim", "data.calendar", "data.transform",
+            "data.scaling");
 
     private final String path;
     private final GruModel parent;
@@ -132,6 +134,14 @@ public final class WarmStart {
         return ModelInput.globalScaler(parent);
     }
 
+    /**
+     * The parent's static covariates: its vocabularies (the rows of its embeddings) and numeric scalers, which the
+     * child keeps so that every embedding row keeps its meaning.
+     */
+    public StaticCovariates statics() {
+        return ModelInput.statics(parent);
+    }
+
     /** The new model's {@code parent} metadata: path, the parent's training summary, weights checksum, scalers. */
     public ObjectNode describe() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -158,6 +168,8 @@ public final class WarmStart {
         a.put("model.quantiles", m.quantiles());
         a.put("data.features", d.features());
         a.put("data.futureFeatures", d.futureFeatures());
+        a.put("data.staticFeatures", d.staticFeatures());
+        a.put("model.embeddingDim", m.embeddingDim());
         a.put("data.calendar", d.calendar().stream().map(CalendarFeature::id).toList());
         a.put("data.transform", d.transform().id());
         a.put("data.scaling", d.scaling().id());

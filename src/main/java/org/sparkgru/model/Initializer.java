@@ -28,6 +28,38 @@ public final class Initializer {
             orthogonal(rnd, p, layout.wh(l), h, 3 * h);
         }
         glorotUniform(rnd, p, layout.headW(), h, spec.outputs());
+        // embedding rows as torch.nn.Embedding draws them, N(0, 1): the head's rows that read them start at 0 (as
+        // every context row), so the rows must not, or neither would get a gradient
+        for (int k = 0; k < spec.vocabularies().size(); k++) {
+            for (int i = 0; i < spec.vocabularies().get(k) * spec.embeddingDim(); i++) {
+                p[layout.embedding(k) + i] = (float) rnd.nextGaussian();
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Sets row 0 of every embedding, the row of categories not seen in training (which no window trained), to the
+     * mean of the trained rows {@code 1..V-1}, in every member of {@code params}: an unseen category is forecast as
+     * an average one. Returns a new array.
+     */
+    public static float[] averageUnknownRows(NetworkSpec spec, float[] params) {
+        float[] p = params.clone();
+        ParameterLayout layout = new ParameterLayout(spec);
+        int dim = spec.embeddingDim();
+        for (int m = 0; m < params.length / layout.size(); m++) {
+            for (int k = 0; k < spec.vocabularies().size(); k++) {
+                int rows = spec.vocabularies().get(k);
+                int off = m * layout.size() + layout.embedding(k);
+                for (int e = 0; e < dim && rows > 1; e++) {
+                    double sum = 0;
+                    for (int r = 1; r < rows; r++) {
+                        sum += p[off + r * dim + e];
+                    }
+                    p[off + e] = (float) (sum / (rows - 1));
+                }
+            }
+        }
         return p;
     }
 

@@ -27,7 +27,8 @@ import org.sparkgru.io.ModelDirectory;
  * <p>A model directory holds:
  * <ul>
  *   <li>{@value #DESCRIPTION}: {@code {"format":"spark-gru-model", "formatVersion":1, "architecture":{"cell":"gru",
- *       "variant", "inputSize", "hidden", "layers", "members", "head":{"type", "horizon", "targets"[, "context"] | "classes"}},
+ *       "variant", "inputSize", "hidden", "layers", "members", "head":{"type", "horizon", "targets"[, "context"][, "embeddings":{"dim", "vocabularies":[rows, ...]}] |
+ *       "classes"}},
  *       "weights":{"file":"weights.safetensors", "dtype":"F32", "parameters":N}, "metadata":{...}}};</li>
  *   <li>{@value #WEIGHTS}: the parameters as safetensors, one tensor per {@link ParameterLayout} block, under the
  *       block names and shapes documented there, in layout order; an ensemble of {@code members > 1} networks
@@ -123,6 +124,11 @@ public final class ModelStore {
             if (s.context() > 0) {
                 head.put("context", s.context());
             }
+            if (!s.vocabularies().isEmpty()) {
+                ObjectNode e = head.putObject("embeddings");
+                e.put("dim", s.embeddingDim());
+                s.vocabularies().forEach(e.putArray("vocabularies")::add);
+            }
         } else {
             head.put("classes", s.classes());
         }
@@ -156,9 +162,28 @@ public final class ModelStore {
             int in = integer(arch, "inputSize", file);
             int hidden = integer(arch, "hidden", file);
             int layers = integer(arch, "layers", file);
+            java.util.List<Integer> vocabularies = new java.util.ArrayList<>();
+            int dim = 0;
+            if (head.has("embeddings")) {
+                JsonNode e = head.path("embeddings");
+                dim = integer(e, "dim", file);
+                JsonNode v = e.path("vocabularies");
+                if (!v.isArray()) {
+                    throw new ModelFormatException(file + ": architecture.head.embeddings.vocabularies must be an"
+                            + " array of row counts");
+                }
+                for (JsonNode n : v) {
+                    if (!n.isInt()) {
+                        throw new ModelFormatException(file + ": architecture.head.embeddings.vocabularies holds "
+                                + n + ", expected whole numbers");
+                    }
+                    vocabularies.add(n.asInt());
+                }
+            }
             return type == HeadType.REGRESSION
                     ? NetworkSpec.regression(in, hidden, layers, variant, integer(head, "horizon", file),
-                    integer(head, "targets", file), head.has("context") ? integer(head, "context", file) : 0)
+                    integer(head, "targets", file), head.has("context") ? integer(head, "context", file) : 0,
+                    vocabularies, dim)
                     : NetworkSpec.classification(in, hidden, layers, variant, integer(head, "classes", file));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file + ": invalid architecture: " + e.getMessage(), e);

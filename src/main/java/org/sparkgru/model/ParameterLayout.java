@@ -17,6 +17,8 @@ import java.util.List;
  *   reset-after:  gru.l.b_x  [3H]   input bias,  gru.l.b_h [3H] recurrent bias (b_hn sits inside r ⊙ (...))
  * head.w  [H + C, O]   head weights (O = horizon x targets or classes; rows H.. read the C context inputs)
  * head.b  [O]      head bias
+ * for each categorical input k = 0..K-1 (V_k its vocabulary, E the embedding width):
+ *   embed.k [V_k, E]  embedding rows; the chosen one is layer 0's input columns in - K E + k E .., every step
  * </pre>
  * The names are the tensor names of the model's safetensors file, whose data is this array in this order.
  */
@@ -41,6 +43,7 @@ public final class ParameterLayout {
     private final int[] bh;
     private final int headW;
     private final int headB;
+    private final int[] embed;
     private final int size;
     private final List<Block> blocks;
 
@@ -82,17 +85,26 @@ public final class ParameterLayout {
         headB = off;
         list.add(new Block("head.b", off, new int[] {o}));
         off += o;
+        embed = new int[spec.vocabularies().size()];
+        for (int k = 0; k < embed.length; k++) {
+            embed[k] = off;
+            int v = spec.vocabularies().get(k);
+            list.add(new Block("embed." + k, off, new int[] {v, spec.embeddingDim()}));
+            off += v * spec.embeddingDim();
+        }
         size = off;
         blocks = Collections.unmodifiableList(list);
     }
 
     /** Number of parameters of a network with these sizes (in a long, for validation before any allocation). */
-    static long count(int inputSize, int hidden, int layers, Variant variant, long outputs, int context) {
+    static long count(int inputSize, int hidden, int layers, Variant variant, long outputs, int context,
+                      List<Integer> vocabularies, int embeddingDim) {
         long h3 = 3L * hidden;
         long biases = variant == Variant.RESET_AFTER ? 2 * h3 : h3;
         long total = inputSize * h3 + hidden * h3 + biases;
         total += (layers - 1) * (hidden * h3 + hidden * h3 + biases);
-        return total + (hidden + (long) context) * outputs + outputs;
+        long rows = vocabularies.stream().mapToLong(Integer::longValue).sum();
+        return total + (hidden + (long) context) * outputs + outputs + rows * embeddingDim;
     }
 
     public NetworkSpec spec() {
@@ -132,6 +144,11 @@ public final class ParameterLayout {
     /** Offset of {@code head.b}. */
     public int headB() {
         return headB;
+    }
+
+    /** Offset of {@code embed.k}, the embedding rows of categorical input {@code k}. */
+    public int embedding(int k) {
+        return embed[k];
     }
 
     /** All blocks in array order. */

@@ -161,7 +161,7 @@ final class PartitionWork implements Serializable {
                 long before = si == 0 ? 0 : windows.ends()[si - 1];
                 Series s = windows.series()[si];
                 int offset = (int) (g - before);
-                layout.fill(s, offset, b, batch, k.input(), k.context(), k.targets(), layout.scaler(s, offset, ms));
+                layout.fill(s, offset, b, batch, k.input(), k.context(), k.categories(), k.targets(), layout.scaler(s, offset, ms));
                 if (loss.weighted()) {
                     k.weights()[b] = maseWeight(s, ms[1]);
                 }
@@ -242,7 +242,7 @@ final class PartitionWork implements Serializable {
                 Series s = it.next();
                 int windows = shape.trainingWindows(s);
                 for (int offset = 0; offset < windows; offset++) {
-                    layout.fill(s, offset, batch, CHUNK, k.input(), k.context(), k.targets(), layout.scaler(s, offset, ms));
+                    layout.fill(s, offset, batch, CHUNK, k.input(), k.context(), k.categories(), k.targets(), layout.scaler(s, offset, ms));
                     if (loss.weighted()) {
                         k.weights()[batch] = maseWeight(s, ms[1]);
                     }

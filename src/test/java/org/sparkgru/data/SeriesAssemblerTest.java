@@ -48,9 +48,9 @@ class SeriesAssemblerTest {
             assertEquals(1f, s.scaler.featureScale()[0], 0f, mode.id());
         }
         CalendarFeatures none = new CalendarFeatures(List.of());
-        float[] ms = new WindowLayout(SHAPE, 1, 0, none, TargetTransform.NONE, Scaling.WINDOW, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
+        float[] ms = new WindowLayout(SHAPE, 1, 0, StaticCovariates.NONE, 0, none, TargetTransform.NONE, Scaling.WINDOW, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 3f}, ms, "mean |y| of the input window 2, 3, 4");
-        ms = new WindowLayout(SHAPE, 1, 0, none, TargetTransform.NONE, Scaling.SERIES, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
+        ms = new WindowLayout(SHAPE, 1, 0, StaticCovariates.NONE, 0, none, TargetTransform.NONE, Scaling.SERIES, Baseline.NONE, 1, false, new double[0]).scaler(window, 1, new float[2]);
         assertArrayEquals(new float[] {0f, 1f}, ms);
     }
 

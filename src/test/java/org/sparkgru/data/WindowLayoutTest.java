@@ -43,7 +43,7 @@ class WindowLayoutTest {
 
     private static WindowLayout layout(TargetTransform transform, Scaling scaling, Baseline baseline,
                                        double[] quantiles) {
-        return new WindowLayout(new WindowShape(LOOKBACK, HORIZON), 0, 0, NO_CALENDAR, transform, scaling, baseline,
+        return new WindowLayout(new WindowShape(LOOKBACK, HORIZON), 0, 0, StaticCovariates.NONE, 0, NO_CALENDAR, transform, scaling, baseline,
                 SEASON, false, quantiles);
     }
 
@@ -88,7 +88,7 @@ class WindowLayoutTest {
         // the same phases averaged over the window: (30 + 3) / 2, (100 + 10 + 1) / 3, (200 + 20 + 2) / 3
         assertArrayEquals(new double[] {16.5, 37, 74, 16.5, 37}, mean, 1e-12);
         assertTrue(Double.isNaN(Baseline.NONE.value(v, 0, LOOKBACK, SEASON, 0)));
-        assertThrows(IllegalArgumentException.class, () -> new WindowLayout(new WindowShape(2, HORIZON), 0, 0,
+        assertThrows(IllegalArgumentException.class, () -> new WindowLayout(new WindowShape(2, HORIZON), 0, 0, StaticCovariates.NONE, 0,
                 NO_CALENDAR, TargetTransform.NONE, Scaling.REVIN, Baseline.SEASONAL_MEAN, SEASON, false, new double[0]), "a season longer than the window");
     }
 
@@ -109,7 +109,7 @@ class WindowLayoutTest {
                     float[] ms = l.scaler(s, offset, new float[2]);
                     float[] x = new float[LOOKBACK];
                     float[] y = new float[HORIZON];
-                    l.fill(s, offset, 0, 1, x, new float[0], y, ms);
+                    l.fill(s, offset, 0, 1, x, new float[0], new int[0], y, ms);
                     double[] fromTargets = forecast(l, s, y, 1);
                     double[] fromZero = forecast(l, s, new float[HORIZON], 1);
                     boolean exact = transform == TargetTransform.NONE;
@@ -140,7 +140,7 @@ class WindowLayoutTest {
         assertEquals(3, l.outputsPerStep());
         float[] ms = l.scaler(s, offset, new float[2]);
         float[] y = new float[HORIZON * 3];
-        l.fill(s, offset, 0, 1, new float[LOOKBACK], new float[0], y, ms);
+        l.fill(s, offset, 0, 1, new float[LOOKBACK], new float[0], new int[0], y, ms);
         for (int h = 0; h < HORIZON; h++) {
             assertEquals(y[h * 3], y[h * 3 + 1], 0f);
             assertEquals(y[h * 3], y[h * 3 + 2], 0f);

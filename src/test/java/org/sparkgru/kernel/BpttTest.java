@@ -39,31 +39,41 @@ class BpttTest {
             for (Variant v : Variant.values()) {
                 for (int i = 0; i < shapes.length; i++) {
                     Loss.Kind kind = Loss.Kind.values()[i % 4];
-                    b.add(Arguments.of(backend, v, shapes[i], kind, false, 0));
+                    b.add(Arguments.of(backend, v, shapes[i], kind, false, 0, 0));
                 }
-                b.add(Arguments.of(backend, v, shapes[1], Loss.Kind.MAE, true, 0));
-                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true, 0));
-                b.add(Arguments.of(backend, v, shapes[3], Loss.Kind.MSE, false, 6));
-                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true, 6));
+                b.add(Arguments.of(backend, v, shapes[1], Loss.Kind.MAE, true, 0, 0));
+                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true, 0, 0));
+                b.add(Arguments.of(backend, v, shapes[3], Loss.Kind.MSE, false, 6, 0));
+                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MAE, true, 6, 0));
+                b.add(Arguments.of(backend, v, shapes[4], Loss.Kind.MSE, false, 6, 5));
+                b.add(Arguments.of(backend, v, shapes[7], Loss.Kind.MAE, true, 0, 3));
             }
         }
         return b.build();
     }
 
-    /** {@code pinball}: quantiles 0.1, 0.5, 0.9 of 3 steps (9 outputs); {@code context}: head inputs beside h_T. */
-    @ParameterizedTest(name = "{0} {1} {2} {3} pinball={4} context={5}")
+    /**
+     * {@code pinball}: quantiles 0.1, 0.5, 0.9 of 3 steps (9 outputs); {@code context}: head inputs beside h_T;
+     * {@code embedded}: that many values per embedding row of three categorical inputs of 4, 1 and 6 rows, appended to
+     * the {@code s[2]} inputs of every step (a batch of 9 draws some rows several times, whose gradients must
+     * accumulate over samples and steps).
+     */
+    @ParameterizedTest(name = "{0} {1} {2} {3} pinball={4} context={5} embedded={6}")
     @MethodSource("shapes")
-    void matchesReference(String backend, Variant variant, int[] s, Loss.Kind kind, boolean pinball, int context) {
+    void matchesReference(String backend, Variant variant, int[] s, Loss.Kind kind, boolean pinball, int context,
+                          int embedded) {
         int batch = s[0];
         int window = s[1];
         Loss loss = pinball ? new Loss(kind, 0.5, new float[] {0.1f, 0.5f, 0.9f}) : new Loss(kind, 0.5);
         NetworkSpec spec = kind == Loss.Kind.CROSS_ENTROPY
                 ? NetworkSpec.classification(s[2], s[3], s[4], variant, 4)
-                : NetworkSpec.regression(s[2], s[3], s[4], variant, 3, pinball ? 3 : 2, context);
+                : NetworkSpec.regression(s[2] + 3 * embedded, s[3], s[4], variant, 3, pinball ? 3 : 2, context,
+                        embedded > 0 ? java.util.List.of(4, 1, 6) : java.util.List.of(), embedded);
         Random rnd = new Random(s[3] * 31L + s[0]);
         float[] p = Fixtures.randomParams(spec, 11, 0.5);
         double[][][] xs = Fixtures.inputs(rnd, batch, window, s[2]);
         double[][] cs = Fixtures.contexts(rnd, batch, context);
+        int[][] cats = Fixtures.categories(rnd, batch, spec.vocabularies());
         double[][] ys = Fixtures.targets(rnd, spec, batch, loss);
         ReferenceGru ref = new ReferenceGru(spec, ReferenceGru.toDouble(p));
 
@@ -74,20 +84,21 @@ class BpttTest {
             for (int c = 0; c < context; c++) {
                 k.context()[b * context + c] = (float) cs[b][c];
             }
+            System.arraycopy(cats[b], 0, k.categories(), b * cats[b].length, cats[b].length);
         }
         float[] grad = new float[p.length];
         double lossSum = k.lossAndGradient(p, batch, loss, grad, 1f / batch);
 
         for (int b = 0; b < batch; b++) {
-            double[] y = ref.forward(xs[b], cs[b]);
+            double[] y = ref.forward(xs[b], cs[b], cats[b]);
             for (int o = 0; o < y.length; o++) {
                 float got = k.output()[b * y.length + o];
                 assertEquals(y[o], got, 2e-5 * (1 + Math.abs(y[o])), "output " + b + "," + o);
             }
         }
-        double refLoss = ref.loss(xs, cs, ys, loss);
+        double refLoss = ref.loss(xs, cs, cats, ys, loss);
         assertEquals(refLoss, lossSum / batch, 2e-5 * (1 + refLoss), "loss");
-        assertGradientsClose(spec, ref.gradient(xs, cs, ys, loss), grad);
+        assertGradientsClose(spec, ref.gradient(xs, cs, cats, ys, loss), grad);
     }
 
     static void assertGradientsClose(NetworkSpec spec, double[] want, float[] got) {

@@ -45,6 +45,17 @@ public final class Fixtures {
         return cs;
     }
 
+    /** Categorical inputs {@code [batch][K]}: uniform rows of each input's vocabulary (for no embeddings: empty). */
+    public static int[][] categories(Random rnd, int batch, java.util.List<Integer> vocabularies) {
+        int[][] c = new int[batch][vocabularies.size()];
+        for (int[] row : c) {
+            for (int k = 0; k < row.length; k++) {
+                row[k] = rnd.nextInt(vocabularies.get(k));
+            }
+        }
+        return c;
+    }
+
     /** Targets for {@code loss}: normal values, or class indices {@code [b][1]}. */
     public static double[][] targets(Random rnd, NetworkSpec spec, int batch, Loss loss) {
         double[][] t = new double[batch][];
@@ -66,11 +77,12 @@ public final class Fixtures {
         int batch = xs.length;
         int window = xs[0].length;
         int in = xs[0][0].length;
+        int stride = k.spec().inputSize(); // wider than in by the embedded columns, which the kernel fills
         float[] x = k.input();
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < window; t++) {
                 for (int i = 0; i < in; i++) {
-                    x[(t * batch + b) * in + i] = (float) xs[b][t][i];
+                    x[(t * batch + b) * stride + i] = (float) xs[b][t][i];
                 }
             }
         }

@@ -78,7 +78,31 @@ public final class ReferenceGru {
         }
     }
 
-    private Trace run(double[][] x, double[] context) {
+    /** Embedding value {@code e} of row {@code row} of categorical input {@code k}. */
+    private double embedding(int k, int row, int e) {
+        return p[lay.embedding(k) + row * spec.embeddingDim() + e];
+    }
+
+    /** The window's inputs with the embedding rows of {@code cats} appended to every step. */
+    private double[][] withEmbeddings(double[][] x, int[] cats) {
+        if (cats.length == 0) {
+            return x;
+        }
+        int dim = spec.embeddingDim();
+        double[][] all = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            all[t] = java.util.Arrays.copyOf(x[t], x[t].length + cats.length * dim);
+            for (int j = 0; j < cats.length; j++) {
+                for (int e = 0; e < dim; e++) {
+                    all[t][x[t].length + j * dim + e] = embedding(j, cats[j], e);
+                }
+            }
+        }
+        return all;
+    }
+
+    private Trace run(double[][] data, double[] context, int[] cats) {
+        double[][] x = withEmbeddings(data, cats);
         Trace tr = new Trace(x.length);
         for (int l = 0; l < spec.layers(); l++) {
             for (int t = 0; t < x.length; t++) {
@@ -147,11 +171,20 @@ public final class ReferenceGru {
 
     /** Head outputs for one window and its head context {@code context[spec.context()]}. */
     public double[] forward(double[][] x, double[] context) {
-        return run(x, context).y;
+        return forward(x, context, new int[0]);
+    }
+
+    /** As above, with the window's categorical inputs {@code cats[K]} (embedding rows). */
+    public double[] forward(double[][] x, double[] context, int[] cats) {
+        return run(x, context, cats).y;
     }
 
     private static double[][] none(int n) {
         return new double[n][0];
+    }
+
+    private static int[][] noCats(int n) {
+        return new int[n][0];
     }
 
     /** Per-sample loss and its derivative w.r.t. the outputs, in double. */
@@ -218,10 +251,15 @@ public final class ReferenceGru {
 
     /** As above, with each window's head context {@code contexts[b]}. */
     public double loss(double[][][] xs, double[][] contexts, double[][] targets, Loss loss) {
+        return loss(xs, contexts, noCats(xs.length), targets, loss);
+    }
+
+    /** As above, with each window's categorical inputs {@code cats[b]}. */
+    public double loss(double[][][] xs, double[][] contexts, int[][] cats, double[][] targets, Loss loss) {
         double s = 0;
         double[] dy = new double[spec.outputs()];
         for (int b = 0; b < xs.length; b++) {
-            s += sampleLoss(loss, run(xs[b], contexts[b]).y, targets[b], dy);
+            s += sampleLoss(loss, run(xs[b], contexts[b], cats[b]).y, targets[b], dy);
         }
         return s / xs.length;
     }
@@ -233,10 +271,16 @@ public final class ReferenceGru {
 
     /** As above, with each window's head context {@code contexts[b]}. */
     public double[] gradient(double[][][] xs, double[][] contexts, double[][] targets, Loss loss) {
+        return gradient(xs, contexts, noCats(xs.length), targets, loss);
+    }
+
+    /** As above, with each window's categorical inputs {@code cats[b]}. */
+    public double[] gradient(double[][][] xs, double[][] contexts, int[][] cats, double[][] targets, Loss loss) {
         double[] g = new double[p.length];
         int o = spec.outputs();
+        int dim = spec.embeddingDim();
         for (int b = 0; b < xs.length; b++) {
-            Trace tr = run(xs[b], contexts[b]);
+            Trace tr = run(xs[b], contexts[b], cats[b]);
             double[] dy = new double[o];
             sampleLoss(loss, tr.y, targets[b], dy);
             int top = spec.layers() - 1;
@@ -255,6 +299,15 @@ public final class ReferenceGru {
             }
             for (int l = top; l >= 0; l--) {
                 dOut = backLayer(tr, l, dOut, g, 1.0 / xs.length);
+            }
+            // dOut is now the gradient of layer 0's inputs: the embedded columns' sum over steps trains the rows
+            int first = spec.inputSize() - spec.embedded();
+            for (int t = 0; t < steps; t++) {
+                for (int j = 0; j < cats[b].length; j++) {
+                    for (int e = 0; e < dim; e++) {
+                        g[lay.embedding(j) + cats[b][j] * dim + e] += dOut[t][first + j * dim + e] / xs.length;
+                    }
+                }
             }
         }
         return g;
