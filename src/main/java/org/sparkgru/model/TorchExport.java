@@ -12,9 +12,13 @@ import java.util.Map;
  * class Net(torch.nn.Module):
  *     def __init__(self):
  *         super().__init__()
+ *         self.embed = torch.nn.ModuleList([torch.nn.Embedding(v, dim) for v in vocabularies])
  *         self.gru = torch.nn.GRU(inputSize, hidden, num_layers=layers, batch_first=True)
  *         self.head = torch.nn.Linear(hidden + context, outputs)
- *     def forward(self, x, future=None):         # x: [batch, window, inputSize]
+ *     def forward(self, x, future=None, categories=None):  # x: [batch, window, inputSize - K dim]
+ *         if categories is not None:             # categories: [batch, K] embedding rows (long)
+ *             e = torch.cat([m(categories[:, k]) for k, m in enumerate(self.embed)], 1)
+ *             x = torch.cat([x, e.unsqueeze(1).expand(-1, x.shape[1], -1)], 2)
  *         out, _ = self.gru(x)
  *         last = out[:, -1]
  *         if future is not None:                 # future: [batch, horizon, F] known-future covariates
@@ -26,7 +30,8 @@ import java.util.Map;
  * {@code gru.bias_ih_l{k}} {@code [3H]}, {@code gru.bias_hh_l{k}} {@code [3H]} (gate rows r, z, n), then
  * {@code head.weight} {@code [O, H + C]} (columns {@code H..} read the {@code C = horizon x F} context, the
  * known-future covariates step-major) and {@code head.bias} {@code [O]}: PyTorch stores {@code out x in}, the
- * transpose of this project's layout. An ensemble of {@code K > 1} members ({@link Ensemble}) writes every member
+ * transpose of this project's layout; then {@code embed.k.weight} {@code [V_k, dim]} for the categorical static
+ * covariates, in this project's layout. An ensemble of {@code K > 1} members ({@link Ensemble}) writes every member
  * under {@code members.m.} ({@code members.0.gru.weight_ih_l0}, ...), the keys of a module holding
  * {@code self.members = torch.nn.ModuleList([Net() for _ in range(K)])}; its forecast is the median over members.
  *
@@ -76,6 +81,11 @@ public final class TorchExport {
             list.add(new SafeTensors.Tensor(prefix + "head.weight", new int[] {o, rows},
                     transpose(p, base + lay.headW(), rows, o), 0));
             list.add(new SafeTensors.Tensor(prefix + "head.bias", new int[] {o}, copy(p, base + lay.headB(), o), 0));
+            for (int k = 0; k < spec.vocabularies().size(); k++) {
+                int v = spec.vocabularies().get(k);
+                list.add(new SafeTensors.Tensor(prefix + "embed." + k + ".weight", new int[] {v, spec.embeddingDim()},
+                        copy(p, base + lay.embedding(k), v * spec.embeddingDim()), 0));
+            }
         }
         return list;
     }

@@ -261,13 +261,18 @@ class BadInputTest {
     }
 
     @Test
-    void aFutureFeatureAlsoListedAsAPastFeature() throws IOException {
+    void overlappingCovariateListsAreRefused() throws IOException {
         Path p = csv("promo.csv", "series,timestamp,value", hourly("a", 30, 10));
         assertRefused(train(p, "data.features=[promo]", "data.futureFeatures=[promo]"),
                 "data.futureFeatures lists 'promo', which data.features lists too; a known-future covariate is"
                         + " already an input at every lookback step, so remove it from data.features", model());
         assertRefused(train(p, "data.futureFeatures=[value]"), "data.futureFeatures lists 'value', which is already"
                 + " the id, time or target column; list covariates only", model());
+        assertRefused(train(p, "data.features=[promo]", "data.staticFeatures=[promo]"), "data.staticFeatures lists"
+                + " 'promo', which data.features lists too; a column is either a per-step covariate or a per-series"
+                + " static one: remove it from one", model());
+        assertRefused(train(p, "data.staticFeatures=[series]"), "data.staticFeatures lists 'series', which is"
+                + " already the id, time or target column; list per-series attributes only", model());
     }
 
     @Test

@@ -24,9 +24,12 @@ import org.sparkgru.testing.SparkTests;
  * Static covariates end to end, on hourly series whose daily spike no short window can place: a store of type
  * {@code morning} spikes at 08:00, one of type {@code evening} at 20:00, by {@code 4 + 8 x size} where {@code size}
  * is a per-series number, over a level of 20 and noise. A 6-hour window without a spike cannot tell whether the
- * next 6 hours hold one; the store type (a string category, embedded) and size (numeric) can. So the model with
- * {@code data.staticFeatures} backtests (8 origins of 6 steps) at most 0.7 times the MAE of the same model without
- * them. The integer {@code region} is a category too, and irrelevant. Then: the model records its vocabularies, a
+ * next 6 hours hold one; the store type (a string category, embedded) and size (numeric) can, together with the
+ * hour of day: the spike is an interaction of the two, which the recurrence learns because static covariates are
+ * inputs of every step. So the model with {@code data.staticFeatures} backtests (8 origins of 6 steps) at most 0.7
+ * times the MAE of the same model without them (measured on the validation tail: MAE 0.55 against 1.10). The
+ * loss is {@code mse}: under the default {@code mae} neither model forecasts a spike that comes at one hour in 24
+ * (the median of every step is "no spike"), and both score the same. The integer {@code region} is a category too, and irrelevant. Then: the model records its vocabularies, a
  * series of a type never seen in training is still forecast (the averaged unknown row), and a series whose rows
  * disagree on a static covariate stops the job with one message, exit 2, nothing complete-looking written.
  */

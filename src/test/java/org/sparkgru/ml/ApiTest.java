@@ -156,6 +156,8 @@ class ApiTest {
                 .setFutureFeatureCols("promo").setModelDir(tmp.resolve("future").toString())
                 .setConfig("train.checkpointEvery=0");
         assertEquals(List.of("promo"), gru.trainConfig().data().futureFeatures());
+        assertEquals(List.of("store", "size"), new GruForecaster().setStaticFeatureCols("store", "size").trainConfig()
+                .data().staticFeatures());
         GruForecastModel model = gru.fit(history);
         Dataset<Row> future = history.groupBy("series").agg(org.apache.spark.sql.functions.max("timestamp").as("last"))
                 .crossJoin(SparkTests.session().range(1, 7).toDF("k"))

@@ -55,6 +55,14 @@ class ModelStoreTest {
             }
             assertEquals("abc", back.metadata().get("series").asText());
         }
+        // known-future context and embeddings: the description records both, the weights hold embed.k
+        NetworkSpec rich = NetworkSpec.regression(6, 3, 1, Variant.RESET_AFTER, 2, 1, 4, List.of(3, 5), 1);
+        GruModel r = GruModel.of(rich, Initializer.keras(rich, 2));
+        String richDir = tmp.resolve("rich").toString();
+        ModelStore.save(r, richDir, false, CONF);
+        assertEquals(rich, ModelStore.load(richDir, CONF).spec());
+        assertArrayEquals(r.params(), ModelStore.load(richDir, CONF).params());
+        assertTrue(Files.readString(Path.of(richDir, "model.json")).contains("\"embeddings\" : {\n"), "embeddings");
         NetworkSpec cls = NetworkSpec.classification(2, 3, 1, Variant.RESET_BEFORE, 5);
         GruModel c = GruModel.of(cls, Initializer.keras(cls, 1));
         String dir = tmp.resolve("cls").toString();

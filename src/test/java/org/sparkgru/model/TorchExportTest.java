@@ -36,11 +36,19 @@ class TorchExportTest {
     private static final int B = 3;
     private static final int T = 5;
 
-    /** Layers 1 and 2; 3, a one-layer network whose head also reads 2 known-future covariates of 3 steps. */
+    /**
+     * Layers 1 and 2; 3, a one-layer network whose head also reads 2 known-future covariates of 3 steps; 4, a
+     * two-layer network with two categorical inputs of 3 and 2 rows embedded in 2 values each after the 4 inputs.
+     */
     private static NetworkSpec spec(int layers) {
-        return layers == 3 ? NetworkSpec.regression(4, 6, 1, Variant.RESET_AFTER, 3, 1, 3 * FUTURE)
-                : NetworkSpec.regression(4, 6, layers, Variant.RESET_AFTER, 3, 1);
+        return switch (layers) {
+            case 3 -> NetworkSpec.regression(4, 6, 1, Variant.RESET_AFTER, 3, 1, 3 * FUTURE);
+            case 4 -> NetworkSpec.regression(4 + 2 * 2, 6, 2, Variant.RESET_AFTER, 3, 1, 0, List.of(3, 2), 2);
+            default -> NetworkSpec.regression(4, 6, layers, Variant.RESET_AFTER, 3, 1);
+        };
     }
+
+    private static final int CASES = 4;
 
     private static final int FUTURE = 2;
 
@@ -72,8 +80,22 @@ class TorchExportTest {
 
     /** PyTorch's nn.GRU + nn.Linear forward on one window, from its state dict. */
     private static double[] torchForward(Map<String, float[]> sd, int layers, int h, double[][] x, double[] context,
-                                         int outputs) {
-        double[][] seq = x;
+                                         int[] cats, int outputs) {
+        double[][] seq = new double[x.length][];
+        for (int t = 0; t < x.length; t++) { // nn.Embedding rows appended to every step
+            List<Double> row = new java.util.ArrayList<>();
+            for (double v : x[t]) {
+                row.add(v);
+            }
+            for (int k = 0; k < cats.length; k++) {
+                float[] e = sd.get("embed." + k + ".weight");
+                int dim = 2;
+                for (int d = 0; d < dim; d++) {
+                    row.add((double) e[cats[k] * dim + d]);
+                }
+            }
+            seq[t] = row.stream().mapToDouble(Double::doubleValue).toArray();
+        }
         for (int l = 0; l < layers; l++) {
             float[] wih = sd.get("gru.weight_ih_l" + l);
             float[] whh = sd.get("gru.weight_hh_l" + l);
@@ -123,7 +145,7 @@ class TorchExportTest {
         return y;
     }
 
-    private record Case(GruModel model, double[][][] xs, double[][] contexts, float[] y) {
+    private record Case(GruModel model, double[][][] xs, double[][] contexts, int[][] cats, float[] y) {
     }
 
     private static Case run(int layers) {
@@ -132,28 +154,30 @@ class TorchExportTest {
         Random rnd = new Random(layers);
         double[][][] xs = Fixtures.inputs(rnd, B, T, 4);
         double[][] cs = Fixtures.contexts(rnd, B, spec.context());
+        int[][] cats = Fixtures.categories(rnd, B, spec.vocabularies());
         Bptt k = new Bptt(spec, KernelBackend.best(), B, T);
         Fixtures.load(k, xs, null);
         for (int b = 0; b < B; b++) {
             for (int c = 0; c < spec.context(); c++) {
                 k.context()[b * spec.context() + c] = (float) cs[b][c];
             }
+            System.arraycopy(cats[b], 0, k.categories(), b * cats[b].length, cats[b].length);
         }
         k.forward(m.params(), B);
-        return new Case(m, xs, cs, java.util.Arrays.copyOf(k.output(), B * spec.outputs()));
+        return new Case(m, xs, cs, cats, java.util.Arrays.copyOf(k.output(), B * spec.outputs()));
     }
 
     @Test
     void exportReproducesOutputsUnderTorchSemantics() throws IOException {
-        for (int layers = 1; layers <= 3; layers++) {
+        for (int layers = 1; layers <= CASES; layers++) {
             Case c = run(layers);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             TorchExport.write(c.model(), bytes);
             Map<String, float[]> sd = read(bytes.toByteArray());
             int gruLayers = c.model().spec().layers();
-            assertEquals(4 * gruLayers + 2, sd.size());
+            assertEquals(4 * gruLayers + 2 + c.model().spec().vocabularies().size(), sd.size());
             for (int b = 0; b < B; b++) {
-                double[] y = torchForward(sd, gruLayers, 6, c.xs()[b], c.contexts()[b], 3);
+                double[] y = torchForward(sd, gruLayers, 6, c.xs()[b], c.contexts()[b], c.cats()[b], 3);
                 for (int o = 0; o < 3; o++) {
                     assertEquals(y[o], c.y()[b * 3 + o], 2e-5, "layers " + layers + " sample " + b + " output " + o);
                 }
@@ -192,7 +216,7 @@ class TorchExportTest {
         try (InputStream in = getClass().getResourceAsStream("/torch_check.py")) {
             Files.copy(in, script);
         }
-        for (int layers = 1; layers <= 3; layers++) {
+        for (int layers = 1; layers <= CASES; layers++) {
             Case c = run(layers);
             Path state = tmp.resolve("state" + layers + ".safetensors");
             try (OutputStream out = Files.newOutputStream(state)) {
@@ -218,6 +242,16 @@ class TorchExportTest {
                     }
                 }
                 tensors.add(new SafeTensors.Tensor("future", new int[] {B, 3, FUTURE}, future, 0));
+            }
+            int embedded = c.model().spec().vocabularies().size();
+            if (embedded > 0) {
+                float[] cats = new float[B * embedded];
+                for (int b = 0; b < B; b++) {
+                    for (int k = 0; k < embedded; k++) {
+                        cats[b * embedded + k] = c.cats()[b][k];
+                    }
+                }
+                tensors.add(new SafeTensors.Tensor("categories", new int[] {B, embedded}, cats, 0));
             }
             Path caseFile = tmp.resolve("case" + layers + ".safetensors");
             try (OutputStream out = Files.newOutputStream(caseFile)) {
