@@ -47,24 +47,7 @@ for line in "${datasets[@]}"; do
   [ -z "$only" ] || [ "$only" = "$name" ] || continue
   train="$out/$name.train.csv"
   # every series without its last h points (rows of a series are contiguous and in time order)
-  /usr/bin/python3 - "$data/$file" "$train" "$id" "$h" <<'PY'
-import csv, sys
-from collections import Counter
-src, dst, idcol, h = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-with open(src) as f:
-    rows = list(csv.reader(f))
-header, body = rows[0], rows[1:]
-col = header.index(idcol)
-total = Counter(r[col] for r in body)
-seen = Counter()
-with open(dst, "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(header)
-    for r in body:
-        seen[r[col]] += 1
-        if seen[r[col]] <= total[r[col]] - h:
-            w.writerow(r)
-PY
+  /usr/bin/python3 "$root/src/bench/split_tail.py" "$data/$file" "$train" "$id" "$h"
   model="$out/$name.model" report="$out/$name.report"
   start=$(date +%s.%N)
   "$root/jobs/train.sh" --input "$train" --model "$model" --overwrite --master "$master" \

@@ -21,24 +21,7 @@ while [ $# -gt 0 ]; do
 done
 h=48
 train="$out/flights_hourly.train.csv"
-/usr/bin/python3 - "$data/flights_hourly.csv" "$train" airport $((origins * h)) <<'PY'
-import csv, sys
-from collections import Counter
-src, dst, idcol, cut = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-with open(src) as f:
-    rows = list(csv.reader(f))
-header, body = rows[0], rows[1:]
-col = header.index(idcol)
-total = Counter(r[col] for r in body)
-seen = Counter()
-with open(dst, "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(header)
-    for r in body:
-        seen[r[col]] += 1
-        if seen[r[col]] <= total[r[col]] - cut:
-            w.writerow(r)
-PY
+/usr/bin/python3 "$root/src/bench/split_tail.py" "$data/flights_hourly.csv" "$train" airport $((origins * h))
 model="$out/model" report="$out/report"
 start=$(date +%s.%N)
 "$root/jobs/train.sh" --input "$train" --model "$model" --overwrite --master "$master" \

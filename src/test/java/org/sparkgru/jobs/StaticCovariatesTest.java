@@ -68,28 +68,15 @@ class StaticCovariatesTest {
     }
 
     private String train(Path input, String name, String... extra) {
-        String model = tmp.resolve(name).toString();
-        List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--model", model,
-                "--set", "model.horizon=6", "--set", "model.lookback=6", "--set", "model.hidden=16",
-                "--set", "data.calendar=[hour-of-day]", "--set", "data.scaling=series", "--set", "model.baseline=none", "--set", "model.loss=mse",
-                "--set", "train.iterations=400",
-                "--set", "train.validationEvery=1000", "--set", "train.checkpointEvery=0"));
-        for (String e : extra) {
-            args.addAll(List.of("--set", e));
-        }
-        StringWriter log = new StringWriter();
-        assertEquals(0, JobRunner.run(new TrainJob(), new PrintWriter(log, true), args.toArray(String[]::new)),
-                log.toString());
-        return model;
+        List<String> settings = new ArrayList<>(List.of("model.horizon=6", "model.lookback=6", "model.hidden=16",
+                "data.calendar=[hour-of-day]", "data.scaling=series", "model.baseline=none", "model.loss=mse",
+                "train.iterations=400", "train.validationEvery=1000", "train.checkpointEvery=0"));
+        settings.addAll(List.of(extra));
+        return JobRuns.train(tmp, input, name, settings);
     }
 
     private double backtestMae(String model, Path input) throws IOException {
-        String eval = tmp.resolve("eval-" + Path.of(model).getFileName()).toString();
-        StringWriter log = new StringWriter();
-        assertEquals(0, JobRunner.run(new EvaluateJob(), new PrintWriter(log, true), "--model", model,
-                "--input", input.toString(), "--report", eval, "--origins", "8"), log.toString());
-        JsonNode s = new ObjectMapper().readTree(Path.of(eval, "summary.json").toFile());
-        return s.path("overall").path("model").path("MAE").asDouble();
+        return JobRuns.backtestMae(tmp, model, input, 8);
     }
 
     @Test
