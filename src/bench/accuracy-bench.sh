@@ -7,19 +7,11 @@
 # ../shared/data/baselines.R (R's forecast package, run once and cached; the README's figures when R is missing).
 # Usage: src/bench/accuracy-bench.sh [--only NAME] [--master M] [--set key=value ...]   (extra keys for every dataset)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-data="${SPARK_GRU_DATA:-$root/../shared/data}"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 out="$root/target/bench/accuracy"
 mkdir -p "$out"
-only="" master="local[2]" sets=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --only) only="$2"; shift 2 ;;
-    --master) master="$2"; shift 2 ;;
-    --set) sets+=(--set "$2"); shift 2 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-done
+only=""
+bench_options only only "$@"
 
 # name file id time target horizon season [second season]; the README's classical figures (sMAPE/MASE), used when R
 # is not installed: naive, seasonal naive, best classical method

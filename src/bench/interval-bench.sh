@@ -6,19 +6,11 @@
 # seasonal naive with conformal intervals (WQL, coverage and MSIS of the 80 % and 95 % intervals).
 # Usage: src/bench/interval-bench.sh [--origins K] [--master M] [--set key=value ...]
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-data="${SPARK_GRU_DATA:-$root/../shared/data}"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 out="$root/target/bench/intervals"
 mkdir -p "$out"
-origins=7 master="local[2]" sets=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --origins) origins="$2"; shift 2 ;;
-    --master) master="$2"; shift 2 ;;
-    --set) sets+=(--set "$2"); shift 2 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-done
+origins=7
+bench_options origins origins "$@"
 h=48
 train="$out/flights_hourly.train.csv"
 /usr/bin/python3 "$root/src/bench/split_tail.py" "$data/flights_hourly.csv" "$train" airport $((origins * h))

@@ -5,19 +5,11 @@
 # data.staticFeatures = [city, measure] and without, and backtests both on K origins of 14 days (season 7).
 # Usage: src/bench/static-bench.sh [--origins K] [--master M] [--set key=value ...]
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-data="${SPARK_GRU_DATA:-$root/../shared/data}"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 out="$root/target/bench/statics"
 mkdir -p "$out"
-origins=6 master="local[2]" sets=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --origins) origins="$2"; shift 2 ;;
-    --master) master="$2"; shift 2 ;;
-    --set) sets+=(--set "$2"); shift 2 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-done
+origins=6
+bench_options origins origins "$@"
 h=14
 whole="$out/weather.csv" train="$out/weather.train.csv"
 /usr/bin/python3 "$root/src/bench/split_tail.py" "$data/weather_daily.csv" "$train" series $((origins * h)) \

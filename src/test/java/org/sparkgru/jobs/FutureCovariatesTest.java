@@ -40,6 +40,10 @@ class FutureCovariatesTest {
     private static final int HORIZON = 12;
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+    /** The --set values of every training here. */
+    private static final List<String> SETTINGS = List.of("model.horizon=" + HORIZON, "model.lookback=48",
+            "model.hidden=16", "train.iterations=400", "train.validationEvery=1000", "train.checkpointEvery=0");
+
     /** {series -> [value, promo] per hour}: the whole truth, of which files hold parts. */
     private static Map<String, double[][]> truth() {
         Map<String, double[][]> all = new HashMap<>();
@@ -68,25 +72,16 @@ class FutureCovariatesTest {
         return Files.write(tmp.resolve(name), rows);
     }
 
-    private String train(Path input, String name, String... extra) {
-        List<String> settings = new ArrayList<>(List.of("model.horizon=" + HORIZON, "model.lookback=48", "model.hidden=16",
-                "train.iterations=400", "train.validationEvery=1000", "train.checkpointEvery=0"));
-        settings.addAll(List.of(extra));
-        return JobRuns.train(tmp, input, name, settings);
-    }
-
-    private double backtestMae(String model, Path input) throws IOException {
-        return JobRuns.backtestMae(tmp, model, input, 8);
-    }
-
     @Test
     void aKnownFuturePromotionHalvesTheBacktestError() throws IOException {
         SparkTests.session();
-        String with = train(write("train.csv", TRAINED, 0, true), "with", "data.futureFeatures=[promo]");
+        String with = JobRuns.train(tmp, write("train.csv", TRAINED, 0, true), "with", SETTINGS,
+                "data.futureFeatures=[promo]");
         // without the promotion, the better of the baselines: none (1.44) rather than auto's seasonal mean (2.41)
-        String without = train(write("train-plain.csv", TRAINED, 0, false), "without", "model.baseline=none");
-        double maeWith = backtestMae(with, write("all.csv", POINTS, 0, true));
-        double maeWithout = backtestMae(without, write("all-plain.csv", POINTS, 0, false));
+        String without = JobRuns.train(tmp, write("train-plain.csv", TRAINED, 0, false), "without", SETTINGS,
+                "model.baseline=none");
+        double maeWith = JobRuns.backtestMae(tmp, with, write("all.csv", POINTS, 0, true), 8);
+        double maeWithout = JobRuns.backtestMae(tmp, without, write("all-plain.csv", POINTS, 0, false), 8);
         assertTrue(maeWith <= 0.5 * maeWithout, "backtest MAE with the future promotion " + maeWith
                 + " against " + maeWithout + " without");
 

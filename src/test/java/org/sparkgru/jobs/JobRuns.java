@@ -16,11 +16,16 @@ final class JobRuns {
     private JobRuns() {
     }
 
-    /** Trains {@code dir/name} on {@code input} with these {@code --set} values; returns the model directory. */
-    static String train(Path dir, Path input, String name, List<String> settings) {
+    /**
+     * Trains {@code dir/name} on {@code input} with the {@code --set} values {@code settings}, then {@code extra};
+     * returns the model directory.
+     */
+    static String train(Path dir, Path input, String name, List<String> settings, String... extra) {
         String model = dir.resolve(name).toString();
         List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--model", model));
-        for (String s : settings) {
+        List<String> all = new ArrayList<>(settings);
+        all.addAll(List.of(extra));
+        for (String s : all) {
             args.addAll(List.of("--set", s));
         }
         StringWriter log = new StringWriter();

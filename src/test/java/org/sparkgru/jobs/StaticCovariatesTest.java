@@ -37,6 +37,11 @@ class StaticCovariatesTest {
     @TempDir
     Path tmp;
 
+    /** The --set values of every training here. */
+    private static final List<String> SETTINGS = List.of("model.horizon=6", "model.lookback=6", "model.hidden=16",
+            "data.calendar=[hour-of-day]", "data.scaling=series", "model.baseline=none", "model.loss=mse",
+            "train.iterations=400", "train.validationEvery=1000", "train.checkpointEvery=0");
+
     private static final int SERIES = 12;
     private static final int POINTS = 600;
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -67,24 +72,12 @@ class StaticCovariatesTest {
         return Files.write(tmp.resolve(name), rows);
     }
 
-    private String train(Path input, String name, String... extra) {
-        List<String> settings = new ArrayList<>(List.of("model.horizon=6", "model.lookback=6", "model.hidden=16",
-                "data.calendar=[hour-of-day]", "data.scaling=series", "model.baseline=none", "model.loss=mse",
-                "train.iterations=400", "train.validationEvery=1000", "train.checkpointEvery=0"));
-        settings.addAll(List.of(extra));
-        return JobRuns.train(tmp, input, name, settings);
-    }
-
-    private double backtestMae(String model, Path input) throws IOException {
-        return JobRuns.backtestMae(tmp, model, input, 8);
-    }
-
     @Test
     void storeTypeAndSizePlaceTheSpikes() throws IOException {
         SparkTests.session();
         Path input = write("train.csv", -1);
-        String with = train(input, "with", "data.staticFeatures=[store, size, region]");
-        String without = train(input, "without");
+        String with = JobRuns.train(tmp, input, "with", SETTINGS, "data.staticFeatures=[store, size, region]");
+        String without = JobRuns.train(tmp, input, "without", SETTINGS);
 
         JsonNode desc = new ObjectMapper().readTree(Path.of(with, "model.json").toFile());
         JsonNode statics = desc.at("/metadata/data/staticFeatures");
@@ -94,8 +87,8 @@ class StaticCovariatesTest {
         assertEquals("[\"0\",\"1\",\"2\"]", statics.at("/categorical/1/categories").toString());
         assertEquals("{\"dim\":4,\"vocabularies\":[3,4]}", desc.at("/architecture/head/embeddings").toString());
 
-        double maeWith = backtestMae(with, input);
-        double maeWithout = backtestMae(without, input);
+        double maeWith = JobRuns.backtestMae(tmp, with, input, 8);
+        double maeWithout = JobRuns.backtestMae(tmp, without, input, 8);
         assertTrue(maeWith <= 0.7 * maeWithout, "backtest MAE with the static covariates " + maeWith
                 + ", without " + maeWithout);
         // a store type never seen in training: forecast from the averaged unknown row
