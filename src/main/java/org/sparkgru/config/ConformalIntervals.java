@@ -44,27 +44,32 @@ public record ConformalIntervals(double[] levels, int calibrationOrigins) implem
      * origins cannot give the highest level a finite radius.
      */
     public static ConformalIntervals parse(String levels, int origins) {
+        return parse(levels, origins, "--level", "--calibration-origins");
+    }
+
+    /** As {@link #parse(String, int)}, the messages naming {@code levelKey} and {@code originsKey}. */
+    public static ConformalIntervals parse(String levels, int origins, String levelKey, String originsKey) {
         List<Double> list = new ArrayList<>();
         for (String part : levels.split(",")) {
             double p;
             try {
                 p = Double.parseDouble(part.strip());
             } catch (NumberFormatException e) {
-                throw new UserError("--level '" + part.strip() + "' is not a number; give coverages in percent,"
-                        + " e.g. --level 80,95");
+                throw new UserError(levelKey + " '" + part.strip() + "' is not a number; give coverages in percent,"
+                        + " e.g. " + levelKey + " 80,95");
             }
             if (!(p > 0 && p < 100)) {
-                throw new UserError("--level " + part.strip() + " is not a coverage strictly between 0 and 100 %;"
-                        + " e.g. --level 80,95");
+                throw new UserError(levelKey + " " + part.strip() + " is not a coverage strictly between 0 and 100 %;"
+                        + " e.g. " + levelKey + " 80,95");
             }
             if (list.contains(p / 100)) {
-                throw new UserError("--level " + levels + " lists " + part.strip() + " twice");
+                throw new UserError(levelKey + " " + levels + " lists " + part.strip() + " twice");
             }
             list.add(p / 100);
         }
         double[] l = list.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         if (origins < 1) {
-            throw new UserError("--calibration-origins " + origins + " must be at least 1");
+            throw new UserError(originsKey + " " + origins + " must be at least 1");
         }
         double top = l[l.length - 1];
         if (rank(top, origins) > origins) {
@@ -72,9 +77,9 @@ public record ConformalIntervals(double[] levels, int calibrationOrigins) implem
             while (rank(top, need) > need) {
                 need++;
             }
-            throw new UserError("--level " + label(top) + " needs at least " + need + " calibration origins for a"
+            throw new UserError(levelKey + " " + label(top) + " needs at least " + need + " calibration origins for a"
                     + " finite interval (the ⌈(K + 1) x " + top + "⌉-th smallest of K errors), and"
-                    + " --calibration-origins is " + origins + "; pass --calibration-origins " + need + " or more");
+                    + " " + originsKey + " is " + origins + "; pass " + originsKey + " " + need + " or more");
         }
         return new ConformalIntervals(l, origins);
     }

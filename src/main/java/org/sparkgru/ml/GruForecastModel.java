@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -23,6 +24,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkgru.config.ConfigError;
+import org.sparkgru.config.ConformalIntervals;
 import org.sparkgru.config.TrainConfig;
 import org.sparkgru.model.GruModel;
 import org.sparkgru.io.AtomicFiles;
@@ -46,6 +49,8 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
     private final transient GruModel model;
     private final Param<String> asOf;
     private final IntParam holdout;
+    private final DoubleArrayParam intervalLevels;
+    private final IntParam calibrationOrigins;
 
     GruForecastModel(String uid, String dir, GruModel model) {
         this.uid = uid;
@@ -55,6 +60,13 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
                 "forecast from the history at or before this time (ISO timestamp, date or index); unset: all history");
         this.holdout = new IntParam(this, "holdout", GruForecaster.HOLDOUT_DOC, ParamValidators.gtEq(0));
         setDefault(holdout, 0);
+        this.intervalLevels = new DoubleArrayParam(this, "intervalLevels", "coverages in percent of split-conformal"
+                + " intervals around the forecasts, as forecast.sh --intervals conformal --level gives them (columns"
+                + " lower_80, upper_80, ...); empty (default): none");
+        this.calibrationOrigins = new IntParam(this, "calibrationOrigins", "rolling origins of each series' history"
+                + " that calibrate the conformal intervals (forecast.sh --calibration-origins)", ParamValidators.gtEq(1));
+        setDefault(intervalLevels, new double[0]);
+        setDefault(calibrationOrigins, org.sparkgru.config.ConformalIntervals.DEFAULT_ORIGINS);
     }
 
     /** Loads a model directory written by {@code jobs/train.sh}, {@link GruForecaster} or {@link #write()}. */
@@ -125,6 +137,44 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
         return this;
     }
 
+    public DoubleArrayParam intervalLevels() {
+        return intervalLevels;
+    }
+
+    /** Conformal intervals of these coverages in percent around the forecasts, e.g. {@code 80, 95}. */
+    public GruForecastModel setIntervalLevels(double... percent) {
+        set(intervalLevels, percent);
+        return this;
+    }
+
+    public IntParam calibrationOrigins() {
+        return calibrationOrigins;
+    }
+
+    public GruForecastModel setCalibrationOrigins(int origins) {
+        set(calibrationOrigins, origins);
+        return this;
+    }
+
+    /** The conformal intervals the params ask for, or null; a {@code UserError} naming the param for bad values. */
+    private ConformalIntervals intervals() {
+        double[] levels = getOrDefault(intervalLevels);
+        if (levels.length == 0) {
+            return null;
+        }
+        if ((Integer) getOrDefault(holdout) > 0) {
+            throw new ConfigError("intervalLevels = " + java.util.Arrays.toString(levels) + " with holdout = "
+                    + getOrDefault(holdout) + ": intervals go with the forecasts after each series' end; set"
+                    + " holdout = 0, or clear intervalLevels to score held-out points");
+        }
+        java.util.StringJoiner list = new java.util.StringJoiner(",");
+        for (double l : levels) {
+            list.add(Double.toString(l));
+        }
+        return ConformalIntervals.parse(list.toString(), (Integer) getOrDefault(calibrationOrigins), "intervalLevels",
+                "calibrationOrigins");
+    }
+
     /** The network and its metadata. */
     public GruModel gruModel() {
         return model;
@@ -149,18 +199,23 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
     public Dataset<Row> transform(Dataset<?> dataset) {
         String time = isDefined(asOf) ? getOrDefault(asOf) : null;
         int k = (Integer) getOrDefault(holdout);
-        return (k == 0 ? Forecasting.forecast(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time)
+        ConformalIntervals intervals = intervals();
+        return (k == 0 ? Forecasting.forecast(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time,
+                intervals)
                 : Forecasting.heldOut(dataset.sparkSession(), model, dir, trainConfig(), dataset.toDF(), time, k))
                 .forecasts();
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        return forecastSchema(schema, trainConfig(), (Integer) getOrDefault(holdout) > 0);
+        return forecastSchema(schema, trainConfig(), (Integer) getOrDefault(holdout) > 0, intervals());
     }
 
-    /** The output columns of {@code transform} under {@code cfg}: the forecasts' ({@link Forecasting#schema}). */
-    static StructType forecastSchema(StructType input, TrainConfig cfg, boolean heldOut) {
+    /**
+     * The output columns of {@code transform} under {@code cfg}, with {@code intervals} (or null): the forecasts'
+     * ({@link Forecasting#schema}).
+     */
+    static StructType forecastSchema(StructType input, TrainConfig cfg, boolean heldOut, ConformalIntervals intervals) {
         String idCol = cfg.data().id();
         String timeCol = cfg.data().time();
         java.util.List<String> has = java.util.List.of(input.fieldNames());
@@ -168,7 +223,7 @@ public final class GruForecastModel extends Model<GruForecastModel> implements M
             throw new IllegalArgumentException("the input needs the id column '" + idCol + "' and the time column '"
                     + timeCol + "'; it has " + String.join(", ", has));
         }
-        return Forecasting.schema(input, cfg, heldOut);
+        return Forecasting.schema(input, cfg, heldOut, intervals);
     }
 
     @Override

@@ -415,7 +415,7 @@ public final class GruForecaster extends Estimator<GruForecastModel> implements 
 
     @Override
     public StructType transformSchema(StructType schema) {
-        return GruForecastModel.forecastSchema(schema, trainConfig(), (Integer) getOrDefault(holdout) > 0);
+        return GruForecastModel.forecastSchema(schema, trainConfig(), (Integer) getOrDefault(holdout) > 0, null);
     }
 
     @Override

@@ -175,6 +175,27 @@ class ApiTest {
         assertEquals(11 * 6, model.setHoldout(6).transform(history).where("not isnan(forecast)").count());
     }
 
+    /** transform with intervalLevels: the conformal columns of forecast.sh --intervals conformal, ordered. */
+    @Test
+    void conformalIntervalsInTransform() {
+        Dataset<Row> history = SparkTests.session().read().parquet("data-samples/hourly.parquet");
+        GruForecastModel model = new GruForecaster().setHidden(4).setMaxIter(3).setHorizon(6)
+                .setModelDir(tmp.resolve("conformal").toString()).setConfig("train.checkpointEvery=0").fit(history)
+                .setIntervalLevels(80, 95).setCalibrationOrigins(20);
+        Dataset<Row> f = model.transform(history);
+        assertEquals(model.transformSchema(history.schema()), f.schema());
+        assertTrue(List.of(f.columns()).containsAll(List.of("lower_80", "upper_80", "lower_95", "upper_95")),
+                String.join(", ", f.columns()));
+        assertTrue(f.where("upper_95 is not null").count() > 0, "calibrated intervals");
+        assertEquals(0, f.where("lower_95 > lower_80 or lower_80 > forecast or forecast > upper_80"
+                + " or upper_80 > upper_95").count(), "nested intervals around the forecast");
+        UserError e = assertThrows(UserError.class, () -> model.setCalibrationOrigins(5).transform(history));
+        assertTrue(e.getMessage().startsWith("intervalLevels 95 needs at least 19 calibration origins"), e.getMessage());
+        ConfigError held = assertThrows(ConfigError.class, () -> model.setCalibrationOrigins(20).setHoldout(6)
+                .transform(history));
+        assertTrue(held.getMessage().contains("set holdout = 0"), held.getMessage());
+    }
+
     @Test
     void paramsAreValidatedLikeTheConfiguration() {
         GruForecaster gru = new GruForecaster().setHidden(0);
