@@ -345,7 +345,8 @@ public final class Training {
             g.set("featureMean", JSON.valueToTree(global.featureMean()));
             g.set("featureScale", JSON.valueToTree(global.featureScale()));
         }
-        schema.put("inputs", "per step: standardized target, standardized features, calendar sine/cosine pairs");
+        schema.put("inputs", "per step: standardized target, standardized features, calendar sine/cosine pairs,"
+                + " standardized numeric static features, embeddings of the categorical ones");
         meta.set("dataQuality", quality.report());
         ObjectNode summary = meta.putObject("training");
         summary.put("iterations", training.iterations());

@@ -38,12 +38,13 @@ class TorchExportTest {
 
     /**
      * Layers 1 and 2; 3, a one-layer network whose head also reads 2 known-future covariates of 3 steps; 4, a
-     * two-layer network with two categorical inputs of 3 and 2 rows embedded in 2 values each after the 4 inputs.
+     * two-layer quantile network (1 step x 3 quantiles) with two categorical inputs of 3 and 2 rows embedded in 2
+     * values each after the 4 inputs.
      */
     private static NetworkSpec spec(int layers) {
         return switch (layers) {
             case 3 -> NetworkSpec.regression(4, 6, 1, Variant.RESET_AFTER, 3, 1, 3 * FUTURE);
-            case 4 -> NetworkSpec.regression(4 + 2 * 2, 6, 2, Variant.RESET_AFTER, 3, 1, 0, List.of(3, 2), 2);
+            case 4 -> NetworkSpec.regression(4 + 2 * 2, 6, 2, Variant.RESET_AFTER, 1, 3, 0, List.of(3, 2), 2);
             default -> NetworkSpec.regression(4, 6, layers, Variant.RESET_AFTER, 3, 1);
         };
     }
