@@ -239,7 +239,6 @@ public final class Bptt {
         if (c > 0) {
             gemm.sgemm(true, false, c, o, batch, 1f, context, 0, c, dy, 0, o, 1f, grad, layout.headW() + h * o, o);
         }
-
         addColumnSums(batch, o, dy, 0, o, grad, layout.headB());
         gemm.sgemm(false, true, batch, h, o, 1f, dy, 0, o, params, layout.headW(), o, 0f, dh, 0, h);
         for (int l = top; l >= 0; l--) {
