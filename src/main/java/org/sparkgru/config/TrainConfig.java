@@ -73,7 +73,8 @@ public final class TrainConfig {
                         double stepFactor,
                         int warmup, double clipNorm, long seed, int validationEvery, int patience,
                         int checkpointEvery, int treeDepth, int maxBadSteps, int lbfgsMemory, int localSteps,
-                        double outerLearningRate, double outerMomentum, int logEvery) implements java.io.Serializable {
+                        double outerLearningRate, double outerMomentum, InnerState innerState, int logEvery)
+            implements java.io.Serializable {
     }
 
     /** What the forecast job does with the model's output; may change after training ({@code --set forecast.*}). */
@@ -127,7 +128,7 @@ public final class TrainConfig {
                 integer("train.treeDepth", 1, 10), integer("train.maxBadSteps", 1, 1000),
                 integer("train.lbfgsMemory", 1, 100), integerOrAuto("train.localSteps", 1, 100_000),
                 number("train.outerLearningRate", Double.MIN_VALUE, 10), number("train.outerMomentum", 0, 0.999),
-                integerOrAuto("train.logEvery", 1, 100_000_000));
+                choice("train.innerState", InnerState.values()), integerOrAuto("train.logEvery", 1, 100_000_000));
         this.forecast = new Forecast(choice("forecast.fallback", Fallback.values()));
         if (train.localSteps() > 1 && train.optimizer() == OptimizerKind.LBFGS) {
             throw new ConfigError("train.localSteps = " + train.localSteps() + " needs a minibatch optimizer for the"

@@ -66,6 +66,30 @@ public final class Adam implements Optimizer {
         }
     }
 
+    /** First moments, then the square roots of the second moments (on the gradients' scale, unlike their squares). */
+    @Override
+    public int averageableSize() {
+        return 2 * m.length;
+    }
+
+    @Override
+    public void exportState(float[] out, int offset) {
+        System.arraycopy(m, 0, out, offset, m.length);
+        for (int i = 0; i < v.length; i++) {
+            out[offset + m.length + i] = (float) Math.sqrt(v[i]);
+        }
+    }
+
+    @Override
+    public void importState(float[] in, int offset, long steps) {
+        System.arraycopy(in, offset, m, 0, m.length);
+        for (int i = 0; i < v.length; i++) {
+            float root = in[offset + m.length + i];
+            v[i] = root * root;
+        }
+        t = steps;
+    }
+
     @Override
     public long steps() {
         return t;

@@ -129,7 +129,8 @@ final class Checkpoints {
             String[] names = wanted.toArray(String[]::new);
             if (h.entries().size() != names.length) {
                 throw new ModelFormatException(weights + " holds " + h.entries().keySet() + " but this training needs "
-                        + wanted + ": it was written with another train.optimizer; resume with the same configuration");
+                        + wanted + ": it was written with another train.optimizer or train.innerState; resume with the same"
+                        + " configuration");
             }
             for (int i = 0; i < names.length; i++) {
                 SafeTensors.Entry e = h.entries().get(names[i]);

@@ -21,6 +21,22 @@ public interface Optimizer {
     /** Restores a state saved from {@link #state()} and {@link #steps()}. */
     void restore(Map<String, float[]> state, long steps);
 
+    /**
+     * Floats of the state in its averageable form ({@link #exportState}): what local steps ship between the
+     * partitions and the driver ({@code train.innerState = averaged}).
+     */
+    int averageableSize();
+
+    /**
+     * Writes the state into {@code out[offset, offset + averageableSize())} in a form whose weighted average over
+     * partitions is a sensible state for all of them (every component on the gradients' scale, so that the
+     * fixed-point sums of {@link GradientSum} resolve it).
+     */
+    void exportState(float[] out, int offset);
+
+    /** Takes an (averaged) state written by {@link #exportState} and a step count. */
+    void importState(float[] in, int offset, long steps);
+
     /** A fresh minibatch optimizer of {@code train.optimizer} (Adam, AdamW, SGD) for {@code parameters} floats. */
     static Optimizer of(org.sparkgru.config.TrainConfig.Train t, int parameters) {
         return switch (t.optimizer()) {

@@ -180,15 +180,18 @@ final class PartitionWork implements Serializable {
     }
 
     /**
-     * One round of local steps ({@code train.localSteps = steps}): from the broadcast {@code start}, {@code steps}
-     * optimizer steps of a fresh {@code inner} optimizer, each on {@code share} windows of this partition drawn
+     * One round of local steps ({@code train.localSteps = steps}): from the broadcast weights
+     * {@code start[0, size)}, {@code steps} optimizer steps of {@code inner} (fresh, or holding the averaged state
+     * the driver broadcast in {@code start[size, ...)}), each on {@code share} windows of this partition drawn
      * with the stream of (seed, round, partition, step), their mean gradient clipped per member to
-     * {@code clipNorm}; returns the pseudo-gradient {@code start - local weights} times {@code share}, with count
-     * {@code share} (so the aggregate's mean is the windows-weighted mean over partitions) and the loss summed
-     * over the steps divided by {@code steps}. A non-finite local gradient marks the sum as overflowed.
+     * {@code clipNorm}. Returns the pseudo-gradient {@code start - local weights} times {@code share} in
+     * {@code [0, size)}, followed, when {@code start} carried a state, by the inner optimizer's end state
+     * ({@link Optimizer#exportState}) times {@code share}, with count {@code share} (so the aggregate's mean is
+     * the windows-weighted mean over partitions) and the loss summed over the steps divided by {@code steps}. A
+     * non-finite local gradient marks the sum as overflowed.
      */
-    GradientSum localRound(int partition, Iterator<Series> it, float[] start, int round, int share, int steps,
-                           Optimizer inner, double lr, double clipNorm) {
+    GradientSum localRound(int partition, Iterator<Series> it, float[] start, int size, int round, int share,
+                           int steps, Optimizer inner, double lr, double clipNorm) {
         faults.beforeGradientTask(round, partition);
         long started = System.nanoTime();
         GradientSum out = new GradientSum(start.length);
@@ -199,10 +202,10 @@ final class PartitionWork implements Serializable {
         if (windows.total() == 0) {
             return out;
         }
-        float[] local = start.clone();
-        float[] grad = new float[start.length];
-        GradientSum step = new GradientSum(start.length);
-        Scratch scratch = new Scratch(start.length / members);
+        float[] local = Arrays.copyOf(start, size);
+        float[] grad = new float[size];
+        GradientSum step = new GradientSum(size);
+        Scratch scratch = new Scratch(size / members);
         Random rnd = new Random();
         double loss = 0;
         long allocated;
@@ -222,10 +225,18 @@ final class PartitionWork implements Serializable {
             }
             allocated = AllocationCounter.bytes() - heapBefore;
         }
-        for (int i = 0; i < local.length; i++) {
+        for (int i = 0; i < size; i++) {
             grad[i] = (start[i] - local[i]) * share;
         }
         out.add(grad, loss / steps, share);
+        if (start.length > size) {
+            float[] state = new float[start.length - size];
+            inner.exportState(state, 0);
+            for (int i = 0; i < state.length; i++) {
+                state[i] *= share;
+            }
+            out.add(state, size, 0, 0);
+        }
         telemetry.record(System.nanoTime() - started, allocated);
         return out;
     }

@@ -39,6 +39,22 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public int averageableSize() {
+        return velocity.length;
+    }
+
+    @Override
+    public void exportState(float[] out, int offset) {
+        System.arraycopy(velocity, 0, out, offset, velocity.length);
+    }
+
+    @Override
+    public void importState(float[] in, int offset, long steps) {
+        System.arraycopy(in, offset, velocity, 0, velocity.length);
+        t = steps;
+    }
+
+    @Override
     public long steps() {
         return t;
     }

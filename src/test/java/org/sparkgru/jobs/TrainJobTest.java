@@ -182,8 +182,9 @@ class TrainJobTest {
 
     /**
      * Local steps ({@code train.localSteps = 4}): the loss descends, a retried task and a resume after a driver
-     * failure give the weights of the undisturbed run bit for bit (the inner optimizer starts fresh each round; the
-     * outer momentum is checkpointed), and every metrics line records the round's pseudo-gradient.
+     * failure give the weights of the undisturbed run bit for bit (the averaged inner Adam state travels with the
+     * broadcast and is checkpointed beside the outer momentum), every metrics line records the round's
+     * pseudo-gradient, and {@code train.innerState = fresh} trains differently, without inner arrays to checkpoint.
      */
     @Test
     void localStepsAreDeterministicUnderRetriesAndResume() throws IOException {
@@ -201,6 +202,14 @@ class TrainJobTest {
         resume.add("--resume");
         train(broken, resume);
         assertArrayEquals(weights(whole), weights(broken), "resumed from the checkpoint of round 20");
+        String header = checkpointHeader(broken, 20);
+        assertTrue(header.contains("\"inner.adam.m\"") && header.contains("\"inner.adam.v\""), header);
+        String fresh = tmp.resolve("local-fresh").toString();
+        List<String> freshArgs = new ArrayList<>(local);
+        freshArgs.addAll(List.of("--set", "train.innerState=fresh"));
+        train(fresh, freshArgs);
+        assertFalse(java.util.Arrays.equals(weights(whole), weights(fresh)), "fresh inner optimizers train differently");
+        assertFalse(checkpointHeader(fresh, 20).contains("inner."), "nothing of the inner optimizer to checkpoint");
         List<String> lines = Files.readAllLines(Path.of(whole, "metrics.jsonl"));
         assertEquals(30, lines.size());
         JsonNode first = JSON.readTree(lines.get(0));
@@ -210,6 +219,12 @@ class TrainJobTest {
         assertEquals(0.7, first.get("outerLearningRate").asDouble(), 1e-12);
         assertTrue(last.get("trainLoss").asDouble() < 0.9 * first.get("trainLoss").asDouble(),
                 first.get("trainLoss") + " -> " + last.get("trainLoss"));
+    }
+
+    /** The JSON header at the start of the checkpoint of {@code iteration}'s safetensors file. */
+    private static String checkpointHeader(String model, int iteration) throws IOException {
+        byte[] bytes = Files.readAllBytes(Path.of(model, "checkpoints", String.format("ckpt-%09d.safetensors", iteration)));
+        return new String(bytes, 0, Math.min(bytes.length, 4096), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /**

@@ -23,6 +23,50 @@ class OptimizersTest {
         assertEquals(1, nesterov.steps());
     }
 
+    /**
+     * The averageable form of local steps' inner state: Adam ships its first moments and the roots of its second
+     * moments (on the gradients' scale), so the average of two partitions' exports is their mean m and the mean of
+     * their RMS; SGD ships its velocity. Import takes the step count for Adam's bias correction.
+     */
+    @Test
+    void averageableStateRoundTripsAndAverages() {
+        Adam a = Adam.withDefaults(2);
+        Adam b = Adam.withDefaults(2);
+        a.step(new float[2], new float[] {0.4f, -2f}, 0.01);
+        b.step(new float[2], new float[] {0.2f, 2f}, 0.01);
+        assertEquals(4, a.averageableSize());
+        float[] ea = new float[5];
+        float[] eb = new float[5];
+        a.exportState(ea, 1);
+        b.exportState(eb, 1);
+        assertArrayEquals(new float[] {0f, 0.04f, -0.2f, 0.4f * (float) Math.sqrt(0.001), 2f * (float) Math.sqrt(0.001)},
+                ea, 1e-6f, "m = 0.1 g, sqrt(v) = |g| sqrt(0.001)");
+        float[] mean = new float[5];
+        for (int i = 0; i < 5; i++) {
+            mean[i] = (ea[i] + eb[i]) / 2;
+        }
+        Adam avg = Adam.withDefaults(2);
+        avg.importState(mean, 1, 7);
+        assertEquals(7, avg.steps());
+        assertArrayEquals(new float[] {0.03f, 0f}, avg.state().get("adam.m"), 1e-7f);
+        float[] va = a.state().get("adam.v");
+        float[] vb = b.state().get("adam.v");
+        float[] rms = new float[2];
+        for (int i = 0; i < 2; i++) {
+            float root = (float) (Math.sqrt(va[i]) + Math.sqrt(vb[i])) / 2;
+            rms[i] = root * root;
+        }
+        assertArrayEquals(rms, avg.state().get("adam.v"), 1e-11f, "the square of the mean RMS");
+        assertEquals(0.09f * 0.001f, rms[0], 1e-8f, "((0.4 + 0.2) / 2)^2 x (1 - beta2)");
+        Sgd sgd = new Sgd(2, 0.9, true);
+        sgd.step(new float[2], new float[] {1f, -3f}, 0.1);
+        float[] es = new float[sgd.averageableSize()];
+        sgd.exportState(es, 0);
+        Sgd back = new Sgd(2, 0.9, true);
+        back.importState(es, 0, 1);
+        assertArrayEquals(sgd.state().get("sgd.velocity"), back.state().get("sgd.velocity"), 0f);
+    }
+
     @Test
     void adamFirstStepMovesEachParameterByTheLearningRate() {
         Adam adam = Adam.withDefaults(3);
