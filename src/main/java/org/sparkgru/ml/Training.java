@@ -35,6 +35,7 @@ import org.sparkgru.data.StaticCovariates;
 import org.sparkgru.data.TimeKind;
 import org.sparkgru.data.WindowLayout;
 import org.sparkgru.data.WindowShape;
+import org.sparkgru.io.AtomicFiles;
 import org.sparkgru.io.DirectoryLock;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.GruModel;
@@ -108,21 +109,21 @@ public final class Training {
         boolean existed = dir.fs().exists(dir.root());
         try (DirectoryLock lock = dir.lock()) {
             try {
-                return trainLocked(spark, sc, cfg, df, dir, resume, overwrite, warm);
+                return trainLocked(spark, sc, cfg, df, dir, lock, resume, overwrite, warm);
             } catch (RuntimeException | IOException e) {
-                removeIfEmpty(dir, existed, e);
+                removeIfEmpty(dir, lock, existed, e);
                 throw e;
             }
         }
     }
 
     /**
-     * A run refused before writing anything leaves no directory behind; called while holding the lock, and never
-     * hiding {@code failure}, the error on its way out.
+     * A run refused before writing anything leaves no directory behind; not after losing the lock (the directory is
+     * another run's then), and never hiding {@code failure}, the error on its way out.
      */
-    private static void removeIfEmpty(ModelDirectory dir, boolean existed, Exception failure) {
+    private static void removeIfEmpty(ModelDirectory dir, DirectoryLock lock, boolean existed, Exception failure) {
         try {
-            if (!existed && !dir.hasContent()) {
+            if (!existed && !dir.hasContent() && lock.held()) {
                 dir.removeQuietly();
             }
         } catch (IOException e) {
@@ -132,7 +133,8 @@ public final class Training {
 
     /** {@link #train} while holding the model directory's lock. */
     private static TrainingRun trainLocked(SparkSession spark, JavaSparkContext sc, TrainConfig cfg, Dataset<Row> df,
-                                           ModelDirectory dir, boolean resume, boolean overwrite, WarmStart warm)
+                                           ModelDirectory dir, DirectoryLock lock, boolean resume, boolean overwrite,
+                                           WarmStart warm)
             throws IOException {
         String model = dir.root().toString();
         FileSystem fs = dir.fs();
@@ -245,7 +247,7 @@ public final class Training {
                 throw new ConfigError("model.hidden = " + cfg.model().hidden() + ", model.layers = "
                         + cfg.model().layers() + ": " + e.getMessage() + "; choose a smaller network");
             }
-            TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir).fit(chunks, resume,
+            TrainingLoop.Result training = new TrainingLoop(sc, cfg, spec, layout, dir, lock).fit(chunks, resume,
                     warm == null ? null : warm.weights(spec));
             fresh = false; // a finished training is never removed: a failure from here on keeps its files
             if (chunks != series) {
@@ -256,18 +258,22 @@ public final class Training {
                 meta.set("parent", warm.describe());
             }
             GruModel trained = new GruModel(spec, Initializer.averageUnknownRows(spec, training.best()), meta);
+            lock.ensureHeld("the model");
             ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
             fs.delete(dir.report(), true);
             ObjectNode report = Evaluation.run(spark, new ModelInput(series, quality.problems(),
                     ModelInput.forecaster(trained, cfg), Map.of(), kind), model, shape.horizon(), 1, null,
                     dir.report());
             LOG.info(againstBaselines(report));
+            lock.ensureHeld(AtomicFiles.SUCCESS);
             dir.markComplete();
             series.unpersist();
             return new TrainingRun(model, training, report);
         } catch (RuntimeException | IOException e) {
             try {
-                if (fresh && !dir.hasCheckpoints()) {
+                if (!lock.held()) {
+                    LOG.warn("{} is left as it is: another run holds its lock", dir.root());
+                } else if (fresh && !dir.hasCheckpoints()) {
                     dir.clear(); // keeps the lock, which this run still holds
                     if (previous != null) {
                         dir.restore(previous);

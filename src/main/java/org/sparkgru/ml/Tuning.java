@@ -195,6 +195,7 @@ public final class Tuning {
                 throw new UserError(board.noBestReason() + "; the leaderboard is in " + new Path(tuning,
                         Leaderboard.JSON_FILE));
             }
+            lock.ensureHeld("the best trial's model");
             install(dir, new Path(tuning, best.directory()));
             return board;
         }

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkgru.io.AtomicFiles;
+import org.sparkgru.io.DirectoryLock;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.model.ModelFormatException;
 import org.sparkgru.model.SafeTensors;
@@ -27,17 +28,20 @@ import org.sparkgru.model.SafeTensors;
  * {@code ckpt-<iteration>.json} the iteration, optimizer step count, learning-rate factor, bad-step count,
  * best-so-far bookkeeping and the configuration; for L-BFGS {@code ckpt-<iteration>.solver} holds Breeze's optimizer
  * state ({@link LbfgsState}). Each file goes through {@link AtomicFiles#writeFile}, the JSON last, so a checkpoint
- * exists only once it is complete.
+ * exists only once it is complete. A run that lost the model directory's {@link DirectoryLock} writes none.
  */
 final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FileSystem fs;
     private final Path dir;
+    private final DirectoryLock lock;
 
-    Checkpoints(ModelDirectory model) {
+    /** The checkpoints of {@code model}, written only while this run holds its {@code lock}. */
+    Checkpoints(ModelDirectory model, DirectoryLock lock) {
         this.dir = model.checkpoints();
         this.fs = model.fs();
+        this.lock = lock;
     }
 
     /** The {@code ckpt-*.json} of the newest checkpoint, or null when there is none. */
@@ -75,6 +79,7 @@ final class Checkpoints {
 
     /** Saves {@code state}, with the effective configuration (JSON) for the record. */
     void write(TrainingState state, String configuration) throws IOException {
+        lock.ensureHeld("the checkpoint of iteration " + state.iteration());
         String base = String.format("ckpt-%09d", state.iteration());
         TrainingState.Rule rule = state.rule();
         if (rule.solver() != null) {

@@ -14,6 +14,7 @@ import org.sparkgru.config.TrainConfig;
 import org.sparkgru.data.DataError;
 import org.sparkgru.data.Series;
 import org.sparkgru.data.WindowLayout;
+import org.sparkgru.io.DirectoryLock;
 import org.sparkgru.io.JsonLines;
 import org.sparkgru.io.ModelDirectory;
 import org.sparkgru.metrics.ErrorSums;
@@ -56,16 +57,21 @@ public final class TrainingLoop {
     private final TrainConfig cfg;
     private final NetworkSpec spec;
     private final ModelDirectory dir;
+    private final DirectoryLock lock;
     private final Telemetry telemetry;
     private final PartitionWork work;
 
-    /** A loop for {@code spec} on windows of {@code layout}, writing metrics and checkpoints into {@code dir}. */
+    /**
+     * A loop for {@code spec} on windows of {@code layout}, writing metrics and checkpoints into {@code dir}, whose
+     * {@code lock} this run holds (each checkpoint checks it is still held).
+     */
     public TrainingLoop(JavaSparkContext sc, TrainConfig cfg, NetworkSpec spec, WindowLayout layout,
-                        ModelDirectory dir) {
+                        ModelDirectory dir, DirectoryLock lock) {
         this.sc = sc;
         this.cfg = cfg;
         this.spec = spec;
         this.dir = dir;
+        this.lock = lock;
         this.telemetry = new Telemetry(sc);
         this.work = new PartitionWork(spec, cfg.model().ensemble(), layout, cfg.model().loss(), cfg.train().seed(),
                 FaultPlan.fromSystemProperties(), telemetry);
@@ -86,7 +92,7 @@ public final class TrainingLoop {
                     + " model.horizon");
         }
         float[] params = initial != null ? initial : Ensemble.keras(spec, t.seed(), cfg.model().ensemble());
-        Checkpoints checkpoints = new Checkpoints(dir);
+        Checkpoints checkpoints = new Checkpoints(dir, lock);
         // for elapsedSeconds: this run's wall time, validations and the measuring rounds of localSteps = auto included
         long started = System.nanoTime();
         TrainConfig effective = localSteps(series, windows, params, checkpoints, resume);

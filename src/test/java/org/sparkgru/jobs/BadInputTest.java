@@ -536,6 +536,34 @@ class BadInputTest {
     }
 
     @Test
+    void aTrainingWhoseLockIsTakenOverStopsWithoutWritingTheModel() throws Exception {
+        Path good = csv("good.csv", HEADER, hourly("a", 30, 10));
+        Path lock = model().resolve(DirectoryLock.NAME);
+        String taker = "{\"owner\":\"ana\",\"host\":\"node7\",\"pid\":42,\"run\":\"r-taker\",\"started\":\""
+                + Instant.now() + "\",\"heartbeat\":\"" + Instant.now().plus(java.time.Duration.ofHours(1)) + "\"}";
+        // as soon as the training has its lock, another run takes it over (as if the training had stalled)
+        Thread takeOver = new Thread(() -> {
+            try {
+                while (!Files.exists(lock) || !Files.readString(lock).contains("\"run\"")) {
+                    Thread.sleep(1);
+                }
+                Files.writeString(lock, taker);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        takeOver.start();
+        Outcome o = train(good);
+        takeOver.join();
+        assertRefused(o, "the lock of model directory " + model() + " was taken over by another run (ana on node7,"
+                + " process 42, run r-taker, started ", model());
+        assertTrue(o.err().endsWith("; this run stopped without writing the model; let that run finish, or stop it"
+                + " and continue this training with --resume"), o.err());
+        assertFalse(Files.exists(model().resolve("model.json")), "no model written");
+        assertEquals(taker, Files.readString(lock), "the new holder's lock is left alone");
+    }
+
+    @Test
     void aTrainingThatFailsBeforeItsFirstCheckpointLeavesNothingThatBlocksTheRerun() throws IOException {
         Path input = csv("forty.csv", HEADER, hourly("a", 40, 5));
         assertRefused(train(input, "model.lookback=30", "model.horizon=6"), "no series is long enough to train on:"
