@@ -1,5 +1,7 @@
 package org.sparkgru.data;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,7 +23,8 @@ import org.sparkgru.metrics.ErrorSums;
  * <p>Steps: sort by time; duplicate times ({@code error} or keep the {@code last} row of equal time in input
  * order); null, NaN or infinite targets and covariates ({@code error}, {@code drop} the row, or
  * {@code interpolate}); infer the step as the most frequent difference between consecutive times (the smallest
- * among ties); points off that grid are an error (irregular spacing); missing grid points ({@code error} or
+ * among ties), or calendar months, or (in a zone with daylight saving) local days ({@link TimeGrid}); points off
+ * that grid are an error (irregular spacing); missing grid points ({@code error} or
  * {@code interpolate} linearly); series shorter than {@code lookback + horizon} are skipped; finally the
  * scalers ({@link Scaler#fit}, per {@code data.scaling}) and MASE's scale (seasonal naive with the grid's season)
  * are fitted on the training part, which excludes the last {@code horizon} points.
@@ -81,6 +84,7 @@ public final class SeriesAssembler implements java.io.Serializable {
     private final WindowShape shape;
     private final List<String> futureColumns;
     private final int futureSteps;
+    private final ZoneId zone;
 
     /**
      * @param scaling {@code series}: fit target and covariate scalers per series; {@code window}: covariates
@@ -93,16 +97,18 @@ public final class SeriesAssembler implements java.io.Serializable {
      */
     public SeriesAssembler(MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps, Scaling scaling,
                            TargetTransform transform, WindowShape shape) {
-        this(missing, duplicates, gaps, scaling, transform, shape, List.of(), 0);
+        this(missing, duplicates, gaps, scaling, transform, shape, List.of(), 0, ZoneOffset.UTC);
     }
 
     /**
      * As above, reading the known-future covariates {@code futureColumns} (the last covariates of every point) of
-     * the {@code futureSteps} grid points after each series' last target; 0 steps: none are read.
+     * the {@code futureSteps} grid points after each series' last target (0 steps: none are read), with the local
+     * dates of daily and monthly grids in {@code zone} ({@code data.timeZone}).
      */
     public SeriesAssembler(MissingPolicy missing, DuplicatePolicy duplicates, GapPolicy gaps, Scaling scaling,
                            TargetTransform transform, WindowShape shape, List<String> futureColumns,
-                           int futureSteps) {
+                           int futureSteps, ZoneId zone) {
+        this.zone = zone;
         this.futureColumns = List.copyOf(futureColumns);
         this.futureSteps = futureColumns.isEmpty() ? 0 : futureSteps;
         this.missing = missing;
@@ -116,7 +122,7 @@ public final class SeriesAssembler implements java.io.Serializable {
     /** The assembler of {@code data}'s policies and scaling for windows of {@code shape}. */
     public static SeriesAssembler of(TrainConfig.Data data, WindowShape shape) {
         return new SeriesAssembler(data.missing(), data.duplicates(), data.gaps(), data.scaling(), data.transform(),
-                shape);
+                shape, List.of(), 0, data.timeZone());
     }
 
     /**
@@ -126,7 +132,7 @@ public final class SeriesAssembler implements java.io.Serializable {
      */
     public static SeriesAssembler forecasting(TrainConfig.Data data, int lookback, int horizon) {
         return new SeriesAssembler(data.missing(), data.duplicates(), data.gaps(), data.scaling(), data.transform(),
-                new WindowShape(lookback, 0), data.futureFeatures(), horizon);
+                new WindowShape(lookback, 0), data.futureFeatures(), horizon, data.timeZone());
     }
 
     /** Assembles one series from its points (in input order; the list is not modified). */
@@ -190,13 +196,7 @@ public final class SeriesAssembler implements java.io.Serializable {
         }
         long[] ticks = kept.stream().mapToLong(Point::t).toArray();
         long step = inferStep(ticks);
-        TimeGrid grid = fixedGrid(kind, ticks, step);
-        if (grid == null || grid.step() >= 28 * DAY_TICKS.getOrDefault(kind, Long.MAX_VALUE)) {
-            TimeGrid months = TimeGrid.monthlyThrough(kind, ticks);
-            if (months != null) {
-                grid = months;
-            }
-        }
+        TimeGrid grid = grid(kind, ticks, step);
         if (grid == null) {
             for (Point p : kept) {
                 if ((p.t() - ticks[0]) % step != 0) {
@@ -206,8 +206,7 @@ public final class SeriesAssembler implements java.io.Serializable {
                 }
             }
         }
-        long span = (grid.monthly() ? grid.monthIndexOf(ticks[ticks.length - 1])
-                : (ticks[ticks.length - 1] - grid.start()) / grid.step()) + 1;
+        long span = grid.indexOf(ticks[ticks.length - 1]) + 1;
         if (span > MAX_GRID) {
             return new Failed(id, "series '" + id + "' would span " + span + " grid points of " + grid.describeStep()
                     + " (from " + TimeFormat.format(kind, ticks[0]) + " to "
@@ -224,7 +223,7 @@ public final class SeriesAssembler implements java.io.Serializable {
         Arrays.fill(y, Float.NaN);
         Arrays.fill(x, Float.NaN);
         for (Point p : kept) {
-            int i = (int) (grid.monthly() ? grid.monthIndexOf(p.t()) : (p.t() - grid.start()) / grid.step());
+            int i = (int) grid.indexOf(p.t());
             // a kept non-finite value is missing (data.missing = interpolate): NaN, which interpolation fills
             y[i] = Double.isFinite(p.y()) ? (float) p.y() : Float.NaN;
             for (int f = 0; f < featureCount; f++) {
@@ -342,6 +341,31 @@ public final class SeriesAssembler implements java.io.Serializable {
 
     private static final java.util.Map<TimeKind, Long> DAY_TICKS = java.util.Map.of(TimeKind.TIMESTAMP, 86_400_000_000L,
             TimeKind.DATE, 1L);
+
+    /**
+     * The grid through sorted ticks whose most frequent step is {@code step}, or null when they are on none: the fixed
+     * grid of that step, unless calendar months fit them (a fixed step cannot hold months of 28 to 31 days); and in a
+     * zone with daylight saving, local days when they fit, so that daily points at local midnight, 23 or 25 hours
+     * apart around a change, are one grid and their forecasts continue on local midnights. A fixed-offset zone (UTC,
+     * the default) keeps the fixed grid: there local days are fixed steps.
+     */
+    private TimeGrid grid(TimeKind kind, long[] ticks, long step) {
+        TimeGrid grid = fixedGrid(kind, ticks, step);
+        if (grid == null || grid.step() >= 28 * DAY_TICKS.getOrDefault(kind, Long.MAX_VALUE)) {
+            TimeGrid months = TimeGrid.monthlyThrough(kind, ticks, zone);
+            if (months != null) {
+                return months;
+            }
+        }
+        boolean wholeDays = grid == null || grid.step() % DAY_TICKS.getOrDefault(kind, Long.MAX_VALUE) == 0;
+        if (wholeDays && !zone.getRules().isFixedOffset()) {
+            TimeGrid days = TimeGrid.daysThrough(kind, ticks, zone);
+            if (days != null) {
+                return days;
+            }
+        }
+        return grid;
+    }
 
     /** The grid of {@code step} through sorted ticks, or null when a point is off it. */
     private static TimeGrid fixedGrid(TimeKind kind, long[] ticks, long step) {

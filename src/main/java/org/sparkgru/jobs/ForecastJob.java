@@ -169,7 +169,7 @@ public final class ForecastJob implements Callable<Integer> {
                     asOf, intervalOptions.intervals());
             Dataset<Row> forecasts = withColumns(f.forecasts(), added).persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                ObjectNode s = summary(forecasts, f.problems(), cfg);
+                ObjectNode s = summary(forecasts, f, cfg);
                 LOG.info("forecast {} series {} steps ahead; writing them to {} ({})", s.get("forecastSeries"),
                         cfg.model().horizon(), out, format.id());
                 var writer = forecasts.write().mode("errorifexists");
@@ -221,7 +221,7 @@ public final class ForecastJob implements Callable<Integer> {
         Forecasting.Forecasts f = Forecasting.forecast(spark, m, model, cfg, input, asOf, intervalOptions.intervals());
         Dataset<Row> forecasts = withColumns(f.forecasts(), added).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            ObjectNode summary = summary(forecasts, f.problems(), cfg);
+            ObjectNode summary = summary(forecasts, f, cfg);
             LOG.info("forecast {} series {} steps ahead; writing them to table {}", summary.get("forecastSeries"),
                     cfg.model().horizon(), table);
             var writer = forecasts.write().mode(tableMode == null ? SaveMode.ErrorIfExists : tableMode);
@@ -252,7 +252,8 @@ public final class ForecastJob implements Callable<Integer> {
      * The run's summary: counts, the series a baseline forecast and those not forecast with the reason, when few
      * enough series were left out ({@link FailureThreshold}).
      */
-    private ObjectNode summary(Dataset<Row> forecasts, List<String[]> problems, TrainConfig cfg) {
+    private ObjectNode summary(Dataset<Row> forecasts, Forecasting.Forecasts f, TrainConfig cfg) {
+        List<String[]> problems = f.problems();
         String id = cfg.data().id();
         long forecastSeries = forecasts.select(id).distinct().count();
         FailureThreshold.check("forecast", forecastSeries, problems, maxFailedFraction);
@@ -262,6 +263,7 @@ public final class ForecastJob implements Callable<Integer> {
         s.put("horizon", cfg.model().horizon());
         s.put("forecastSeries", forecastSeries);
         s.put("notForecast", problems.size());
+        f.dropped().putInto(s);
         Fallback fallback = cfg.forecast().fallback();
         s.put("fallback", fallback.id());
         ArrayNode byBaseline = s.putArray("fallbackSeries");

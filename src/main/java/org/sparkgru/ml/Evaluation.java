@@ -208,6 +208,7 @@ public final class Evaluation {
         for (int k = 1; k < methods; k++) {
             beats.put(names.get(k), beaten[k]);
         }
+        in.dropped().putInto(summary);
         summary.put("notEvaluated", skipped.size());
         ArrayNode list = summary.putArray("notEvaluatedSeries");
         skipped.stream().sorted((a, b) -> a[0].compareTo(b[0])).forEach(p -> list.addObject().put("series", p[0])

@@ -60,8 +60,9 @@ public final class Forecasting {
      * @param forecasts columns as {@link #columns} names them: the input's id and time, step, forecast, and
      *                  {@value #SOURCE} under a fallback policy
      * @param problems  {series id, reason}
+     * @param dropped   the input rows the data policies dropped
      */
-    public record Forecasts(Dataset<Row> forecasts, List<String[]> problems) {
+    public record Forecasts(Dataset<Row> forecasts, List<String[]> problems, DroppedRows dropped) {
     }
 
     /**
@@ -90,7 +91,7 @@ public final class Forecasting {
         int nb = intervals == null ? 0 : 2 * intervals.levels().length;
         JavaRDD<Row> rows = in.series().mapPartitions(shipped::forecast)
                 .map(p -> row(p, kind, flagged, nq, nb));
-        return new Forecasts(frame(spark, rows, in, cfg, false, intervals), in.problems());
+        return new Forecasts(frame(spark, rows, in, cfg, false, intervals), in.problems(), in.dropped());
     }
 
     /**
@@ -198,7 +199,7 @@ public final class Forecasting {
             }
             return out.iterator();
         });
-        return new Forecasts(frame(spark, rows, in, cfg, true, null), in.problems());
+        return new Forecasts(frame(spark, rows, in, cfg, true, null), in.problems(), in.dropped());
     }
 
     /** Refuses a {@code holdout} param outside 0 to the horizon, with one message naming both. */

@@ -57,15 +57,16 @@ import org.sparkgru.model.ModelFormatException;
  * @param trained    training scalers by series id (empty when the model's scaling has none per series)
  * @param kind       the time column's kind
  * @param id         the input's id column, which forecasts and metrics carry
+ * @param dropped    the input rows the data policies dropped
  */
 public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
-                         Map<String, Scaler> trained, TimeKind kind, IdColumn id) {
+                         Map<String, Scaler> trained, TimeKind kind, IdColumn id, DroppedRows dropped) {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelInput.class);
 
     /** Series of the training job's validation-tail report, whose metrics keep string ids in {@code series}. */
     public ModelInput(JavaRDD<Series> series, List<String[]> problems, Forecaster forecaster,
-                      Map<String, Scaler> trained, TimeKind kind) {
-        this(series, problems, forecaster, trained, kind, IdColumn.REPORT);
+                      Map<String, Scaler> trained, TimeKind kind, DroppedRows dropped) {
+        this(series, problems, forecaster, trained, kind, IdColumn.REPORT, dropped);
     }
 
     /**
@@ -192,14 +193,15 @@ public record ModelInput(JavaRDD<Series> series, List<String[]> problems, Foreca
                         : ((SeriesAssembler.Failed) r).message()}).collect();
         JavaRDD<Series> series = results.filter(r -> r instanceof SeriesAssembler.Ok)
                 .map(r -> ((SeriesAssembler.Ok) r).series());
-        LOG.info("assembled {} series{}{}", series.count(), asOf == null ? "" : " up to " + asOf,
+        DroppedRows dropped = DroppedRows.of(results);
+        LOG.info("assembled {} series{}{}{}", series.count(), asOf == null ? "" : " up to " + asOf,
                 problems.isEmpty() ? "" : " (" + problems.size() + " left out, first: " + problems.get(0)[0] + ": "
-                        + problems.get(0)[1] + ")");
+                        + problems.get(0)[1] + ")", dropped.describe());
         if (d.scaling() == Scaling.GLOBAL) {
             series = globalScaler(m).apply(series);
         }
         return new ModelInput(series, problems, forecaster(m, cfg), trainedScalers(spark, modelDir, d.scaling()), kind,
-                IdColumn.of(df.schema(), d.id()));
+                IdColumn.of(df.schema(), d.id()), dropped);
     }
 
     /**

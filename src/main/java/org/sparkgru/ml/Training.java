@@ -262,7 +262,8 @@ public final class Training {
             ModelStore.writeFiles(trained, model, sc.hadoopConfiguration());
             fs.delete(dir.report(), true);
             ObjectNode report = Evaluation.run(spark, new ModelInput(series, quality.problems(),
-                    ModelInput.forecaster(trained, cfg), Map.of(), kind), model, shape.horizon(), 1, null,
+                    ModelInput.forecaster(trained, cfg), Map.of(), kind, DroppedRows.of(quality.report())), model,
+                    shape.horizon(), 1, null,
                     dir.report());
             LOG.info(againstBaselines(report));
             lock.ensureHeld(AtomicFiles.SUCCESS);

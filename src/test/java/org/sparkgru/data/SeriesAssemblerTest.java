@@ -125,7 +125,7 @@ class SeriesAssemblerTest {
             }
         }
         Series m = ((Ok) policies("error", "error", "interpolate").assemble("m", TimeKind.TIMESTAMP, firsts, 0)).series();
-        assertTrue(m.grid.monthly());
+        assertEquals(TimeGrid.Unit.MONTHS, m.grid.unit());
         assertEquals("P1M", m.grid.frequency());
         assertEquals(8, m.length());
         assertEquals(4f, m.values[4], 0f, "2024-03 interpolated between 3 and 5");
@@ -142,6 +142,110 @@ class SeriesAssemblerTest {
         assertEquals("2023-04-30", TimeFormat.format(TimeKind.DATE, q.grid.timeAt(1)));
         assertEquals("2024-10-31", TimeFormat.format(TimeKind.DATE, q.grid.timeAt(7)));
         assertEquals("P7D", TimeGrid.fixed(TimeKind.DATE, 0, 7).frequency());
+    }
+
+    private static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
+
+    private static SeriesAssembler in(java.time.ZoneId zone, String gaps) {
+        return new SeriesAssembler(MissingPolicy.ERROR, DuplicatePolicy.ERROR, Choice.find(GapPolicy.values(), gaps),
+                Scaling.SERIES, TargetTransform.NONE, SHAPE, List.of(), 0, zone);
+    }
+
+    /** Points at local midnight in {@code zone} on the days from {@code first} to {@code last}, both included. */
+    private static List<Point> midnights(java.time.ZoneId zone, String first, String last, int everyDays) {
+        List<Point> pts = new ArrayList<>();
+        java.time.LocalDate d = java.time.LocalDate.parse(first);
+        for (int i = 0; !d.isAfter(java.time.LocalDate.parse(last)); i++, d = d.plusDays(everyDays)) {
+            pts.add(new Point(d.atStartOfDay(zone).toInstant().toEpochMilli() * 1000, i, new double[0]));
+        }
+        return pts;
+    }
+
+    private static String local(Series s, long i) {
+        return java.time.Instant.ofEpochMilli(s.grid.timeAt(i) / 1000).atZone(NEW_YORK).toLocalDateTime().toString();
+    }
+
+    @Test
+    void dailySeriesAtLocalMidnightsKeepTheirGridAcrossDaylightSavingChanges() {
+        // 2021: New York springs forward on March 14 (a 23-hour day) and falls back on November 7 (25 hours)
+        List<Point> pts = midnights(NEW_YORK, "2021-03-01", "2021-11-30", 1);
+        Series s = ((Ok) in(NEW_YORK, "error").assemble("ny", TimeKind.TIMESTAMP, pts, 0)).series();
+        assertEquals(TimeGrid.Unit.DAYS, s.grid.unit());
+        assertEquals(pts.size(), s.length(), "one point per local day, no gap");
+        assertEquals(0, s.quality.gapsFilled());
+        assertEquals("P1D", s.grid.frequency());
+        assertEquals(7, s.grid.season());
+        assertEquals("1 day", s.grid.describeStep());
+        assertEquals("2021-12-01T00:00", local(s, s.length()), "the continuation stays on local midnights");
+        for (int i = 0; i < pts.size(); i++) {
+            assertEquals(pts.get(i).t(), s.grid.timeAt(i));
+        }
+
+        // a series ending before the spring change: its forecasts continue across it on local midnights
+        Series before = ((Ok) in(NEW_YORK, "error").assemble("spring", TimeKind.TIMESTAMP,
+                midnights(NEW_YORK, "2021-03-01", "2021-03-12", 1), 0)).series();
+        assertEquals(TimeGrid.Unit.DAYS, before.grid.unit(), "local days even when the history has no change");
+        int n = before.length();
+        assertEquals(List.of("2021-03-13T00:00", "2021-03-14T00:00", "2021-03-15T00:00"),
+                List.of(local(before, n), local(before, n + 1), local(before, n + 2)));
+        assertEquals(23 * 3_600_000_000L, before.grid.timeAt(n + 2) - before.grid.timeAt(n + 1), "March 14 is 23 h");
+
+        Series weekly = ((Ok) in(NEW_YORK, "error").assemble("w", TimeKind.TIMESTAMP,
+                midnights(NEW_YORK, "2021-01-04", "2021-12-27", 7), 0)).series();
+        assertEquals("P7D", weekly.grid.frequency());
+        assertEquals(52, weekly.length());
+
+        // a gap across the change is a gap of local days, filled or refused as any other
+        List<Point> gap = midnights(NEW_YORK, "2021-03-10", "2021-03-20", 1);
+        gap.remove(4); // 2021-03-14
+        Failed f = assertInstanceOf(Failed.class, in(NEW_YORK, "error").assemble("g", TimeKind.TIMESTAMP, gap, 0));
+        assertEquals("series 'g' misses 1 of its 11 points on its 1 day grid; fill them or set"
+                + " data.gaps = interpolate", f.message());
+    }
+
+    @Test
+    void utcAndHourlyGridsStayFixedAndIrregularSeriesAreStillRefused() {
+        // the same local-midnight data read in UTC is 23 and 25 hours apart there: irregular, as before
+        Failed utc = assertInstanceOf(Failed.class, in(java.time.ZoneOffset.UTC, "interpolate")
+                .assemble("ny", TimeKind.TIMESTAMP, midnights(NEW_YORK, "2021-03-01", "2021-04-30", 1), 0));
+        assertEquals("series 'ny' is irregularly spaced: its most common step is 1 day but the point at"
+                + " 2021-03-15T04:00:00Z is off that grid; resample the input to a regular frequency", utc.message());
+        // UTC midnights in UTC: a fixed grid of 24 hours, unchanged
+        Series fixed = ((Ok) in(java.time.ZoneId.of("UTC"), "error").assemble("u", TimeKind.TIMESTAMP,
+                midnights(java.time.ZoneOffset.UTC, "2021-03-01", "2021-04-30", 1), 0)).series();
+        assertEquals(TimeGrid.fixed(TimeKind.TIMESTAMP, fixed.grid.timeAt(0), DAY), fixed.grid);
+        assertEquals("PT24H", fixed.grid.frequency());
+        // hourly data in New York: fixed hours of UTC, through the change
+        List<Point> hourly = new ArrayList<>();
+        long t0 = java.time.Instant.parse("2021-03-13T00:00:00Z").toEpochMilli() * 1000;
+        for (int i = 0; i < 72; i++) {
+            hourly.add(new Point(t0 + i * 3_600_000_000L, i, new double[0]));
+        }
+        Series h = ((Ok) in(NEW_YORK, "error").assemble("h", TimeKind.TIMESTAMP, hourly, 0)).series();
+        assertEquals(TimeGrid.fixed(TimeKind.TIMESTAMP, t0, 3_600_000_000L), h.grid);
+        // daily points at a fixed UTC time are 24 hours apart, not local days
+        List<Point> noon = midnights(java.time.ZoneOffset.ofHours(-12), "2021-03-01", "2021-04-30", 1);
+        assertEquals(TimeGrid.Unit.TICKS, ((Ok) in(NEW_YORK, "error").assemble("n", TimeKind.TIMESTAMP, noon, 0))
+                .series().grid.unit());
+        // a genuinely irregular series in New York is refused with the same message
+        List<Point> odd = midnights(NEW_YORK, "2021-03-01", "2021-03-20", 1);
+        odd.set(5, new Point(odd.get(5).t() + 3_600_000_000L, 6, new double[0]));
+        Failed f = assertInstanceOf(Failed.class, in(NEW_YORK, "interpolate").assemble("d", TimeKind.TIMESTAMP, odd, 0));
+        assertEquals("series 'd' is irregularly spaced: its most common step is 1 day but the point at"
+                + " 2021-03-06T06:00:00Z is off that grid; resample the input to a regular frequency", f.message());
+    }
+
+    @Test
+    void monthlySeriesAtLocalMidnightsFollowTheLocalCalendar() {
+        List<Point> firsts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            java.time.LocalDate d = java.time.LocalDate.parse("2021-01-01").plusMonths(i);
+            firsts.add(new Point(d.atStartOfDay(NEW_YORK).toInstant().toEpochMilli() * 1000, i, new double[0]));
+        }
+        Series m = ((Ok) in(NEW_YORK, "error").assemble("m", TimeKind.TIMESTAMP, firsts, 0)).series();
+        assertEquals("P1M", m.grid.frequency());
+        assertEquals("2022-01-01T00:00", local(m, 12));
+        assertEquals("2022-04-01T00:00", local(m, 15), "in daylight-saving time again");
     }
 
     @Test

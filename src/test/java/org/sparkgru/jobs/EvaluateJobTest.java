@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,5 +89,51 @@ class EvaluateJobTest {
         assertEquals("a", a.getString(0));
         assertEquals(1.5, a.getDouble(a.fieldIndex("naive_mae")), 1e-12);
         assertTrue(Files.exists(Path.of(report, "_SUCCESS")) && Files.exists(Path.of(report, "summary.json")));
+    }
+
+    /**
+     * Under {@code data.missing = drop}, the rows without a series id and the rows without a time are dropped and
+     * counted in the forecast's and the evaluation's {@code summary.json} under training's names.
+     */
+    @Test
+    void rowsDroppedForAMissingIdOrTimeAreCountedInBothSummaries() throws IOException {
+        StringBuilder sb = new StringBuilder("series,t,value\n");
+        for (int t = 0; t < 12; t++) {
+            sb.append("a,").append(t).append(',').append(t + 1).append('\n');
+        }
+        Path clean = tmp.resolve("clean.csv");
+        Files.writeString(clean, sb.toString());
+        sb.append(",3,7\n,4,8\n,,9\n"); // three rows without a series id, one of them without a time too
+        sb.append("a,,5\n"); // a row of series a without a time
+        Path dirty = tmp.resolve("dirty.csv");
+        Files.writeString(dirty, sb.toString());
+        String model = tmp.resolve("model").toString();
+        TrainJob train = new TrainJob();
+        new CommandLine(train).parseArgs("--input", clean.toString(), "--format", "csv", "--model", model, "--set",
+                "data.time=t", "--set", "model.lookback=4", "--set", "model.horizon=2", "--set", "model.hidden=3",
+                "--set", "train.iterations=3");
+        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+        GruModel m = ModelStore.load(model, new Configuration());
+
+        ForecastJob f = new ForecastJob();
+        String out = tmp.resolve("forecast").toString();
+        new CommandLine(f).parseArgs("--model", model, "--input", dirty.toString(), "--format", "csv", "--output",
+                out, "--set", "data.missing=drop");
+        f.run(SparkTests.session(), m, f.config(m));
+        JsonNode forecast = new ObjectMapper().readTree(Path.of(out, "summary.json").toFile());
+        assertEquals(3, forecast.get("rowsWithoutSeriesId").asInt(), forecast.toString());
+        assertEquals(1, forecast.get("droppedMissing").asInt(), forecast.toString());
+        assertEquals(1, forecast.get("forecastSeries").asInt());
+        assertEquals(0, forecast.get("notForecast").asInt(), "the dropped rows are no series");
+
+        EvaluateJob eval = new EvaluateJob();
+        String report = tmp.resolve("report").toString();
+        new CommandLine(eval).parseArgs("--model", model, "--input", dirty.toString(), "--format", "csv",
+                "--origins", "2", "--report", report, "--set", "data.missing=drop");
+        eval.run(SparkTests.session(), m, ModelInput.config(m, model, List.of("data.missing=drop")));
+        JsonNode evaluated = new ObjectMapper().readTree(Path.of(report, "summary.json").toFile());
+        assertEquals(3, evaluated.get("rowsWithoutSeriesId").asInt(), evaluated.toString());
+        assertEquals(1, evaluated.get("droppedMissing").asInt(), evaluated.toString());
+        assertEquals(0, evaluated.get("notEvaluated").asInt());
     }
 }

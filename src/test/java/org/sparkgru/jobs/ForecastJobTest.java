@@ -285,6 +285,43 @@ class ForecastJobTest {
     }
 
     /**
+     * A daily series recorded at local midnights in New York (23 and 25 hours apart in UTC around the switches of
+     * 2020-03-08, 2020-11-01 and 2021-03-14) trains on one grid of local days, and its forecasts continue on local
+     * midnights across the switch of 2021-03-14.
+     */
+    @Test
+    void dailySeriesInADaylightSavingZoneContinueOnLocalMidnights() throws IOException {
+        Path csv = tmp.resolve("new-york.csv");
+        StringBuilder sb = new StringBuilder("series,timestamp,value\n");
+        for (java.time.LocalDate d = java.time.LocalDate.parse("2020-03-01"); d.isBefore(
+                java.time.LocalDate.parse("2021-04-01")); d = d.plusDays(1)) {
+            sb.append("ny,").append(d).append(" 00:00:00,").append(10 + d.getDayOfWeek().getValue()
+                    + d.getDayOfMonth() % 5).append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        String zoneModel = tmp.resolve("new-york-model").toString();
+        TrainJob train = new TrainJob();
+        new CommandLine(train).parseArgs("--input", csv.toString(), "--format", "csv", "--model", zoneModel,
+                "--set", "data.timeZone=America/New_York", "--set", "data.gaps=error", "--set", "model.lookback=14",
+                "--set", "model.horizon=4", "--set", "model.hidden=4", "--set", "train.iterations=3");
+        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+        GruModel m = ModelStore.load(zoneModel, new Configuration());
+        assertEquals(0, m.metadata().at("/dataQuality/gapsFilled").asInt(), "every local day on the grid");
+        assertEquals("P1D", SparkTests.session().read().parquet(zoneModel + "/scalers").first().getAs("frequency"),
+                "local days, not fixed 24 hours");
+
+        ForecastJob f = new ForecastJob();
+        String out = tmp.resolve("new-york-out").toString();
+        new CommandLine(f).parseArgs("--model", zoneModel, "--input", csv.toString(), "--format", "csv",
+                "--output", out, "--as-of", "2021-03-12");
+        f.run(SparkTests.session(), m, f.config(m));
+        List<String> local = SparkTests.session().read().parquet(out + "/forecasts").orderBy("step").collectAsList()
+                .stream().map(r -> r.getTimestamp(1).toInstant().atZone(java.time.ZoneId.of("America/New_York"))
+                        .toLocalDateTime().toString()).toList();
+        assertEquals(List.of("2021-03-13T00:00", "2021-03-14T00:00", "2021-03-15T00:00", "2021-03-16T00:00"), local);
+    }
+
+    /**
      * Forecasts and evaluation metrics keep the input's id column, its name and type (integer ids stay integers,
      * long ids longs), and the forecasts the time column's name, so that both join back to the input with a plain
      * equi-join; the spark.ml model's output and schema are the job's. Added columns and partitions go with them.
