@@ -5,12 +5,15 @@
 # MSE, Adam, clipping at 1), for each local-steps setting, and the PyTorch peer (../shared/bench/torch_train.py,
 # same network, data and batch) on the same cores.
 # Usage: src/bench/time-to-accuracy.sh [--master local[2]] [--steps "1 4 8 auto"] [--rounds-windows 300] [--no-peer]
-#        [--dataset flights|10m] [--report-only]   (--report-only: print the table from the last run's files)
+#        [--dataset flights|10m] [--set key=value ...] [--tag NAME] [--report-only]
+# (--set: extra configuration for the spark-gru runs, e.g. the DiLoCo setting --set train.innerState=fresh --set
+# train.outerLearningRate=0.7 --set train.outerMomentum=0.9; --tag: a suffix of the output folder, to keep runs of
+# several settings; --report-only: print the table from the last run's files)
 # --dataset 10m: the 10-million-point synthetic set of train-bench.sh (10,000 series x 1,000 hourly points, as CSV
 # for both; lookback 48, horizon 12, validating every 25 rounds of H = 1's budget).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-master='local[2]' steps='1 4 8' budget=300 peer=1 report_only=0 dataset=flights
+master='local[2]' steps='1 4 8' budget=300 peer=1 report_only=0 dataset=flights tag='' extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --master) master="$2"; shift 2 ;;
@@ -19,13 +22,15 @@ while [ $# -gt 0 ]; do
     --no-peer) peer=0; shift ;;
     --report-only) report_only=1; shift ;;
     --dataset) dataset="$2"; shift 2 ;;
+    --set) extra+=(--set "$2"); shift 2 ;;
+    --tag) tag="-$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 formulation=(--set data.scaling=series --set model.baseline=none --set model.loss=mse --set train.checkpointEvery=0)
 if [ "$dataset" = 10m ]; then
   data="$root/target/bench/10m.csv"
-  out="$root/target/bench/time-to-accuracy-10m"
+  out="$root/target/bench/time-to-accuracy-10m$tag"
   columns=(series timestamp value) lookback=48 horizon=12 every=25
   if [ ! -f "$data" ]; then
     # shellcheck source=../../jobs/common.sh
@@ -35,13 +40,13 @@ if [ "$dataset" = 10m ]; then
   fi
 else
   data="$root/../shared/data/flights_hourly.csv"
-  out="$root/target/bench/time-to-accuracy"
+  out="$root/target/bench/time-to-accuracy$tag"
   columns=(airport hour departures) lookback=168 horizon=48 every=10
 fi
 mkdir -p "$out"
 common=(--set "data.id=${columns[0]}" --set "data.time=${columns[1]}" --set "data.target=${columns[2]}"
         --set "model.lookback=$lookback" --set "model.horizon=$horizon" --set "train.validationEvery=$every"
-        "${formulation[@]}")
+        "${formulation[@]}" ${extra[@]+"${extra[@]}"})
 for h in $steps; do
   [ "$report_only" = 0 ] || break
   # the same budget of training windows for every setting: 300 synchronous iterations = 300 / H rounds (auto, whose
