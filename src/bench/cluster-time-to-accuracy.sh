@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Time to accuracy on a real Spark standalone cluster (issue 14; see BENCHMARKS.md): starts a Master and N Workers
 # (one core each, on 127.0.0.1, from the Maven jars, as ClusterTest does), submits jobs/train.sh's TrainJob through
-# SparkSubmit on public flights_hourly (lookback 168, horizon 48, the time-to-accuracy bench's formulation, 2
-# partitions) for each train.localSteps H at the windows of 300 synchronous iterations, once with 1 worker and once
-# with 2, and prints each run's best validation MAE and the seconds to the target (the best MAE of H = 1 with one
-# worker).
-# Usage: src/bench/cluster-time-to-accuracy.sh [--steps "1 4"] [--workers "1 2"]
+# SparkSubmit on public flights_hourly (lookback 168, horizon 48) or the 10-million-point set (48, 12), with the
+# time-to-accuracy bench's formulation and 2 partitions, for each train.localSteps H at the windows of 300
+# synchronous iterations, once with 1 worker and once with 2, and prints each run's best validation MAE and the
+# seconds to the target (the best MAE of H = 1 with one worker).
+# Usage: src/bench/cluster-time-to-accuracy.sh [--steps "1 4"] [--workers "1 2"] [--dataset flights|10m]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-data="$root/../shared/data/flights_hourly.csv"
-out="$root/target/bench/cluster-time-to-accuracy"
-steps='1 4' workers='1 2'
+steps='1 4' workers='1 2' dataset=flights
 while [ $# -gt 0 ]; do
   case "$1" in
     --steps) steps="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
+    --dataset) dataset="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
+# shellcheck source=tta-data.sh
+source "$root/src/bench/tta-data.sh"
+tta_dataset "$dataset"
+out="$root/target/bench/cluster-time-to-accuracy-$dataset"
 # shellcheck source=../../jobs/common.sh
 source "$root/jobs/common.sh"
 spark_gru_build
@@ -33,9 +36,10 @@ daemon() { exec "$java" -Xmx700m "${SPARK_GRU_JVM_OPTS[@]}" -cp "$SPARK_HOME/jar
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 daemons=()
 trap 'for p in "${daemons[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-common=(--set data.id=airport --set data.time=hour --set data.target=departures --set model.lookback=168
-        --set model.horizon=48 --set data.scaling=series --set model.baseline=none --set model.loss=mse
-        --set train.validationEvery=10 --set train.checkpointEvery=0 --set data.partitions=2)
+common=(--set "data.id=${columns[0]}" --set "data.time=${columns[1]}" --set "data.target=${columns[2]}"
+        --set "model.lookback=$lookback" --set "model.horizon=$horizon" --set data.scaling=series
+        --set model.baseline=none --set model.loss=mse --set "train.validationEvery=$every"
+        --set train.checkpointEvery=0 --set data.partitions=2)
 for n in $workers; do
   mport=$(port)
   daemon org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$mport" --webui-port "$(port)" \

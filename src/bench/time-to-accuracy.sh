@@ -28,21 +28,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 formulation=(--set data.scaling=series --set model.baseline=none --set model.loss=mse --set train.checkpointEvery=0)
-if [ "$dataset" = 10m ]; then
-  data="$root/target/bench/10m.csv"
-  out="$root/target/bench/time-to-accuracy-10m$tag"
-  columns=(series timestamp value) lookback=48 horizon=12 every=25
-  if [ ! -f "$data" ]; then
-    # shellcheck source=../../jobs/common.sh
-    source "$root/jobs/common.sh"
-    spark_gru_build
-    (JAVA_OPTS=-Xmx8g spark_gru_run org.sparkgru.data.SampleGenerator "$data" 10000 1000 1 csv) 2>/dev/null
-  fi
-else
-  data="$root/../shared/data/flights_hourly.csv"
-  out="$root/target/bench/time-to-accuracy$tag"
-  columns=(airport hour departures) lookback=168 horizon=48 every=10
-fi
+# shellcheck source=tta-data.sh
+source "$root/src/bench/tta-data.sh"
+tta_dataset "$dataset"
+if [ "$dataset" = 10m ]; then out="$root/target/bench/time-to-accuracy-10m$tag"; else out="$root/target/bench/time-to-accuracy$tag"; fi
 mkdir -p "$out"
 common=(--set "data.id=${columns[0]}" --set "data.time=${columns[1]}" --set "data.target=${columns[2]}"
         --set "model.lookback=$lookback" --set "model.horizon=$horizon" --set "train.validationEvery=$every"
