@@ -44,7 +44,7 @@ final class FallbackWarning {
                 + " iterations " + (iteration - WINDOW + 1) + " to " + iteration + "; 0 when compiled): the Java Vector"
                 + " API runs through its slow fallback on this JVM (Java " + Runtime.version() + "). Train on JDK 21"
                 + " or newer, JDK 25 recommended (JAVA_HOME for embedded runs, spark.executorEnv.JAVA_HOME and the"
-                + " cluster's JDK otherwise), or keep -XX:PerMethodTrapLimit=10000 (with -XX:TypeProfileLevel=0"
-                + " -XX:-UseTypeSpeculation) in the executor options; see docs/kernel.md";
+                + " cluster's JDK otherwise), or keep -XX:PerMethodTrapLimit=10000"
+                + " -XX:PerMethodRecompilationCutoff=10000 in the executor options; see docs/kernel.md";
     }
 }
