@@ -27,8 +27,9 @@ spark_gru_build() {
 }
 
 # When JAVA_HOME is not set and the default java is older than 21, sets JAVA_HOME to the newest JDK 21+ under
-# /usr/lib/jvm, if there is one: on JDK 17 the Vector API kernel often runs through its allocating fallback inside
-# Spark (docs/kernel.md). Prints one line saying so when told (argument "say"). Set JAVA_HOME to choose yourself.
+# /usr/lib/jvm, if there is one: JDK 25 runs the Vector API kernel compiled without any JIT option, JDK 17 only with
+# the trap limits of conf/jvm.options (docs/kernel.md). Prints one line saying so when told (argument "say"). Set
+# JAVA_HOME to choose yourself.
 spark_gru_pick_jdk() {
   [ -z "${JAVA_HOME:-}" ] || return 0
   local major

@@ -5,16 +5,18 @@
 # time-to-accuracy bench's formulation) this trains with H in {4, 8} on 1 partition (every step sees every series:
 # perfectly representative), 2 and 8 partitions, each with three seeds, all for the windows of 300 synchronous
 # iterations, and the synchronous loop (H = 1) as the reference; it prints the best validation MAE per setting.
-# Usage: src/bench/partition-heterogeneity.sh [--master local[2]] [--seeds "1 2 3"] [--report-only]
+# Usage: src/bench/partition-heterogeneity.sh [--master local[2]] [--seeds "1 2 3"] [--runs "1:2 4:1 ..."]
+#        [--report-only]   (--runs: H:partitions pairs to train, by default all seven)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="$root/../shared/data/flights_hourly.csv"
 out="$root/target/bench/partition-heterogeneity"
-master='local[2]' seeds='1 2 3' report_only=0
+master='local[2]' seeds='1 2 3' report_only=0 runs="1:2 4:1 4:2 4:8 8:1 8:2 8:8"
 while [ $# -gt 0 ]; do
   case "$1" in
     --master) master="$2"; shift 2 ;;
     --seeds) seeds="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
     --report-only) report_only=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -23,7 +25,6 @@ mkdir -p "$out"
 common=(--set data.id=airport --set data.time=hour --set data.target=departures --set model.lookback=168
         --set model.horizon=48 --set data.scaling=series --set model.baseline=none --set model.loss=mse
         --set train.validationEvery=5 --set train.checkpointEvery=0)
-runs="1:2 4:1 4:2 4:8 8:1 8:2 8:8"
 for run in $runs; do
   [ "$report_only" = 0 ] || break
   h=${run%:*} p=${run#*:}

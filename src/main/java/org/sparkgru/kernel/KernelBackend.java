@@ -20,15 +20,19 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
     public static final String PROPERTY = "org.sparkgru.kernel.backend";
 
     /**
-     * HotSpot options every JVM running the vector kernel inside Spark needs: on JDK 17, C2 speculates on the
-     * argument types profiled at the method-handle call sites every lambda in the JVM shares, which Spark fills with
-     * its own types; the Vector API calls then stay in their allocating Java fallback (tens of KB of garbage per
-     * training window). conf/jvm.options holds them for embedded runs; the jobs add them to the executors' options
-     * ({@code ml.ExecutorOptions}, applied when a job opens its session); a driver that runs the kernel itself (a
-     * local master) needs them in its own options.
+     * HotSpot options every JVM running the vector kernel inside Spark needs before JDK 25. JDK 17's C2 adds up the
+     * class-check traps and the recompilations recorded in the profile of every method it inlines, once per inlined
+     * copy, and gives up class speculation for the whole compilation when the traps reach
+     * {@code PerMethodTrapLimit} (100 by default) or the recompilations half of
+     * {@code PerMethodRecompilationCutoff} (400): a few traps and recompilations of shared Vector API methods, times
+     * the dozens of vector operations of the GEMM micro-kernel, pass them, and the Vector API calls then stay in
+     * their allocating Java fallback (tens of KB of garbage per training window). The two limits of 10000 are the
+     * fix; the two type profile options were an earlier, partial countermeasure and stay. conf/jvm.options holds
+     * them for embedded runs; the jobs add them to the executors' options ({@code ml.ExecutorOptions}, applied when
+     * a job opens its session); a driver that runs the kernel itself (a local master) needs them in its own options.
      */
     public static final java.util.List<String> JIT_OPTIONS = java.util.List.of("-XX:TypeProfileLevel=0",
-            "-XX:-UseTypeSpeculation");
+            "-XX:-UseTypeSpeculation", "-XX:PerMethodTrapLimit=10000", "-XX:PerMethodRecompilationCutoff=10000");
 
     private static final Logger LOG = LoggerFactory.getLogger(KernelBackend.class);
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -112,13 +116,20 @@ public record KernelBackend(Sgemm sgemm, Gates gates) {
             return b;
         }
 
-        /** Whether this JVM runs with {@link #JIT_OPTIONS} (true where HotSpot's options cannot be read). */
+        /** The trap and recompilation limits below which JDK 17 can leave the kernel in its fallback. */
+        private static final long MIN_LIMIT = 10000;
+
+        /**
+         * Whether this JVM runs with the options of {@link #JIT_OPTIONS} that matter, trap and recompilation limits
+         * of at least 10000 (true where HotSpot's options cannot be read).
+         */
         private static boolean jitOptionsSet() {
             try {
                 var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
                         com.sun.management.HotSpotDiagnosticMXBean.class);
-                return hotspot == null || ("0".equals(hotspot.getVMOption("TypeProfileLevel").getValue())
-                        && "false".equals(hotspot.getVMOption("UseTypeSpeculation").getValue()));
+                return hotspot == null || Long.parseLong(hotspot.getVMOption("PerMethodTrapLimit").getValue())
+                        >= MIN_LIMIT && Long.parseLong(hotspot.getVMOption("PerMethodRecompilationCutoff").getValue())
+                        >= MIN_LIMIT;
             } catch (RuntimeException | LinkageError e) {
                 return true;
             }

@@ -10,8 +10,11 @@ import java.util.Arrays;
  * tasks report anyway.
  */
 final class FallbackWarning {
-    /** Iterations before the kernel counts as compiled. */
-    static final int WARMUP = 10;
+    /**
+     * Iterations before the kernel counts as compiled: on a loaded two-core machine C2's first clean compilation of
+     * the kernel came as late as iteration 16 (BENCHMARKS.md), which a warm-up of 10 reported as a fallback.
+     */
+    static final int WARMUP = 30;
     /** Iterations the decision takes the median of. */
     static final int WINDOW = 10;
     /** Heap bytes per window above which the kernel is not running compiled (clean runs measure 0). */
@@ -44,7 +47,7 @@ final class FallbackWarning {
                 + " iterations " + (iteration - WINDOW + 1) + " to " + iteration + "; 0 when compiled): the Java Vector"
                 + " API runs through its slow fallback on this JVM (Java " + Runtime.version() + "). Train on JDK 21"
                 + " or newer, JDK 25 recommended (JAVA_HOME for embedded runs, spark.executorEnv.JAVA_HOME and the"
-                + " cluster's JDK otherwise), or keep -XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation in the executor"
-                + " options; see docs/kernel.md";
+                + " cluster's JDK otherwise), or keep -XX:PerMethodTrapLimit=10000"
+                + " -XX:PerMethodRecompilationCutoff=10000 in the executor options; see docs/kernel.md";
     }
 }

@@ -42,14 +42,14 @@ class JvmOptionsTest {
     @Test
     void theKernelsJitOptionsAreAmongThemAndReachTheExecutors() {
         assertTrue(options().containsAll(KernelBackend.JIT_OPTIONS), "conf/jvm.options holds " + KernelBackend.JIT_OPTIONS);
-        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation", ExecutorOptions.withJitOptions(""));
-        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -Dx=\"a b\"",
+        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -XX:PerMethodTrapLimit=10000 -XX:PerMethodRecompilationCutoff=10000", ExecutorOptions.withJitOptions(""));
+        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -XX:PerMethodTrapLimit=10000 -XX:PerMethodRecompilationCutoff=10000 -Dx=\"a b\"",
                 ExecutorOptions.withJitOptions("-Dx=\"a b\""));
-        assertEquals("-XX:-UseTypeSpeculation -XX:TypeProfileLevel=111",
+        assertEquals("-XX:-UseTypeSpeculation -XX:PerMethodTrapLimit=10000 -XX:PerMethodRecompilationCutoff=10000 -XX:TypeProfileLevel=111",
                 ExecutorOptions.withJitOptions("-XX:TypeProfileLevel=111"), "the user's own value wins");
-        assertEquals("-XX:TypeProfileLevel=0 -XX:+UseTypeSpeculation",
+        assertEquals("-XX:TypeProfileLevel=0 -XX:PerMethodTrapLimit=10000 -XX:PerMethodRecompilationCutoff=10000 -XX:+UseTypeSpeculation",
                 ExecutorOptions.withJitOptions("-XX:+UseTypeSpeculation"));
-        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -Dnote=UseTypeSpeculation -XX:TypeProfileLevel2",
+        assertEquals("-XX:TypeProfileLevel=0 -XX:-UseTypeSpeculation -XX:PerMethodTrapLimit=10000 -XX:PerMethodRecompilationCutoff=10000 -Dnote=UseTypeSpeculation -XX:TypeProfileLevel2",
                 ExecutorOptions.withJitOptions("-Dnote=UseTypeSpeculation -XX:TypeProfileLevel2"), "only whole options count");
     }
 
