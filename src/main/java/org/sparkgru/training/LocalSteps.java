@@ -50,7 +50,7 @@ final class LocalSteps implements UpdateRule {
     private final Sgd outer;
     /** The averaged inner optimizer state ({@code train.innerState = averaged}), or null. */
     private final Optimizer inner;
-    /** What each round broadcasts: the weights, then the inner state when it is averaged. */
+    /** What each round broadcasts when the inner state is averaged: the weights, then that state. */
     private float[] payload;
     /** The round's mean pseudo-gradient, then the mean inner state. */
     private float[] mean;
@@ -81,7 +81,7 @@ final class LocalSteps implements UpdateRule {
     public void start(float[] params, int iteration, TrainingState.Rule restored) {
         delta = new float[params.length];
         int carried = inner == null ? 0 : inner.averageableSize();
-        payload = carried == 0 ? params : new float[params.length + carried];
+        payload = carried == 0 ? null : new float[params.length + carried];
         mean = carried == 0 ? delta : new float[params.length + carried];
         if (restored != null) {
             outer.restore(restored.optimizer(), restored.optimizerSteps());
@@ -112,11 +112,13 @@ final class LocalSteps implements UpdateRule {
     public Step step(int iteration, float[] params) {
         long t0 = System.nanoTime();
         telemetry.reset();
-        if (payload != params) {
+        float[] shipped = params;
+        if (inner != null) {
             System.arraycopy(params, 0, payload, 0, parameters);
             inner.exportState(payload, parameters);
+            shipped = payload;
         }
-        Broadcast<float[]> bc = sc.broadcast(payload);
+        Broadcast<float[]> bc = sc.broadcast(shipped);
         sc.setJobDescription("spark-gru round " + (iteration + 1) + "/" + t.iterations() + " of "
                 + t.localSteps() + " local steps");
         PartitionWork w = work;
