@@ -38,12 +38,7 @@ class EvaluateJobTest {
             sb.append("b,").append(t).append(',').append(5).append('\n');
         }
         Files.writeString(csv, sb.toString());
-        String model = tmp.resolve("model").toString();
-        TrainJob train = new TrainJob();
-        new CommandLine(train).parseArgs("--input", csv.toString(), "--format", "csv", "--model", model, "--set",
-                "data.time=t", "--set", "model.lookback=4", "--set", "model.horizon=2", "--set", "model.hidden=3",
-                "--set", "train.iterations=3");
-        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+        String model = trainTiny(csv);
 
         EvaluateJob eval = new EvaluateJob();
         String report = tmp.resolve("report").toString();
@@ -107,12 +102,7 @@ class EvaluateJobTest {
         sb.append("a,,5\n"); // a row of series a without a time
         Path dirty = tmp.resolve("dirty.csv");
         Files.writeString(dirty, sb.toString());
-        String model = tmp.resolve("model").toString();
-        TrainJob train = new TrainJob();
-        new CommandLine(train).parseArgs("--input", clean.toString(), "--format", "csv", "--model", model, "--set",
-                "data.time=t", "--set", "model.lookback=4", "--set", "model.horizon=2", "--set", "model.hidden=3",
-                "--set", "train.iterations=3");
-        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+        String model = trainTiny(clean);
         GruModel m = ModelStore.load(model, new Configuration());
 
         ForecastJob f = new ForecastJob();
@@ -135,5 +125,16 @@ class EvaluateJobTest {
         assertEquals(3, evaluated.get("rowsWithoutSeriesId").asInt(), evaluated.toString());
         assertEquals(1, evaluated.get("droppedMissing").asInt(), evaluated.toString());
         assertEquals(0, evaluated.get("notEvaluated").asInt());
+    }
+
+    /** A three-iteration model of a few parameters on {@code csv} (time column t), in tmp/model. */
+    private String trainTiny(Path csv) throws IOException {
+        String model = tmp.resolve("model").toString();
+        TrainJob train = new TrainJob();
+        new CommandLine(train).parseArgs("--input", csv.toString(), "--format", "csv", "--model", model, "--set",
+                "data.time=t", "--set", "model.lookback=4", "--set", "model.horizon=2", "--set", "model.hidden=3",
+                "--set", "train.iterations=3");
+        train.run(SparkTests.session(), TrainConfig.load(train.config, train.sets));
+        return model;
     }
 }
