@@ -81,8 +81,8 @@ final class LocalSteps implements UpdateRule {
     public void start(float[] params, int iteration, TrainingState.Rule restored) {
         delta = new float[params.length];
         int carried = inner == null ? 0 : inner.averageableSize();
-        payload = carried == 0 ? null : new float[params.length + carried];
-        mean = carried == 0 ? delta : new float[params.length + carried];
+        payload = inner == null ? null : new float[params.length + carried];
+        mean = inner == null ? delta : new float[params.length + carried];
         if (restored != null) {
             outer.restore(restored.optimizer(), restored.optimizerSteps());
             if (inner != null) {

@@ -204,12 +204,21 @@ class TrainJobTest {
         assertArrayEquals(weights(whole), weights(broken), "resumed from the checkpoint of round 20");
         String header = checkpointHeader(broken, 20);
         assertTrue(header.contains("\"inner.adam.m\"") && header.contains("\"inner.adam.v\""), header);
+        // DiLoCo's setting: fresh inner optimizers under outer Nesterov momentum, which a resume restores
         String fresh = tmp.resolve("local-fresh").toString();
+        String freshBroken = tmp.resolve("local-fresh-broken").toString();
         List<String> freshArgs = new ArrayList<>(local);
-        freshArgs.addAll(List.of("--set", "train.innerState=fresh"));
+        freshArgs.addAll(List.of("--set", "train.innerState=fresh", "--set", "train.outerLearningRate=0.7", "--set",
+                "train.outerMomentum=0.9"));
         train(fresh, freshArgs);
         assertFalse(java.util.Arrays.equals(weights(whole), weights(fresh)), "fresh inner optimizers train differently");
         assertFalse(checkpointHeader(fresh, 20).contains("inner."), "nothing of the inner optimizer to checkpoint");
+        FaultHooks.with("stopDriverAt", "25",
+                () -> assertThrows(IllegalStateException.class, () -> train(freshBroken, freshArgs)));
+        List<String> freshResume = new ArrayList<>(freshArgs);
+        freshResume.add("--resume");
+        train(freshBroken, freshResume);
+        assertArrayEquals(weights(fresh), weights(freshBroken), "the outer momentum resumed from round 20");
         List<String> lines = Files.readAllLines(Path.of(whole, "metrics.jsonl"));
         assertEquals(30, lines.size());
         JsonNode first = JSON.readTree(lines.get(0));
