@@ -196,11 +196,7 @@ class TrainJobTest {
         train(whole, local);
         FaultHooks.with("failTaskAt", "7", () -> train(retried, local));
         assertArrayEquals(weights(whole), weights(retried), "a retried task recomputes its round exactly");
-        FaultHooks.with("stopDriverAt", "25",
-                () -> assertThrows(IllegalStateException.class, () -> train(broken, local)));
-        List<String> resume = new ArrayList<>(local);
-        resume.add("--resume");
-        train(broken, resume);
+        stopAtRound25ThenResume(broken, local);
         assertArrayEquals(weights(whole), weights(broken), "resumed from the checkpoint of round 20");
         String header = checkpointHeader(broken, 20);
         assertTrue(header.contains("\"inner.adam.m\"") && header.contains("\"inner.adam.v\""), header);
@@ -213,11 +209,7 @@ class TrainJobTest {
         train(fresh, freshArgs);
         assertFalse(java.util.Arrays.equals(weights(whole), weights(fresh)), "fresh inner optimizers train differently");
         assertFalse(checkpointHeader(fresh, 20).contains("inner."), "nothing of the inner optimizer to checkpoint");
-        FaultHooks.with("stopDriverAt", "25",
-                () -> assertThrows(IllegalStateException.class, () -> train(freshBroken, freshArgs)));
-        List<String> freshResume = new ArrayList<>(freshArgs);
-        freshResume.add("--resume");
-        train(freshBroken, freshResume);
+        stopAtRound25ThenResume(freshBroken, freshArgs);
         assertArrayEquals(weights(fresh), weights(freshBroken), "the outer momentum resumed from round 20");
         List<String> lines = Files.readAllLines(Path.of(whole, "metrics.jsonl"));
         assertEquals(30, lines.size());
@@ -228,6 +220,14 @@ class TrainJobTest {
         assertEquals(1.0, first.get("outerLearningRate").asDouble(), 1e-12, "plain averaging by default");
         assertTrue(last.get("trainLoss").asDouble() < 0.9 * first.get("trainLoss").asDouble(),
                 first.get("trainLoss") + " -> " + last.get("trainLoss"));
+    }
+
+    /** Trains {@code args} into {@code model} until an injected driver failure at round 25, then resumes it. */
+    private void stopAtRound25ThenResume(String model, List<String> args) throws IOException {
+        FaultHooks.with("stopDriverAt", "25", () -> assertThrows(IllegalStateException.class, () -> train(model, args)));
+        List<String> resume = new ArrayList<>(args);
+        resume.add("--resume");
+        train(model, resume);
     }
 
     /** The JSON header at the start of the checkpoint of {@code iteration}'s safetensors file. */
